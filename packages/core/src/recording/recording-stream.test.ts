@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { CamstreamError, RecordingError } from '../errors.js';
+import { Scalars, VideoStream } from '../model/archetypes.js';
+import { VideoCodec } from '../model/codec.js';
+import { decodeRrd } from '../rerun/rrd/decoder.js';
+import { MemorySink } from '../sinks/memory-sink.js';
+import { StreamCallbackSink } from '../sinks/stream-callback-sink.js';
+import { millis } from '../time.js';
+import { perGop } from './batching.js';
+import { RecordingStream } from './recording-stream.js';
+
+function sample(n: number, keyframe: boolean): Uint8Array {
+  const bytes = new Uint8Array(100 + n);
+  bytes.set([0, 0, 0, 1, keyframe ? 0x65 : 0x41], 0);
+  bytes.fill(n & 0xff, 5);
+  return bytes;
+}
+
+describe('RecordingStream', () => {
+  it('logs a VideoStream the way the Python example does and decodes back', async () => {
+    const memory = new MemorySink();
+    const rec = new RecordingStream({ applicationId: 'test_app', recordingId: 'rec-1', sinks: [memory] });
+    rec.log('video_stream', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    for (let i = 0; i < 5; i++) {
+      rec.setTime('time', { duration: millis(i * 33) });
+      rec.log('video_stream', VideoStream.fromFields({ sample: sample(i, i === 0) }));
+    }
+    await rec.close();
+    const { messages, errors } = decodeRrd(memory.bytes());
+    expect(errors).toEqual([]);
+    expect(messages.map((m) => m.kind)).toEqual(['set_store_info', ...Array(6).fill('arrow_msg')]);
+    const chunks = messages.flatMap((m) => (m.kind === 'arrow_msg' ? [m.chunk] : []));
+    const codec = chunks[0]!;
+    expect(codec.isStatic).toBe(true);
+    expect(codec.entityPath).toBe('/video_stream');
+    expect(codec.components[0]!.component).toBe('VideoStream:codec');
+    expect(codec.components[0]!.componentType).toBe('rerun.components.VideoCodec');
+    expect(codec.components[0]!.archetype).toBe('rerun.archetypes.VideoStream');
+    expect(codec.components[0]!.rows).toEqual([[VideoCodec.H264]]);
+    expect(codec.metadata.get('sorbet:version')).toBe('0.1.3');
+    const frames = chunks.slice(1);
+    expect(frames.map((c) => c.timelines.find((t) => t.name === 'time')!.values[0])).toEqual(
+      [0, 33, 66, 99, 132].map((ms) => millis(ms)),
+    );
+    expect(frames[0]!.timelines.map((t) => `${t.name}:${t.kind}`)).toEqual(['log_time:timestamp', 'time:duration']);
+    const blob = frames[2]!.components[0]!.rows[0]![0];
+    expect([...(blob as Iterable<number>)]).toEqual([...sample(2, false)]);
+    // RowIds and chunk ids strictly increase across the recording.
+    const ids = chunks.map((c) => c.id);
+    for (let i = 1; i < ids.length; i++) {
+      const [a, b] = [ids[i - 1]!, ids[i]!];
+      expect(b.timeNs > a.timeNs || (b.timeNs === a.timeNs && b.inc > a.inc)).toBe(true);
+    }
+  });
+
+  it('batches one chunk per GOP with perGop()', async () => {
+    const memory = new MemorySink();
+    const rec = new RecordingStream({ applicationId: 'a', batching: perGop(), sinks: [memory], logTime: false });
+    for (let i = 0; i < 9; i++) {
+      rec.setTime('time', { duration: millis(i * 10) });
+      rec.log('cam', VideoStream.fromFields({ sample: sample(i, i % 3 === 0), isKeyframe: i % 3 === 0 }));
+      rec.log('stats/bytes', new Scalars(i));
+    }
+    await rec.close();
+    const { messages, errors } = decodeRrd(memory.bytes());
+    expect(errors).toEqual([]);
+    const cam = messages.flatMap((m) => (m.kind === 'arrow_msg' && m.chunk.entityPath === '/cam' ? [m.chunk] : []));
+    expect(cam.map((c) => c.numRows)).toEqual([3, 3, 3]);
+    const stats = messages.flatMap((m) => (m.kind === 'arrow_msg' && m.chunk.entityPath === '/stats/bytes' ? [m.chunk] : []));
+    expect(stats.reduce((n, c) => n + c.numRows, 0)).toBe(9);
+    expect(stats[0]!.components[0]!.rows[1]).toEqual([1]);
+  });
+
+  it('hands every message to the viewer callback as a complete RRD stream', () => {
+    const calls: Uint8Array[] = [];
+    const rec = new RecordingStream({ applicationId: 'a', sinks: [new StreamCallbackSink((b) => calls.push(b.slice()))] });
+    rec.log('v', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    rec.setTime('time', { duration: 0n });
+    rec.log('v', VideoStream.fromFields({ sample: sample(0, true) }));
+    expect(calls).toHaveLength(3);
+    for (const call of calls) {
+      expect(String.fromCharCode(...call.subarray(0, 4))).toBe('RRF2');
+      const { messages, errors } = decodeRrd(call);
+      expect(errors).toEqual([]);
+      expect(messages).toHaveLength(1);
+    }
+  });
+
+  it('replays store info and static data to sinks added later', () => {
+    const rec = new RecordingStream({ applicationId: 'a' });
+    rec.log('v', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    const late = new MemorySink();
+    rec.addSink(late);
+    const kinds = decodeRrd(late.bytes()).messages.map((m) => m.kind);
+    expect(kinds).toEqual(['set_store_info', 'arrow_msg']);
+  });
+
+  it('refuses bad input with typed errors', async () => {
+    const rec = new RecordingStream({ applicationId: 'a' });
+    const code = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(CamstreamError);
+        if ((e as CamstreamError).code !== 'unknown-codec') expect(e).toBeInstanceOf(RecordingError);
+        return (e as CamstreamError).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => rec.log('a//b', new Scalars(1)))).toBe('invalid-entity-path');
+    expect(code(() => rec.log('v', VideoStream.fromFields({ sample: sample(0, true) }), { static: true }))).toBe(
+      'static-video-sample',
+    );
+    rec.setTime('t', { sequence: 1 });
+    expect(code(() => rec.setTime('t', { duration: 1n }))).toBe('timeline-kind-changed');
+    expect(code(() => rec.setTime('t', { duration: 1.5 as unknown as bigint }))).toBe('invalid-timeline');
+    rec.setTime('t', { sequence: 5 });
+    rec.log('v', VideoStream.fromFields({ sample: sample(0, true) }));
+    rec.setTime('t', { sequence: 4 });
+    expect(code(() => rec.log('v', VideoStream.fromFields({ sample: sample(1, false) })))).toBe('decreasing-time');
+    rec.log('scalar', new Scalars(1)); // other entities may go back in time
+    expect(code(() => new VideoStream({ codec: 1234 as VideoCodec }))).toBe('unknown-codec');
+    expect(code(() => new RecordingStream({ applicationId: '' }))).toBe('invalid-argument');
+    await rec.close();
+    expect(code(() => rec.log('v', new Scalars(1)))).toBe('recording-closed');
+  });
+});

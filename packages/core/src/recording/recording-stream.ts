@@ -1,0 +1,248 @@
+import { RecordingError } from '../errors.js';
+import { VideoStream, VideoStreamComponents } from '../model/archetypes.js';
+import type { AsComponents } from '../model/components.js';
+import { normalizeEntityPath } from '../model/entity-path.js';
+import type { EncodedMessage, Sink } from '../model/pipeline.js';
+import { resolveTimeValue, type TimelineKind, type TimeValue } from '../model/timeline.js';
+import { ArrowMsgEncoder, encodeSetStoreInfo } from '../rerun/rrd/encode.js';
+import { newRecordingId, type StoreId } from '../rerun/store.js';
+import { TuidGenerator } from '../rerun/tuid.js';
+import { type BatchingPolicy, IMMEDIATE } from './batching.js';
+import { batchByteLength, ChunkBuilder, type PendingRow, rowLayoutKey } from './chunk-builder.js';
+
+/** Options of {@link RecordingStream}. */
+export interface RecordingStreamOptions {
+  /** Application id: groups recordings in the viewer (e.g. `camstream_capture`). */
+  applicationId: string;
+  /** Recording id; a random UUID by default. */
+  recordingId?: string;
+  /** Sinks to write to from the start. More can be added with {@link RecordingStream.addSink}. */
+  sinks?: readonly Sink[];
+  /** Chunking policy: `IMMEDIATE` (default, live) or `perGop()` (files). */
+  batching?: BatchingPolicy;
+  /** Add Rerun's automatic `log_time` timestamp timeline to every temporal row (default true). */
+  logTime?: boolean;
+  /** Shown by the viewer as the recording's source (default `camstream`). */
+  sourceName?: string;
+  /** Wall clock in ns since 1970, for RowIds and `log_time`; injectable for tests. */
+  clock?: () => bigint;
+}
+
+/** Options of {@link RecordingStream.log}. */
+export interface LogOptions {
+  /** Static data: visible at all times, latest wins. Never for video samples. */
+  static?: boolean;
+}
+
+interface VideoEntityState {
+  readonly lastTimes: Map<string, bigint>;
+}
+
+const LOG_TIME = 'log_time';
+
+function defaultClock(): bigint {
+  const ms = performance.timeOrigin + performance.now();
+  return BigInt(Math.floor(ms * 1000)) * 1000n;
+}
+
+/**
+ * Logs archetypes to Rerun, shaped like the Python SDK's `RecordingStream`: `setTime`, `log`, `flush`,
+ * `close`. Every log call becomes chunk rows; chunks become RRD messages that go to every sink.
+ *
+ * @example
+ * ```ts
+ * const rec = new RecordingStream({ applicationId: 'camera', sinks: [memory] });
+ * rec.log('video_stream', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+ * rec.setTime('time', { duration: sample.pts });
+ * rec.log('video_stream', VideoStream.fromFields({ sample: sample.data }));
+ * await rec.close();
+ * ```
+ */
+export class RecordingStream {
+  /** The recording's store id (every message carries it). */
+  readonly storeId: StoreId;
+  readonly #sinks: Sink[] = [];
+  readonly #tuids: TuidGenerator;
+  readonly #encoder: ArrowMsgEncoder;
+  readonly #batching: BatchingPolicy;
+  readonly #logTime: boolean;
+  readonly #clock: () => bigint;
+  readonly #storeInfo: EncodedMessage;
+  /** Latest static chunk per entity+component layout, replayed to sinks added later. */
+  readonly #statics = new Map<string, EncodedMessage>();
+  readonly #times = new Map<string, { kind: TimelineKind; value: bigint }>();
+  readonly #timelineKinds = new Map<string, TimelineKind>([[LOG_TIME, 'timestamp']]);
+  readonly #videoEntities = new Map<string, VideoEntityState>();
+  readonly #pending = new Map<string, ChunkBuilder>();
+  #closed = false;
+
+  constructor(options: RecordingStreamOptions) {
+    if (typeof options.applicationId !== 'string' || options.applicationId.length === 0) {
+      throw new RecordingError('invalid-argument', 'applicationId is empty; expected a name such as "camstream"');
+    }
+    this.#clock = options.clock ?? defaultClock;
+    this.#tuids = new TuidGenerator({ clock: this.#clock });
+    this.storeId = {
+      kind: 'recording',
+      applicationId: options.applicationId,
+      recordingId: options.recordingId ?? newRecordingId(),
+    };
+    this.#encoder = new ArrowMsgEncoder(this.storeId);
+    this.#batching = options.batching ?? IMMEDIATE;
+    this.#logTime = options.logTime ?? true;
+    this.#storeInfo = encodeSetStoreInfo(
+      this.storeId,
+      this.#tuids.next(),
+      options.sourceName !== undefined ? { name: options.sourceName } : {},
+    );
+    for (const sink of options.sinks ?? []) this.addSink(sink);
+  }
+
+  /** Adds a sink. It first receives the store info and the latest static data logged so far. */
+  addSink(sink: Sink): void {
+    this.#assertOpen('addSink');
+    this.#sinks.push(sink);
+    sink.write(this.#storeInfo);
+    for (const message of this.#statics.values()) sink.write(message);
+  }
+
+  /** Sets the time for following log calls on `timeline` (e.g. `setTime('time', { duration: pts })`). */
+  setTime(timeline: string, time: TimeValue): void {
+    this.#assertOpen('setTime');
+    const { kind, value } = resolveTimeValue(timeline, time);
+    const known = this.#timelineKinds.get(timeline);
+    if (known !== undefined && known !== kind) {
+      throw new RecordingError(
+        'timeline-kind-changed',
+        `timeline "${timeline}" is a ${known} timeline; it cannot take a ${kind} time`,
+      );
+    }
+    this.#timelineKinds.set(timeline, kind);
+    this.#times.set(timeline, { kind, value });
+  }
+
+  /** Stops logging on `timeline` until it is set again. */
+  disableTimeline(timeline: string): void {
+    this.#times.delete(timeline);
+  }
+
+  /** Clears every timeline set with {@link RecordingStream.setTime}. */
+  resetTime(): void {
+    this.#times.clear();
+  }
+
+  /** Logs an archetype on an entity at the current time (or as static data). */
+  log(entityPath: string, archetype: AsComponents, options: LogOptions = {}): void {
+    this.#assertOpen('log');
+    const entity = normalizeEntityPath(entityPath);
+    const isStatic = options.static ?? false;
+    const batches = archetype.batches;
+    if (batches.length === 0) return;
+    const sample = archetype instanceof VideoStream ? archetype.sample : undefined;
+    const hasSample = batches.some((b) => b.descriptor === VideoStreamComponents.sample);
+    if (isStatic && hasSample) {
+      throw new RecordingError(
+        'static-video-sample',
+        `VideoStream sample logged as static on ${entity}: static data keeps only the latest sample, so P-frames could not decode; log samples on a timeline`,
+      );
+    }
+
+    const rowId = new Uint8Array(16);
+    this.#tuids.nextInto(rowId, 0);
+    const times: { name: string; kind: TimelineKind; value: bigint }[] = [];
+    if (!isStatic) {
+      for (const [name, t] of this.#times) times.push({ name, kind: t.kind, value: t.value });
+      if (this.#logTime) times.push({ name: LOG_TIME, kind: 'timestamp', value: this.#clock() });
+      times.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
+    if (hasSample) this.#checkVideoTime(entity, times);
+
+    const isKeyframe =
+      sample !== undefined &&
+      batches.some((b) => b.descriptor === VideoStreamComponents.isKeyframe && b.data.values[0] === true);
+    const row: PendingRow = { rowId, times, batches, byteLength: batchByteLength(batches), hasKeyframe: isKeyframe };
+    const layout = rowLayoutKey(row);
+
+    if (isStatic || this.#batching.kind === 'immediate') {
+      const builder = new ChunkBuilder(entity, layout);
+      builder.add(row);
+      const message = this.#emit(builder);
+      if (isStatic) this.#statics.set(`${entity}\u0000${layout}`, message);
+      return;
+    }
+
+    const key = `${entity}\u0000${layout}`;
+    let builder = this.#pending.get(key);
+    // A new GOP starts a new chunk: flush everything pending so chunks stay in time order across entities.
+    if (isKeyframe && builder !== undefined && builder.rows.length > 0) {
+      this.#flushPending();
+      builder = undefined;
+    }
+    if (builder === undefined) {
+      builder = new ChunkBuilder(entity, layout);
+      this.#pending.set(key, builder);
+    }
+    builder.add(row);
+    if (builder.byteLength >= this.#batching.maxBytes || builder.rows.length >= this.#batching.maxRows) {
+      this.#pending.delete(key);
+      this.#emit(builder);
+    }
+  }
+
+  /** Sends pending chunks and flushes every sink. */
+  async flush(): Promise<void> {
+    this.#flushPending();
+    await Promise.all(this.#sinks.map((s) => s.flush()));
+  }
+
+  /** Flushes and closes every sink; later calls throw `recording-closed`. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#flushPending();
+    this.#closed = true;
+    for (const sink of this.#sinks) await sink.flush();
+    for (const sink of this.#sinks) await sink.close();
+  }
+
+  /** Whether {@link RecordingStream.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #assertOpen(what: string): void {
+    if (this.#closed) {
+      throw new RecordingError('recording-closed', `${what}() after close(): recording ${this.storeId.recordingId} is closed`);
+    }
+  }
+
+  #checkVideoTime(entity: string, times: readonly { name: string; value: bigint }[]): void {
+    let state = this.#videoEntities.get(entity);
+    if (state === undefined) {
+      state = { lastTimes: new Map() };
+      this.#videoEntities.set(entity, state);
+    }
+    for (const t of times) {
+      if (t.name === LOG_TIME) continue;
+      const last = state.lastTimes.get(t.name);
+      if (last !== undefined && t.value < last) {
+        throw new RecordingError(
+          'decreasing-time',
+          `video sample on ${entity} at ${t.name}=${t.value} is earlier than the previous sample (${last}); the viewer needs non-decreasing times (decision 0006)`,
+        );
+      }
+    }
+    for (const t of times) state.lastTimes.set(t.name, t.value);
+  }
+
+  #flushPending(): void {
+    for (const builder of this.#pending.values()) if (builder.rows.length > 0) this.#emit(builder);
+    this.#pending.clear();
+  }
+
+  #emit(builder: ChunkBuilder): EncodedMessage {
+    const { chunk, timeRanges, hasKeyframe } = builder.build(this.#tuids.next());
+    const message = this.#encoder.encode(chunk, { timeRanges, hasKeyframe });
+    for (const sink of this.#sinks) sink.write(message);
+    return message;
+  }
+}

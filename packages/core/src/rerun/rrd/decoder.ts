@@ -1,0 +1,374 @@
+import { fromBinary } from '@bufbuild/protobuf';
+import { type Table, tableFromIPC } from 'apache-arrow';
+import { RrdDecodeError } from '../../errors.js';
+import type { TimelineKind } from '../../model/timeline.js';
+import { Compression } from '../proto/gen/rerun/v1alpha1/common_pb.js';
+import {
+  type ArrowMsg,
+  ArrowMsgSchema,
+  type BlueprintActivationCommand,
+  BlueprintActivationCommandSchema,
+  Encoding,
+  type SetStoreInfo,
+  SetStoreInfoSchema,
+} from '../proto/gen/rerun/v1alpha1/log_msg_pb.js';
+import { type StoreId, storeIdFromProto } from '../store.js';
+import { type Tuid } from '../tuid.js';
+import { MESSAGE_HEADER_LENGTH, MessageKind, STREAM_HEADER_LENGTH } from './stream-header.js';
+
+/** A timeline column read back from a chunk. */
+export interface DecodedTimeline {
+  readonly name: string;
+  readonly kind: TimelineKind;
+  readonly values: readonly bigint[];
+}
+
+/** A component column read back from a chunk, with its Rerun descriptor. */
+export interface DecodedComponent {
+  readonly component: string;
+  readonly archetype: string | undefined;
+  readonly componentType: string | undefined;
+  /** Per row: the instances, or `null` for a null row. */
+  readonly rows: readonly (readonly unknown[] | null)[];
+}
+
+/** A chunk read back from an ArrowMsg. */
+export interface DecodedChunk {
+  readonly id: Tuid;
+  readonly entityPath: string;
+  readonly isStatic: boolean;
+  readonly numRows: number;
+  readonly rowIds: readonly Tuid[];
+  readonly timelines: readonly DecodedTimeline[];
+  readonly components: readonly DecodedComponent[];
+  /** Schema-level metadata (`sorbet:version`, `rerun:id`, `rerun:entity_path`, …). */
+  readonly metadata: ReadonlyMap<string, string>;
+  /** The Arrow table itself, for anything not covered above. */
+  readonly table: Table;
+}
+
+/** One message read from an RRD stream. `offset` is where its MessageHeader starts. */
+export type DecodedMessage =
+  | { readonly kind: 'set_store_info'; readonly offset: number; readonly storeId: StoreId; readonly proto: SetStoreInfo }
+  | {
+      readonly kind: 'arrow_msg';
+      readonly offset: number;
+      readonly storeId: StoreId;
+      readonly chunk: DecodedChunk;
+      readonly proto: ArrowMsg;
+    }
+  | {
+      readonly kind: 'blueprint_activation_command';
+      readonly offset: number;
+      readonly storeId: StoreId;
+      readonly proto: BlueprintActivationCommand;
+    }
+  | { readonly kind: 'end'; readonly offset: number };
+
+type State = 'stream-header' | 'message-header' | 'payload' | 'stream-footer' | 'aborted';
+
+const STREAM_FOOTER_LENGTH = 32;
+const MAX_MESSAGE_LENGTH = 2 ** 31; // a 2 GiB message is garbage, not data
+const RRF2 = [0x52, 0x52, 0x46, 0x32];
+
+/** Options of {@link RrdDecoder}. */
+export interface RrdDecoderOptions {
+  /** Called for every message that could not be decoded; the decoder skips it and goes on (like Rerun). */
+  onError?: (error: RrdDecodeError) => void;
+}
+
+/**
+ * Push decoder for RRD streams: bytes may arrive in any pieces. Bad messages are reported and skipped;
+ * framing that cannot be resynchronised stops the stream (Rerun's `Aborted` state). Concatenated streams
+ * are followed.
+ */
+export class RrdDecoder {
+  #state: State = 'stream-header';
+  #buffer = new Uint8Array(0);
+  #pos = 0;
+  /** Absolute offset of `#buffer[0]` in the whole input. */
+  #base = 0;
+  #kind = 0;
+  #length = 0;
+  #messageOffset = 0;
+  readonly #onError: ((error: RrdDecodeError) => void) | undefined;
+  /** Every error reported so far. */
+  readonly errors: RrdDecodeError[] = [];
+  /** Stream headers seen (concatenated streams count separately). */
+  streams = 0;
+
+  constructor(options: RrdDecoderOptions = {}) {
+    this.#onError = options.onError;
+  }
+
+  /** Feeds bytes; returns the messages completed by them. */
+  push(bytes: Uint8Array): DecodedMessage[] {
+    if (this.#state === 'aborted') return [];
+    this.#append(bytes);
+    const out: DecodedMessage[] = [];
+    for (;;) {
+      const available = this.#buffer.byteLength - this.#pos;
+      if (this.#state === 'stream-header') {
+        if (available < STREAM_HEADER_LENGTH) break;
+        if (!this.#readStreamHeader()) break;
+      } else if (this.#state === 'message-header') {
+        if (available < MESSAGE_HEADER_LENGTH) break;
+        if (this.#startsWithRrf2()) {
+          this.#state = 'stream-header';
+          continue;
+        }
+        if (!this.#readMessageHeader()) break;
+      } else if (this.#state === 'payload') {
+        if (available < this.#length) break;
+        const payload = this.#buffer.subarray(this.#pos, this.#pos + this.#length);
+        this.#pos += this.#length;
+        this.#state = this.#kind === MessageKind.End ? 'stream-footer' : 'message-header';
+        const message = this.#decodePayload(payload);
+        if (message !== undefined) out.push(message);
+      } else if (this.#state === 'stream-footer') {
+        if (available < STREAM_FOOTER_LENGTH) break;
+        const footer = this.#buffer.subarray(this.#pos, this.#pos + STREAM_FOOTER_LENGTH);
+        const ok = RRF2.every((b, i) => footer[20 + i] === b) && String.fromCharCode(...footer.subarray(24, 28)) === 'FOOT';
+        if (!ok) {
+          this.#fail('rrd-bad-message', 'bytes after an End message are not a StreamFooter (`…RRF2FOOT`)', true);
+          break;
+        }
+        this.#pos += STREAM_FOOTER_LENGTH;
+        this.#state = 'stream-header';
+      } else break;
+    }
+    this.#compact();
+    return out;
+  }
+
+  /** Call when the input ends: reports a message or header cut short (Rerun drops it silently). */
+  end(): void {
+    const left = this.#buffer.byteLength - this.#pos;
+    if (this.#state === 'aborted' || left === 0 && this.#state !== 'payload') return;
+    if (this.#state === 'stream-footer') return; // End without footer at EOF: tolerated
+    this.#fail('rrd-truncated', `stream ends inside a ${this.#state.replace('-', ' ')} (${left} bytes left over)`, true);
+  }
+
+  #append(bytes: Uint8Array): void {
+    if (this.#pos >= this.#buffer.byteLength) {
+      this.#base += this.#buffer.byteLength;
+      this.#buffer = bytes;
+      this.#pos = 0;
+      return;
+    }
+    const rest = this.#buffer.subarray(this.#pos);
+    const merged = new Uint8Array(rest.byteLength + bytes.byteLength);
+    merged.set(rest, 0);
+    merged.set(bytes, rest.byteLength);
+    this.#base += this.#pos;
+    this.#buffer = merged;
+    this.#pos = 0;
+  }
+
+  #compact(): void {
+    if (this.#pos > 0 && this.#pos === this.#buffer.byteLength) {
+      this.#base += this.#pos;
+      this.#buffer = new Uint8Array(0);
+      this.#pos = 0;
+    }
+  }
+
+  #offset(): number {
+    return this.#base + this.#pos;
+  }
+
+  #startsWithRrf2(): boolean {
+    return RRF2.every((b, i) => this.#buffer[this.#pos + i] === b);
+  }
+
+  #fail(code: RrdDecodeError['code'], message: string, abort: boolean): void {
+    const error = new RrdDecodeError(code, message, this.#offset());
+    this.errors.push(error);
+    this.#onError?.(error);
+    if (abort) this.#state = 'aborted';
+  }
+
+  #readStreamHeader(): boolean {
+    const h = this.#buffer.subarray(this.#pos, this.#pos + STREAM_HEADER_LENGTH);
+    const fourcc = String.fromCharCode(h[0]!, h[1]!, h[2]!, h[3]!);
+    if (fourcc === 'RRF0' || fourcc === 'RRF1') {
+      this.#fail('rrd-old-version', `${fourcc} is an RRD format from before Rerun 0.23; expected RRF2`, true);
+      return false;
+    }
+    if (fourcc !== 'RRF2') {
+      this.#fail('rrd-not-rrd', 'not an RRD stream: expected the 4 bytes "RRF2"', true);
+      return false;
+    }
+    const [major, minor] = [h[4]!, h[5]!];
+    if (major === 0 && minor < 23) {
+      this.#fail('rrd-old-version', `RRD written by Rerun ${major}.${minor}; Rerun 0.33 reads 0.23 and newer`, true);
+      return false;
+    }
+    if (h[9] !== 2) {
+      this.#fail('rrd-unsupported', `RRD serializer ${h[9]} is not supported; expected 2 (protobuf)`, true);
+      return false;
+    }
+    if (h[8]! > 1 || h[10] !== 0 || h[11] !== 0) {
+      this.#fail('rrd-unsupported', 'RRD stream header has unknown compression or reserved bytes', true);
+      return false;
+    }
+    this.#pos += STREAM_HEADER_LENGTH;
+    this.streams++;
+    this.#state = 'message-header';
+    return true;
+  }
+
+  #readMessageHeader(): boolean {
+    const view = new DataView(this.#buffer.buffer, this.#buffer.byteOffset + this.#pos, MESSAGE_HEADER_LENGTH);
+    const kind = view.getBigUint64(0, true);
+    const length = view.getBigUint64(8, true);
+    if (kind > 3n) {
+      this.#fail('rrd-bad-message', `unknown message kind ${kind}; expected 0 (End) to 3`, true);
+      return false;
+    }
+    if (length > BigInt(MAX_MESSAGE_LENGTH)) {
+      this.#fail('rrd-bad-message', `message length ${length} is larger than 2 GiB`, true);
+      return false;
+    }
+    this.#messageOffset = this.#offset();
+    this.#kind = Number(kind);
+    this.#length = Number(length);
+    this.#pos += MESSAGE_HEADER_LENGTH;
+    this.#state = 'payload';
+    return true;
+  }
+
+  #decodePayload(payload: Uint8Array): DecodedMessage | undefined {
+    const offset = this.#messageOffset;
+    const report = (code: RrdDecodeError['code'], message: string, cause?: unknown) => {
+      const error = new RrdDecodeError(code, message, offset, { cause });
+      this.errors.push(error);
+      this.#onError?.(error);
+      return undefined;
+    };
+    try {
+      switch (this.#kind) {
+        case MessageKind.End:
+          return { kind: 'end', offset };
+        case MessageKind.SetStoreInfo: {
+          const proto = fromBinary(SetStoreInfoSchema, payload);
+          const storeId = storeIdFromProto(proto.info?.storeId);
+          if (storeId === undefined) return report('rrd-bad-message', 'SetStoreInfo without a store id');
+          return { kind: 'set_store_info', offset, storeId, proto };
+        }
+        case MessageKind.BlueprintActivationCommand: {
+          const proto = fromBinary(BlueprintActivationCommandSchema, payload);
+          const storeId = storeIdFromProto(proto.blueprintId);
+          if (storeId === undefined) return report('rrd-bad-message', 'BlueprintActivationCommand without a blueprint id');
+          return { kind: 'blueprint_activation_command', offset, storeId, proto };
+        }
+        default: {
+          const proto = fromBinary(ArrowMsgSchema, payload);
+          const storeId = storeIdFromProto(proto.storeId);
+          if (storeId === undefined || storeId.applicationId === '') {
+            return report('rrd-bad-message', 'ArrowMsg without a store id and application id');
+          }
+          if (proto.encoding !== Encoding.ARROW_IPC) {
+            return report('rrd-bad-message', `ArrowMsg encoding ${proto.encoding}; expected 1 (Arrow IPC)`);
+          }
+          if (proto.compression === Compression.LZ4) {
+            return report('unsupported-compression', 'LZ4-compressed ArrowMsg: not supported by this decoder yet');
+          }
+          if (proto.compression !== Compression.NONE && proto.compression !== Compression.UNSPECIFIED) {
+            return report('unsupported-compression', `unknown ArrowMsg compression ${proto.compression}`);
+          }
+          const chunk = decodeChunk(proto.payload);
+          return { kind: 'arrow_msg', offset, storeId, chunk, proto };
+        }
+      }
+    } catch (cause) {
+      return report('rrd-bad-message', `message of kind ${this.#kind} does not decode: ${(cause as Error).message}`, cause);
+    }
+  }
+}
+
+/** Decodes a whole RRD byte array; errors are collected, not thrown. */
+export function decodeRrd(bytes: Uint8Array): { messages: DecodedMessage[]; errors: RrdDecodeError[] } {
+  const decoder = new RrdDecoder();
+  const messages = decoder.push(bytes);
+  decoder.end();
+  return { messages, errors: decoder.errors };
+}
+
+function parseTuidString(text: string): Tuid {
+  const hex = text.includes('_') ? text.slice(text.indexOf('_') + 1) : text;
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new Error(`bad TUID string ${JSON.stringify(text)}`);
+  return { timeNs: BigInt(`0x${hex.slice(0, 16)}`), inc: BigInt(`0x${hex.slice(16)}`) };
+}
+
+function timelineKind(typeName: string): TimelineKind {
+  if (typeName.startsWith('Duration')) return 'duration';
+  if (typeName.startsWith('Timestamp')) return 'timestamp';
+  if (typeName === 'Int64') return 'sequence';
+  throw new Error(`unsupported timeline type ${typeName}`);
+}
+
+/** Reads an Arrow IPC chunk payload (Sorbet 0.1.3) into a {@link DecodedChunk}. */
+export function decodeChunk(ipc: Uint8Array): DecodedChunk {
+  // A fresh, aligned copy: the payload sits at an arbitrary offset inside the protobuf.
+  const table = tableFromIPC(ipc.slice());
+  const metadata = table.schema.metadata;
+  const idText = metadata.get('rerun:id') ?? metadata.get('rerun.id');
+  const entityPath = metadata.get('rerun:entity_path');
+  if (idText === undefined) throw new Error('chunk schema has no rerun:id');
+  if (entityPath === undefined) throw new Error('chunk schema has no rerun:entity_path');
+  const rowIds: Tuid[] = [];
+  const timelines: DecodedTimeline[] = [];
+  const components: DecodedComponent[] = [];
+  let seenComponent = false;
+  table.schema.fields.forEach((field, i) => {
+    const column = table.getChildAt(i);
+    if (column === null) return;
+    const kind = field.metadata.get('rerun:kind') ?? 'data';
+    if (kind === 'control' || kind === 'row_id') {
+      if (i !== 0) throw new Error('RowId column is not the first column');
+      for (const v of column) {
+        const bytes = v as Uint8Array;
+        const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
+        rowIds.push({ timeNs: view.getBigUint64(0), inc: view.getBigUint64(8) });
+      }
+    } else if (kind === 'index' || kind === 'time') {
+      if (seenComponent) throw new Error('index column after a component column');
+      // Raw i64 values: apache-arrow's getters turn timestamps into float milliseconds.
+      const values: bigint[] = [];
+      for (const data of column.data) {
+        const raw = data.values as unknown;
+        if (!(raw instanceof BigInt64Array)) throw new Error(`timeline ${field.name} is not 64-bit`);
+        for (let j = 0; j < data.length; j++) values.push(raw[j]!);
+      }
+      timelines.push({
+        name: field.metadata.get('rerun:index_name') ?? field.name,
+        kind: timelineKind(String(field.type)),
+        values,
+      });
+    } else if (kind === 'data' || kind === 'component') {
+      seenComponent = true;
+      const rows: (unknown[] | null)[] = [];
+      for (const v of column) rows.push(v === null ? null : [...(v as Iterable<unknown>)]);
+      components.push({
+        component: field.metadata.get('rerun:component') ?? field.name,
+        archetype: field.metadata.get('rerun:archetype'),
+        componentType: field.metadata.get('rerun:component_type'),
+        rows,
+      });
+    } else {
+      throw new Error(`unknown rerun:kind ${JSON.stringify(kind)} on column ${field.name}`);
+    }
+  });
+  return {
+    id: parseTuidString(idText),
+    entityPath,
+    isStatic: timelines.length === 0,
+    numRows: table.numRows,
+    rowIds,
+    timelines,
+    components,
+    metadata,
+    table,
+  };
+}
