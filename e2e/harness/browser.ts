@@ -87,7 +87,11 @@ export async function sendRrd(page: Page, streams: readonly Uint8Array[]): Promi
 }
 
 /** Polls `check` until it returns a value other than `undefined`, or throws after `timeoutMs`. */
-export async function poll<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function poll<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -97,7 +101,8 @@ export async function poll<T>(what: string, check: () => Promise<T | undefined>,
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 400));
   }
 }

@@ -23,13 +23,35 @@ export function makeH264Clip(options: ClipOptions): Uint8Array {
   execFileSync(
     'ffmpeg',
     [
-      '-hide_banner', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', `testsrc2=size=${options.width}x${options.height}:rate=${options.fps}`,
-      '-frames:v', String(options.frames),
-      '-c:v', 'libx264', '-profile:v', options.profile, '-pix_fmt', 'yuv420p',
-      '-preset', 'veryfast', '-tune', 'zerolatency', '-bf', '0', '-g', String(options.gop),
-      '-x264-params', 'aud=1',
-      '-f', 'h264', out,
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${options.width}x${options.height}:rate=${options.fps}`,
+      '-frames:v',
+      String(options.frames),
+      '-c:v',
+      'libx264',
+      '-profile:v',
+      options.profile,
+      '-pix_fmt',
+      'yuv420p',
+      '-preset',
+      'veryfast',
+      '-tune',
+      'zerolatency',
+      '-bf',
+      '0',
+      '-g',
+      String(options.gop),
+      '-x264-params',
+      'aud=1',
+      '-f',
+      'h264',
+      out,
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
@@ -51,7 +73,8 @@ export function splitAtAud(stream: Uint8Array): { data: Uint8Array; isKeyframe: 
     const data = stream.subarray(start, starts[k + 1] ?? stream.length);
     let isKeyframe = false;
     for (let i = 0; i + 3 < data.length; i++) {
-      if (data[i] === 0 && data[i + 1] === 0 && data[i + 2] === 1 && (data[i + 3]! & 0x1f) === 5) isKeyframe = true;
+      if (data[i] === 0 && data[i + 1] === 0 && data[i + 2] === 1 && (data[i + 3]! & 0x1f) === 5)
+        isKeyframe = true;
     }
     return { data, isKeyframe };
   });

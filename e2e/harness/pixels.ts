@@ -32,7 +32,11 @@ export function countColours(
 }
 
 /** Whether a screenshot shows testsrc2's colour bars: at least `minColours` bar colours with `minPixels` each. */
-export function showsColourBars(png: Buffer, minColours = 4, minPixels = 300): { ok: boolean; counts: Record<string, number> } {
+export function showsColourBars(
+  png: Buffer,
+  minColours = 4,
+  minPixels = 300,
+): { ok: boolean; counts: Record<string, number> } {
   const counts = countColours(png, TESTSRC2_COLOURS);
   const present = Object.values(counts).filter((n) => n >= minPixels).length;
   return { ok: present >= minColours, counts };

@@ -14,7 +14,14 @@ import {
 import { FileSink } from '@camstream/core/node';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HarnessWindow, launchBrowser, openViewer, poll, sendRrd, type ViewerPage } from '../harness/browser.js';
+import {
+  type HarnessWindow,
+  launchBrowser,
+  openViewer,
+  poll,
+  sendRrd,
+  type ViewerPage,
+} from '../harness/browser.js';
 import { makeH264Clip, splitAtAud } from '../harness/media.js';
 import { saturatedPixels, showsColourBars } from '../harness/pixels.js';
 import { type HarnessServer, startHarnessServer } from '../harness/static-server.js';
@@ -103,7 +110,9 @@ describe('the real web viewer (@rerun-io/web-viewer 0.33.0) plays what Recording
       await sendRrd(viewer.page, [first, ...perFrame]);
 
       const h = harness(viewer);
-      await poll('recording to open', async () => ((await h.recording()) === `e2e-${profile}` ? true : undefined));
+      await poll('recording to open', async () =>
+        (await h.recording()) === `e2e-${profile}` ? true : undefined,
+      );
       const range = await poll('time range to cover every frame', async () => {
         const r = await h.timeRange('time');
         return r !== null && r.max === Number(times.at(-1)) ? r : undefined;
@@ -115,10 +124,21 @@ describe('the real web viewer (@rerun-io/web-viewer 0.33.0) plays what Recording
   }
 
   it('H.264 through the file sink, loaded by URL', async () => {
-    const clip = makeH264Clip({ width: 320, height: 240, fps: FPS, frames: FRAMES, profile: 'high', gop: 30 });
+    const clip = makeH264Clip({
+      width: 320,
+      height: 240,
+      fps: FPS,
+      frames: FRAMES,
+      profile: 'high',
+      gop: 30,
+    });
     const dir = mkdtempSync(join(tmpdir(), 'camstream-rrd-'));
     const path = join(dir, 'clip.rrd');
-    const rec = new RecordingStream({ applicationId: 'camstream_e2e', recordingId: 'e2e-file', sinks: [new FileSink(path)] });
+    const rec = new RecordingStream({
+      applicationId: 'camstream_e2e',
+      recordingId: 'e2e-file',
+      sinks: [new FileSink(path)],
+    });
     const times = logClip(rec, clip);
     await rec.close();
 

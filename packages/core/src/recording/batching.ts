@@ -7,7 +7,9 @@
  *   entity (so a chunk is one GOP), when `maxBytes`/`maxRows` is reached, or on `flush()`/`close()`. For
  *   files: fewer, larger chunks.
  */
-export type BatchingPolicy = { readonly kind: 'immediate' } | { readonly kind: 'gop'; readonly maxBytes: number; readonly maxRows: number };
+export type BatchingPolicy =
+  | { readonly kind: 'immediate' }
+  | { readonly kind: 'gop'; readonly maxBytes: number; readonly maxRows: number };
 
 /** One chunk per log call. */
 export const IMMEDIATE: BatchingPolicy = { kind: 'immediate' };

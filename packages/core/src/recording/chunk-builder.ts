@@ -1,14 +1,36 @@
 import type { ComponentBatch } from '../model/components.js';
-import type { TimelineKind } from '../model/timeline.js';
 import type { TimeRange } from '../model/pipeline.js';
+import type { TimelineKind } from '../model/timeline.js';
 import type { Chunk, ChunkComponent, ChunkTimeline } from '../rerun/chunk.js';
 import type { Tuid } from '../rerun/tuid.js';
+
+/** The timelines a row is logged on, sorted by name; shared by every row logged with the same set. */
+export interface TimelineSet {
+  readonly names: readonly string[];
+  readonly kinds: readonly TimelineKind[];
+  /** Identifies the set (names and kinds) in layout keys. */
+  readonly key: string;
+}
+
+/** Makes a {@link TimelineSet} from (name, kind) pairs. */
+export function timelineSet(entries: Iterable<readonly [string, TimelineKind]>): TimelineSet {
+  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    names: sorted.map(([n]) => n),
+    kinds: sorted.map(([, k]) => k),
+    key: sorted.map(([n, k]) => `t:${k}:${n}`).join('\u0000'),
+  };
+}
+
+/** The empty set: static rows. */
+export const NO_TIMELINES: TimelineSet = timelineSet([]);
 
 /** One logged row, before it becomes part of a chunk. */
 export interface PendingRow {
   readonly rowId: Uint8Array;
-  /** Timeline name → kind and value, in a fixed order for the whole batch. */
-  readonly times: readonly { readonly name: string; readonly kind: TimelineKind; readonly value: bigint }[];
+  readonly timelines: TimelineSet;
+  /** One value per `timelines.names` entry. */
+  readonly times: readonly bigint[];
   readonly batches: readonly ComponentBatch[];
   readonly byteLength: number;
   readonly hasKeyframe: boolean;
@@ -37,36 +59,39 @@ export class ChunkBuilder {
     const first = this.rows[0];
     if (first === undefined) throw new Error('internal: empty chunk');
     const rowIds = n === 1 ? first.rowId : new Uint8Array(16 * n);
-    if (n > 1) this.rows.forEach((r, i) => rowIds.set(r.rowId, 16 * i));
+    if (n > 1) for (let i = 0; i < n; i++) rowIds.set(this.rows[i]!.rowId, 16 * i);
 
     const timeRanges = new Map<string, TimeRange>();
-    const timelines: ChunkTimeline[] = first.times.map((t, ti) => {
+    const timelines: ChunkTimeline[] = first.timelines.names.map((name, ti) => {
       const values = new BigInt64Array(n);
-      let min = t.value;
-      let max = t.value;
-      this.rows.forEach((r, i) => {
-        const v = r.times[ti]!.value;
+      let min = first.times[ti]!;
+      let max = min;
+      for (let i = 0; i < n; i++) {
+        const v = this.rows[i]!.times[ti]!;
         values[i] = v;
         if (v < min) min = v;
         if (v > max) max = v;
-      });
-      timeRanges.set(t.name, { min, max });
-      return { name: t.name, kind: t.kind, values };
+      }
+      timeRanges.set(name, { min, max });
+      return { name, kind: first.timelines.kinds[ti]!, values };
     });
     const components: ChunkComponent[] = first.batches.map((b, ci) => ({
       descriptor: b.descriptor,
       rows: this.rows.map((r) => r.batches[ci]!.data),
     }));
     const hasKeyframe = this.rows.some((r) => r.hasKeyframe);
-    return { chunk: { id, entityPath: this.entityPath, numRows: n, rowIds, timelines, components }, timeRanges, hasKeyframe };
+    return {
+      chunk: { id, entityPath: this.entityPath, numRows: n, rowIds, timelines, components },
+      timeRanges,
+      hasKeyframe,
+    };
   }
 }
 
 /** The layout key of a row: which timelines (and kinds) and which components it has, in order. */
-export function rowLayoutKey(row: Pick<PendingRow, 'times' | 'batches'>): string {
-  let key = '';
-  for (const t of row.times) key += `t:${t.kind}:${t.name}\u0000`;
-  for (const b of row.batches) key += `c:${b.descriptor.component}:${b.descriptor.element}\u0000`;
+export function rowLayoutKey(row: Pick<PendingRow, 'timelines' | 'batches'>): string {
+  let key = row.timelines.key;
+  for (const b of row.batches) key += `\u0000c:${b.descriptor.component}:${b.descriptor.element}`;
   return key;
 }
 

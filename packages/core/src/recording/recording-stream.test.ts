@@ -42,7 +42,10 @@ describe('RecordingStream', () => {
     expect(frames.map((c) => c.timelines.find((t) => t.name === 'time')!.values[0])).toEqual(
       [0, 33, 66, 99, 132].map((ms) => millis(ms)),
     );
-    expect(frames[0]!.timelines.map((t) => `${t.name}:${t.kind}`)).toEqual(['log_time:timestamp', 'time:duration']);
+    expect(frames[0]!.timelines.map((t) => `${t.name}:${t.kind}`)).toEqual([
+      'log_time:timestamp',
+      'time:duration',
+    ]);
     const blob = frames[2]!.components[0]!.rows[0]![0];
     expect([...(blob as Iterable<number>)]).toEqual([...sample(2, false)]);
     // RowIds and chunk ids strictly increase across the recording.
@@ -55,7 +58,12 @@ describe('RecordingStream', () => {
 
   it('batches one chunk per GOP with perGop()', async () => {
     const memory = new MemorySink();
-    const rec = new RecordingStream({ applicationId: 'a', batching: perGop(), sinks: [memory], logTime: false });
+    const rec = new RecordingStream({
+      applicationId: 'a',
+      batching: perGop(),
+      sinks: [memory],
+      logTime: false,
+    });
     for (let i = 0; i < 9; i++) {
       rec.setTime('time', { duration: millis(i * 10) });
       rec.log('cam', VideoStream.fromFields({ sample: sample(i, i % 3 === 0), isKeyframe: i % 3 === 0 }));
@@ -64,16 +72,23 @@ describe('RecordingStream', () => {
     await rec.close();
     const { messages, errors } = decodeRrd(memory.bytes());
     expect(errors).toEqual([]);
-    const cam = messages.flatMap((m) => (m.kind === 'arrow_msg' && m.chunk.entityPath === '/cam' ? [m.chunk] : []));
+    const cam = messages.flatMap((m) =>
+      m.kind === 'arrow_msg' && m.chunk.entityPath === '/cam' ? [m.chunk] : [],
+    );
     expect(cam.map((c) => c.numRows)).toEqual([3, 3, 3]);
-    const stats = messages.flatMap((m) => (m.kind === 'arrow_msg' && m.chunk.entityPath === '/stats/bytes' ? [m.chunk] : []));
+    const stats = messages.flatMap((m) =>
+      m.kind === 'arrow_msg' && m.chunk.entityPath === '/stats/bytes' ? [m.chunk] : [],
+    );
     expect(stats.reduce((n, c) => n + c.numRows, 0)).toBe(9);
     expect(stats[0]!.components[0]!.rows[1]).toEqual([1]);
   });
 
   it('hands every message to the viewer callback as a complete RRD stream', () => {
     const calls: Uint8Array[] = [];
-    const rec = new RecordingStream({ applicationId: 'a', sinks: [new StreamCallbackSink((b) => calls.push(b.slice()))] });
+    const rec = new RecordingStream({
+      applicationId: 'a',
+      sinks: [new StreamCallbackSink((b) => calls.push(b.slice()))],
+    });
     rec.log('v', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
     rec.setTime('time', { duration: 0n });
     rec.log('v', VideoStream.fromFields({ sample: sample(0, true) }));
@@ -108,16 +123,18 @@ describe('RecordingStream', () => {
       return 'no error';
     };
     expect(code(() => rec.log('a//b', new Scalars(1)))).toBe('invalid-entity-path');
-    expect(code(() => rec.log('v', VideoStream.fromFields({ sample: sample(0, true) }), { static: true }))).toBe(
-      'static-video-sample',
-    );
+    expect(
+      code(() => rec.log('v', VideoStream.fromFields({ sample: sample(0, true) }), { static: true })),
+    ).toBe('static-video-sample');
     rec.setTime('t', { sequence: 1 });
     expect(code(() => rec.setTime('t', { duration: 1n }))).toBe('timeline-kind-changed');
     expect(code(() => rec.setTime('t', { duration: 1.5 as unknown as bigint }))).toBe('invalid-timeline');
     rec.setTime('t', { sequence: 5 });
     rec.log('v', VideoStream.fromFields({ sample: sample(0, true) }));
     rec.setTime('t', { sequence: 4 });
-    expect(code(() => rec.log('v', VideoStream.fromFields({ sample: sample(1, false) })))).toBe('decreasing-time');
+    expect(code(() => rec.log('v', VideoStream.fromFields({ sample: sample(1, false) })))).toBe(
+      'decreasing-time',
+    );
     rec.log('scalar', new Scalars(1)); // other entities may go back in time
     expect(code(() => new VideoStream({ codec: 1234 as VideoCodec }))).toBe('unknown-codec');
     expect(code(() => new RecordingStream({ applicationId: '' }))).toBe('invalid-argument');

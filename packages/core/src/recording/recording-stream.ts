@@ -8,7 +8,15 @@ import { ArrowMsgEncoder, encodeSetStoreInfo } from '../rerun/rrd/encode.js';
 import { newRecordingId, type StoreId } from '../rerun/store.js';
 import { TuidGenerator } from '../rerun/tuid.js';
 import { type BatchingPolicy, IMMEDIATE } from './batching.js';
-import { batchByteLength, ChunkBuilder, type PendingRow, rowLayoutKey } from './chunk-builder.js';
+import {
+  batchByteLength,
+  ChunkBuilder,
+  NO_TIMELINES,
+  type PendingRow,
+  rowLayoutKey,
+  type TimelineSet,
+  timelineSet,
+} from './chunk-builder.js';
 
 /** Options of {@link RecordingStream}. */
 export interface RecordingStreamOptions {
@@ -71,6 +79,9 @@ export class RecordingStream {
   /** Latest static chunk per entity+component layout, replayed to sinks added later. */
   readonly #statics = new Map<string, EncodedMessage>();
   readonly #times = new Map<string, { kind: TimelineKind; value: bigint }>();
+  /** The current timelines (with `log_time`), rebuilt only when one is added or removed. */
+  #timelineSet: TimelineSet | undefined;
+  readonly #entityPaths = new Map<string, string>();
   readonly #timelineKinds = new Map<string, TimelineKind>([[LOG_TIME, 'timestamp']]);
   readonly #videoEntities = new Map<string, VideoEntityState>();
   readonly #pending = new Map<string, ChunkBuilder>();
@@ -78,7 +89,10 @@ export class RecordingStream {
 
   constructor(options: RecordingStreamOptions) {
     if (typeof options.applicationId !== 'string' || options.applicationId.length === 0) {
-      throw new RecordingError('invalid-argument', 'applicationId is empty; expected a name such as "camstream"');
+      throw new RecordingError(
+        'invalid-argument',
+        'applicationId is empty; expected a name such as "camstream"',
+      );
     }
     this.#clock = options.clock ?? defaultClock;
     this.#tuids = new TuidGenerator({ clock: this.#clock });
@@ -118,23 +132,28 @@ export class RecordingStream {
       );
     }
     this.#timelineKinds.set(timeline, kind);
-    this.#times.set(timeline, { kind, value });
+    const current = this.#times.get(timeline);
+    if (current === undefined) {
+      this.#times.set(timeline, { kind, value });
+      this.#timelineSet = undefined;
+    } else current.value = value;
   }
 
   /** Stops logging on `timeline` until it is set again. */
   disableTimeline(timeline: string): void {
-    this.#times.delete(timeline);
+    if (this.#times.delete(timeline)) this.#timelineSet = undefined;
   }
 
   /** Clears every timeline set with {@link RecordingStream.setTime}. */
   resetTime(): void {
     this.#times.clear();
+    this.#timelineSet = undefined;
   }
 
   /** Logs an archetype on an entity at the current time (or as static data). */
   log(entityPath: string, archetype: AsComponents, options: LogOptions = {}): void {
     this.#assertOpen('log');
-    const entity = normalizeEntityPath(entityPath);
+    const entity = this.#entityPath(entityPath);
     const isStatic = options.static ?? false;
     const batches = archetype.batches;
     if (batches.length === 0) return;
@@ -149,18 +168,23 @@ export class RecordingStream {
 
     const rowId = new Uint8Array(16);
     this.#tuids.nextInto(rowId, 0);
-    const times: { name: string; kind: TimelineKind; value: bigint }[] = [];
-    if (!isStatic) {
-      for (const [name, t] of this.#times) times.push({ name, kind: t.kind, value: t.value });
-      if (this.#logTime) times.push({ name: LOG_TIME, kind: 'timestamp', value: this.#clock() });
-      times.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    }
-    if (hasSample) this.#checkVideoTime(entity, times);
+    const timelines = isStatic ? NO_TIMELINES : this.#currentTimelines();
+    const times: bigint[] = [];
+    for (const name of timelines.names)
+      times.push(name === LOG_TIME ? this.#clock() : this.#times.get(name)!.value);
+    if (hasSample) this.#checkVideoTime(entity, timelines, times);
 
     const isKeyframe =
       sample !== undefined &&
       batches.some((b) => b.descriptor === VideoStreamComponents.isKeyframe && b.data.values[0] === true);
-    const row: PendingRow = { rowId, times, batches, byteLength: batchByteLength(batches), hasKeyframe: isKeyframe };
+    const row: PendingRow = {
+      rowId,
+      timelines,
+      times,
+      batches,
+      byteLength: batchByteLength(batches),
+      hasKeyframe: isKeyframe,
+    };
     const layout = rowLayoutKey(row);
 
     if (isStatic || this.#batching.kind === 'immediate') {
@@ -211,27 +235,51 @@ export class RecordingStream {
 
   #assertOpen(what: string): void {
     if (this.#closed) {
-      throw new RecordingError('recording-closed', `${what}() after close(): recording ${this.storeId.recordingId} is closed`);
+      throw new RecordingError(
+        'recording-closed',
+        `${what}() after close(): recording ${this.storeId.recordingId} is closed`,
+      );
     }
   }
 
-  #checkVideoTime(entity: string, times: readonly { name: string; value: bigint }[]): void {
+  #entityPath(path: string): string {
+    let entity = this.#entityPaths.get(path);
+    if (entity === undefined) {
+      entity = normalizeEntityPath(path);
+      if (this.#entityPaths.size >= 1024) this.#entityPaths.clear();
+      this.#entityPaths.set(path, entity);
+    }
+    return entity;
+  }
+
+  #currentTimelines(): TimelineSet {
+    if (this.#timelineSet === undefined) {
+      const entries: [string, TimelineKind][] = [...this.#times].map(([name, t]) => [name, t.kind]);
+      if (this.#logTime) entries.push([LOG_TIME, 'timestamp']);
+      this.#timelineSet = timelineSet(entries);
+    }
+    return this.#timelineSet;
+  }
+
+  #checkVideoTime(entity: string, timelines: TimelineSet, times: readonly bigint[]): void {
     let state = this.#videoEntities.get(entity);
     if (state === undefined) {
       state = { lastTimes: new Map() };
       this.#videoEntities.set(entity, state);
     }
-    for (const t of times) {
-      if (t.name === LOG_TIME) continue;
-      const last = state.lastTimes.get(t.name);
-      if (last !== undefined && t.value < last) {
+    const names = timelines.names;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      if (name === LOG_TIME) continue;
+      const last = state.lastTimes.get(name);
+      if (last !== undefined && times[i]! < last) {
         throw new RecordingError(
           'decreasing-time',
-          `video sample on ${entity} at ${t.name}=${t.value} is earlier than the previous sample (${last}); the viewer needs non-decreasing times (decision 0006)`,
+          `video sample on ${entity} at ${name}=${times[i]} is earlier than the previous sample (${last}); the viewer needs non-decreasing times (decision 0006)`,
         );
       }
     }
-    for (const t of times) state.lastTimes.set(t.name, t.value);
+    for (let i = 0; i < names.length; i++) state.lastTimes.set(names[i]!, times[i]!);
   }
 
   #flushPending(): void {

@@ -1,5 +1,9 @@
 import { create } from '@bufbuild/protobuf';
-import { StoreIdSchema, StoreKind, type StoreId as StoreIdProto } from './proto/gen/rerun/v1alpha1/common_pb.js';
+import {
+  type StoreId as StoreIdProto,
+  StoreIdSchema,
+  StoreKind,
+} from './proto/gen/rerun/v1alpha1/common_pb.js';
 
 /** Identifies a recording (or blueprint): Rerun keys stores by all three fields. */
 export interface StoreId {

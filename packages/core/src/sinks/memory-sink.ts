@@ -2,47 +2,57 @@ import type { EncodedMessage, Sink } from '../model/pipeline.js';
 import { STREAM_HEADER, STREAM_HEADER_LENGTH } from '../rerun/rrd/stream-header.js';
 
 /**
- * Collects a recording as one RRD stream in memory (a growable buffer: amortised one copy per message).
- * `bytes()` is a complete stream at any moment.
+ * Keeps a recording in memory. Writing only keeps a reference to each message (no copy on the logging path);
+ * {@link MemorySink.bytes} joins them into one complete RRD stream when asked, once per change.
  */
 export class MemorySink implements Sink {
-  #buffer: Uint8Array;
+  #messages: Uint8Array[] = [];
   #length = STREAM_HEADER_LENGTH;
-  /** Number of messages written. */
-  messageCount = 0;
-
-  /** @param initialCapacity bytes to reserve up front (grows by doubling). */
-  constructor(initialCapacity = 1 << 20) {
-    this.#buffer = new Uint8Array(Math.max(initialCapacity, 64));
-    this.#buffer.set(STREAM_HEADER, 0);
-  }
+  #joined: Uint8Array | undefined;
 
   write(message: EncodedMessage): void {
-    const bytes = message.bytes;
-    const needed = this.#length + bytes.byteLength;
-    if (needed > this.#buffer.byteLength) {
-      let capacity = this.#buffer.byteLength * 2;
-      while (capacity < needed) capacity *= 2;
-      const grown = new Uint8Array(capacity);
-      grown.set(this.#buffer.subarray(0, this.#length), 0);
-      this.#buffer = grown;
-    }
-    this.#buffer.set(bytes, this.#length);
-    this.#length = needed;
-    this.messageCount++;
+    this.#messages.push(message.bytes);
+    this.#length += message.bytes.byteLength;
+    this.#joined = undefined;
   }
 
   flush(): void {}
 
   close(): void {}
 
-  /** The recording so far as a complete RRD stream (a view; copy it to keep it past further writes). */
-  bytes(): Uint8Array {
-    return this.#buffer.subarray(0, this.#length);
+  /** Number of messages written. */
+  get messageCount(): number {
+    return this.#messages.length;
   }
 
-  /** Bytes written so far, stream header included. */
+  /** The messages written so far, each MessageHeader + payload, in order (no stream header). */
+  messages(): readonly Uint8Array[] {
+    return this.#messages;
+  }
+
+  /** The recording so far as one complete RRD stream. */
+  bytes(): Uint8Array {
+    if (this.#joined !== undefined) return this.#joined;
+    const out = new Uint8Array(this.#length);
+    out.set(STREAM_HEADER, 0);
+    let at = STREAM_HEADER_LENGTH;
+    for (const m of this.#messages) {
+      out.set(m, at);
+      at += m.byteLength;
+    }
+    this.#joined = out;
+    return out;
+  }
+
+  /** Size of {@link MemorySink.bytes}, stream header included. */
   get byteLength(): number {
     return this.#length;
+  }
+
+  /** Forgets everything written (the next {@link MemorySink.bytes} is a bare stream header). */
+  clear(): void {
+    this.#messages = [];
+    this.#length = STREAM_HEADER_LENGTH;
+    this.#joined = undefined;
   }
 }

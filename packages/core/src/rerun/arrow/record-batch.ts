@@ -1,13 +1,20 @@
-import { Message } from 'apache-arrow';
-import { BufferRegion, FieldNode, RecordBatch } from 'apache-arrow/ipc/metadata/message';
 import type { ComponentValues } from '../../model/components.js';
 import type { Chunk, ChunkComponent } from '../chunk.js';
-import { buildSchemaTemplate, ipcMetadataLength, type SchemaTemplate, schemaKey, writeChunkId, writeIpcPrefix } from './schema.js';
+import { RecordBatchHeaderTemplate } from './batch-header.js';
+import {
+  buildSchemaTemplate,
+  ipcMetadataLength,
+  type SchemaTemplate,
+  schemaKey,
+  writeChunkId,
+  writeIpcPrefix,
+} from './schema.js';
 
 /**
  * The hot path of every log call: a chunk → one Arrow IPC stream (schema, one record batch, EOS), written
  * straight into the caller's buffer so that sample bytes are copied exactly once. The schema comes from a
- * per-layout cache (decision 0005); the record batch body is laid out here by hand.
+ * per-layout cache (decision 0005); so does the record batch header, whose integers are rewritten per chunk;
+ * the body is laid out here by hand.
  */
 
 type BodyWriter = (out: Uint8Array, offset: number, view: DataView) => void;
@@ -29,28 +36,36 @@ export interface IpcPlan {
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
-/** Builds IPC plans; caches one schema template per chunk layout. */
+interface LayoutTemplates {
+  readonly schema: SchemaTemplate;
+  header: RecordBatchHeaderTemplate | undefined;
+}
+
+/** Builds IPC plans; caches the schema and record batch header templates per chunk layout. */
 export class ChunkIpcEncoder {
-  readonly #schemas = new Map<string, SchemaTemplate>();
+  readonly #layouts = new Map<string, LayoutTemplates>();
 
   /** Plans the IPC stream of `chunk`. */
   plan(chunk: Chunk): IpcPlan {
     const sorted = chunk.timelines.map((t) => isSorted(t.values));
     const key = schemaKey(chunk, sorted);
-    let schema = this.#schemas.get(key);
-    if (schema === undefined) {
-      if (this.#schemas.size >= SCHEMA_CACHE_LIMIT) this.#schemas.clear();
-      schema = buildSchemaTemplate(chunk, sorted);
-      this.#schemas.set(key, schema);
+    let layout = this.#layouts.get(key);
+    if (layout === undefined) {
+      if (this.#layouts.size >= SCHEMA_CACHE_LIMIT) this.#layouts.clear();
+      layout = { schema: buildSchemaTemplate(chunk, sorted), header: undefined };
+      this.#layouts.set(key, layout);
     }
 
-    const nodes: FieldNode[] = [];
+    const nodes: number[] = [];
     const buffers: BodyBuffer[] = [];
     const n = chunk.numRows;
-    nodes.push(new FieldNode(n, 0));
-    buffers.push(EMPTY, { length: 16 * n, write: (out, off) => out.set(chunk.rowIds.subarray(0, 16 * n), off) });
+    nodes.push(n, 0);
+    buffers.push(EMPTY, {
+      length: 16 * n,
+      write: (out, off) => out.set(chunk.rowIds.subarray(0, 16 * n), off),
+    });
     for (const t of chunk.timelines) {
-      nodes.push(new FieldNode(n, 0));
+      nodes.push(n, 0);
       buffers.push(EMPTY, {
         length: 8 * n,
         write: (_out, off, view) => {
@@ -60,16 +75,17 @@ export class ChunkIpcEncoder {
     }
     for (const c of chunk.components) addComponent(c, n, nodes, buffers);
 
-    const regions: BufferRegion[] = [];
+    const regions: number[] = [];
     let bodyLength = 0;
     for (const b of buffers) {
-      regions.push(new BufferRegion(bodyLength, b.length));
+      regions.push(bodyLength, b.length);
       bodyLength += pad8(b.length);
     }
-    const batchFlatbuffer = Message.encode(Message.from(new RecordBatch(n, nodes, regions, null), bodyLength));
-    const batchMetadataLength = ipcMetadataLength(batchFlatbuffer.byteLength);
-    const byteLength = schema.frame.byteLength + 8 + batchMetadataLength + bodyLength + EOS_LENGTH;
-    const schemaTemplate = schema;
+    layout.header ??= new RecordBatchHeaderTemplate(nodes.length / 2, buffers.length);
+    const header = layout.header;
+    const schemaTemplate = layout.schema;
+    const batchMetadataLength = ipcMetadataLength(header.bytes.byteLength);
+    const byteLength = schemaTemplate.frame.byteLength + 8 + batchMetadataLength + bodyLength + EOS_LENGTH;
 
     return {
       byteLength,
@@ -80,8 +96,8 @@ export class ChunkIpcEncoder {
         writeChunkId(out, at, schemaTemplate, chunk);
         at += schemaTemplate.frame.byteLength;
         writeIpcPrefix(out, at, batchMetadataLength);
-        out.set(batchFlatbuffer, at + 8);
-        out.fill(0, at + 8 + batchFlatbuffer.byteLength, at + 8 + batchMetadataLength);
+        header.writeInto(out, at + 8, view, n, bodyLength, nodes, regions);
+        out.fill(0, at + 8 + header.bytes.byteLength, at + 8 + batchMetadataLength);
         at += 8 + batchMetadataLength;
         for (const b of buffers) {
           b.write?.(out, at, view);
@@ -128,7 +144,7 @@ function offsetsBuffer(counts: readonly number[]): BodyBuffer {
   };
 }
 
-function addComponent(c: ChunkComponent, n: number, nodes: FieldNode[], buffers: BodyBuffer[]): void {
+function addComponent(c: ChunkComponent, n: number, nodes: number[], buffers: BodyBuffer[]): void {
   const rows = c.rows;
   if (rows.length !== n) {
     throw new Error(`internal: component ${c.descriptor.component} has ${rows.length} rows, chunk has ${n}`);
@@ -140,20 +156,17 @@ function addComponent(c: ChunkComponent, n: number, nodes: FieldNode[], buffers:
     counts.push(r === undefined ? 0 : r.values.length);
   }
   const instances = counts.reduce((a, b) => a + b, 0);
-  nodes.push(new FieldNode(n, nulls));
+  nodes.push(n, nulls);
   buffers.push(validityBuffer(rows, nulls), offsetsBuffer(counts));
-  nodes.push(new FieldNode(instances, 0));
+  nodes.push(instances, 0);
 
   const element = c.descriptor.element;
   if (element === 'blob') {
     const blobs: Uint8Array[] = [];
     for (const r of rows) if (r !== undefined && r.element === 'blob') blobs.push(...r.values);
     const total = blobs.reduce((a, b) => a + b.byteLength, 0);
-    buffers.push(
-      EMPTY,
-      offsetsBuffer(blobs.map((b) => b.byteLength)),
-    );
-    nodes.push(new FieldNode(total, 0));
+    buffers.push(EMPTY, offsetsBuffer(blobs.map((b) => b.byteLength)));
+    nodes.push(total, 0);
     buffers.push(EMPTY, {
       length: total,
       write: (out, off) => {
@@ -174,7 +187,8 @@ function addComponent(c: ChunkComponent, n: number, nodes: FieldNode[], buffers:
         let i = 0;
         for (const r of rows) {
           if (r === undefined) continue;
-          for (let k = 0; k < r.values.length; k++, i++) if (r.values[k]) out[off + (i >> 3)]! |= 1 << (i & 7);
+          for (let k = 0; k < r.values.length; k++, i++)
+            if (r.values[k]) out[off + (i >> 3)]! |= 1 << (i & 7);
         }
       },
     });

@@ -130,7 +130,12 @@ export function buildSchemaTemplate(chunk: Chunk, sortedTimelines: readonly bool
 }
 
 /** Writes `chunk`'s id (32 hex digits) over the template's placeholder in `out` at `frameOffset`. */
-export function writeChunkId(out: Uint8Array, frameOffset: number, template: SchemaTemplate, chunk: Chunk): void {
+export function writeChunkId(
+  out: Uint8Array,
+  frameOffset: number,
+  template: SchemaTemplate,
+  chunk: Chunk,
+): void {
   ENCODER.encodeInto(tuidToString(chunk.id), out.subarray(frameOffset + template.chunkIdOffset));
 }
 
@@ -157,7 +162,11 @@ export function writeIpcPrefix(out: Uint8Array, offset: number, metadataLength: 
 
 function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
   const first = needle[0]!;
-  for (let i = haystack.indexOf(first); i >= 0 && i <= haystack.length - needle.length; i = haystack.indexOf(first, i + 1)) {
+  for (
+    let i = haystack.indexOf(first);
+    i >= 0 && i <= haystack.length - needle.length;
+    i = haystack.indexOf(first, i + 1)
+  ) {
     let j = 1;
     while (j < needle.length && haystack[i + j] === needle[j]) j++;
     if (j === needle.length) return i;

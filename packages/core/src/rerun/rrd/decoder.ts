@@ -13,7 +13,7 @@ import {
   SetStoreInfoSchema,
 } from '../proto/gen/rerun/v1alpha1/log_msg_pb.js';
 import { type StoreId, storeIdFromProto } from '../store.js';
-import { type Tuid } from '../tuid.js';
+import type { Tuid } from '../tuid.js';
 import { MESSAGE_HEADER_LENGTH, MessageKind, STREAM_HEADER_LENGTH } from './stream-header.js';
 
 /** A timeline column read back from a chunk. */
@@ -49,7 +49,12 @@ export interface DecodedChunk {
 
 /** One message read from an RRD stream. `offset` is where its MessageHeader starts. */
 export type DecodedMessage =
-  | { readonly kind: 'set_store_info'; readonly offset: number; readonly storeId: StoreId; readonly proto: SetStoreInfo }
+  | {
+      readonly kind: 'set_store_info';
+      readonly offset: number;
+      readonly storeId: StoreId;
+      readonly proto: SetStoreInfo;
+    }
   | {
       readonly kind: 'arrow_msg';
       readonly offset: number;
@@ -84,7 +89,7 @@ export interface RrdDecoderOptions {
  */
 export class RrdDecoder {
   #state: State = 'stream-header';
-  #buffer = new Uint8Array(0);
+  #buffer: Uint8Array = new Uint8Array(0);
   #pos = 0;
   /** Absolute offset of `#buffer[0]` in the whole input. */
   #base = 0;
@@ -128,9 +133,15 @@ export class RrdDecoder {
       } else if (this.#state === 'stream-footer') {
         if (available < STREAM_FOOTER_LENGTH) break;
         const footer = this.#buffer.subarray(this.#pos, this.#pos + STREAM_FOOTER_LENGTH);
-        const ok = RRF2.every((b, i) => footer[20 + i] === b) && String.fromCharCode(...footer.subarray(24, 28)) === 'FOOT';
+        const ok =
+          RRF2.every((b, i) => footer[20 + i] === b) &&
+          String.fromCharCode(...footer.subarray(24, 28)) === 'FOOT';
         if (!ok) {
-          this.#fail('rrd-bad-message', 'bytes after an End message are not a StreamFooter (`…RRF2FOOT`)', true);
+          this.#fail(
+            'rrd-bad-message',
+            'bytes after an End message are not a StreamFooter (`…RRF2FOOT`)',
+            true,
+          );
           break;
         }
         this.#pos += STREAM_FOOTER_LENGTH;
@@ -144,9 +155,13 @@ export class RrdDecoder {
   /** Call when the input ends: reports a message or header cut short (Rerun drops it silently). */
   end(): void {
     const left = this.#buffer.byteLength - this.#pos;
-    if (this.#state === 'aborted' || left === 0 && this.#state !== 'payload') return;
+    if (this.#state === 'aborted' || (left === 0 && this.#state !== 'payload')) return;
     if (this.#state === 'stream-footer') return; // End without footer at EOF: tolerated
-    this.#fail('rrd-truncated', `stream ends inside a ${this.#state.replace('-', ' ')} (${left} bytes left over)`, true);
+    this.#fail(
+      'rrd-truncated',
+      `stream ends inside a ${this.#state.replace('-', ' ')} (${left} bytes left over)`,
+      true,
+    );
   }
 
   #append(bytes: Uint8Array): void {
@@ -201,7 +216,11 @@ export class RrdDecoder {
     }
     const [major, minor] = [h[4]!, h[5]!];
     if (major === 0 && minor < 23) {
-      this.#fail('rrd-old-version', `RRD written by Rerun ${major}.${minor}; Rerun 0.33 reads 0.23 and newer`, true);
+      this.#fail(
+        'rrd-old-version',
+        `RRD written by Rerun ${major}.${minor}; Rerun 0.33 reads 0.23 and newer`,
+        true,
+      );
       return false;
     }
     if (h[9] !== 2) {
@@ -219,7 +238,11 @@ export class RrdDecoder {
   }
 
   #readMessageHeader(): boolean {
-    const view = new DataView(this.#buffer.buffer, this.#buffer.byteOffset + this.#pos, MESSAGE_HEADER_LENGTH);
+    const view = new DataView(
+      this.#buffer.buffer,
+      this.#buffer.byteOffset + this.#pos,
+      MESSAGE_HEADER_LENGTH,
+    );
     const kind = view.getBigUint64(0, true);
     const length = view.getBigUint64(8, true);
     if (kind > 3n) {
@@ -259,7 +282,8 @@ export class RrdDecoder {
         case MessageKind.BlueprintActivationCommand: {
           const proto = fromBinary(BlueprintActivationCommandSchema, payload);
           const storeId = storeIdFromProto(proto.blueprintId);
-          if (storeId === undefined) return report('rrd-bad-message', 'BlueprintActivationCommand without a blueprint id');
+          if (storeId === undefined)
+            return report('rrd-bad-message', 'BlueprintActivationCommand without a blueprint id');
           return { kind: 'blueprint_activation_command', offset, storeId, proto };
         }
         default: {
@@ -272,7 +296,10 @@ export class RrdDecoder {
             return report('rrd-bad-message', `ArrowMsg encoding ${proto.encoding}; expected 1 (Arrow IPC)`);
           }
           if (proto.compression === Compression.LZ4) {
-            return report('unsupported-compression', 'LZ4-compressed ArrowMsg: not supported by this decoder yet');
+            return report(
+              'unsupported-compression',
+              'LZ4-compressed ArrowMsg: not supported by this decoder yet',
+            );
           }
           if (proto.compression !== Compression.NONE && proto.compression !== Compression.UNSPECIFIED) {
             return report('unsupported-compression', `unknown ArrowMsg compression ${proto.compression}`);
@@ -282,7 +309,11 @@ export class RrdDecoder {
         }
       }
     } catch (cause) {
-      return report('rrd-bad-message', `message of kind ${this.#kind} does not decode: ${(cause as Error).message}`, cause);
+      return report(
+        'rrd-bad-message',
+        `message of kind ${this.#kind} does not decode: ${(cause as Error).message}`,
+        cause,
+      );
     }
   }
 }

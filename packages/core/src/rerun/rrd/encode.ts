@@ -2,9 +2,8 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import type { EncodedMessage, EncodedMessageKind, TimeRange } from '../../model/pipeline.js';
 import { ChunkIpcEncoder } from '../arrow/record-batch.js';
 import type { Chunk } from '../chunk.js';
-import { Compression, TuidSchema } from '../proto/gen/rerun/v1alpha1/common_pb.js';
+import { Compression, StoreIdSchema } from '../proto/gen/rerun/v1alpha1/common_pb.js';
 import {
-  ArrowMsgSchema,
   BlueprintActivationCommandSchema,
   Encoding,
   SetStoreInfoSchema,
@@ -92,7 +91,11 @@ export interface StoreSourceInfo {
 }
 
 /** Encodes a SetStoreInfo message: the first message of every recording. */
-export function encodeSetStoreInfo(storeId: StoreId, rowId: Tuid, source: StoreSourceInfo = {}): EncodedMessage {
+export function encodeSetStoreInfo(
+  storeId: StoreId,
+  rowId: Tuid,
+  source: StoreSourceInfo = {},
+): EncodedMessage {
   const msg = create(SetStoreInfoSchema, {
     rowId: { timeNs: rowId.timeNs, inc: rowId.inc },
     info: {
@@ -104,7 +107,11 @@ export function encodeSetStoreInfo(storeId: StoreId, rowId: Tuid, source: StoreS
       storeVersion: { crateVersionBits: CRATE_VERSION_BITS },
     },
   });
-  return fromProtobuf({ kind: 'set_store_info', storeId }, MessageKind.SetStoreInfo, toBinary(SetStoreInfoSchema, msg));
+  return fromProtobuf(
+    { kind: 'set_store_info', storeId },
+    MessageKind.SetStoreInfo,
+    toBinary(SetStoreInfoSchema, msg),
+  );
 }
 
 /** Encodes a BlueprintActivationCommand for a blueprint store already sent. */
@@ -131,37 +138,42 @@ export interface ChunkMeta {
 }
 
 /**
- * Encodes chunks as ArrowMsgs (uncompressed, decision 0005). Keeps the per-layout schema cache and the
- * encoded StoreId, so each call only writes what changes per chunk.
+ * Encodes chunks as ArrowMsgs (uncompressed, decision 0005). The ArrowMsg protobuf is written by hand here,
+ * on the per-frame hot path (the generated code costs more than the rest of the message together; tests
+ * check these bytes against the generated decoder): the StoreId is encoded once, and the IPC payload is
+ * written in place, so each sample byte is copied once.
  */
 export class ArrowMsgEncoder {
   readonly #ipc = new ChunkIpcEncoder();
-  readonly #storeIdProto;
+  /** `0A len StoreId`: ArrowMsg field 1, the same for every message of the recording. */
+  readonly #storeIdField: Uint8Array;
   readonly storeId: StoreId;
 
   constructor(storeId: StoreId) {
     this.storeId = storeId;
-    this.#storeIdProto = storeIdToProto(storeId);
+    const encoded = toBinary(StoreIdSchema, storeIdToProto(storeId));
+    this.#storeIdField = new Uint8Array(1 + varintLength(encoded.byteLength) + encoded.byteLength);
+    this.#storeIdField[0] = 0x0a;
+    this.#storeIdField.set(encoded, writeVarint(this.#storeIdField, 1, encoded.byteLength));
   }
 
   /** One chunk → one ArrowMsg message. */
   encode(chunk: Chunk, meta: ChunkMeta): EncodedMessage {
     const plan = this.#ipc.plan(chunk);
     const isStatic = chunk.timelines.length === 0;
-    // Everything but the payload through the generated code; the payload field is appended by hand so the
-    // IPC bytes are written once, in place. Protobuf allows fields in any order.
-    const head = toBinary(
-      ArrowMsgSchema,
-      create(ArrowMsgSchema, {
-        storeId: this.#storeIdProto,
-        chunkId: create(TuidSchema, { timeNs: chunk.id.timeNs, inc: chunk.id.inc }),
-        compression: Compression.NONE,
-        uncompressedSize: BigInt(plan.byteLength),
-        encoding: Encoding.ARROW_IPC,
-        isStatic,
-      }),
-    );
-    const payloadLength = head.byteLength + 1 + varintLength(plan.byteLength) + plan.byteLength;
+    const ipcLength = plan.byteLength;
+    const sizeVarint = varintLength(ipcLength);
+    // store_id | compression=NONE | uncompressed_size | encoding=ARROW_IPC | chunk_id | is_static | payload
+    const payloadLength =
+      this.#storeIdField.byteLength +
+      2 +
+      (1 + sizeVarint) +
+      2 +
+      CHUNK_ID_FIELD_LENGTH +
+      2 +
+      (1 + sizeVarint) +
+      ipcLength;
+    const storeIdField = this.#storeIdField;
     return allocateMessage(
       {
         kind: 'arrow_msg',
@@ -175,14 +187,37 @@ export class ArrowMsgEncoder {
       MessageKind.ArrowMsg,
       payloadLength,
       (out, offset) => {
-        out.set(head, offset);
-        let at = offset + head.byteLength;
+        out.set(storeIdField, offset);
+        let at = offset + storeIdField.byteLength;
+        out[at++] = 0x10; // compression
+        out[at++] = Compression.NONE;
+        out[at++] = 0x18; // uncompressed_size
+        at = writeVarint(out, at, ipcLength);
+        out[at++] = 0x20; // encoding
+        out[at++] = Encoding.ARROW_IPC;
+        at = writeTuidField(out, at, 0x32, chunk.id);
+        out[at++] = 0x38; // is_static
+        out[at++] = isStatic ? 1 : 0;
         out[at++] = PAYLOAD_TAG;
-        at = writeVarint(out, at, plan.byteLength);
+        at = writeVarint(out, at, ipcLength);
         plan.writeInto(out, at);
       },
     );
   }
+}
+
+/** A `Tuid` message field: tag, length 18, then both fixed64 fields (always present, as Rerun requires). */
+const CHUNK_ID_FIELD_LENGTH = 2 + 18;
+
+function writeTuidField(out: Uint8Array, at: number, tag: number, id: Tuid): number {
+  out[at] = tag;
+  out[at + 1] = 18;
+  out[at + 2] = 0x09; // time_ns, fixed64
+  const view = new DataView(out.buffer, out.byteOffset + at + 3, 17);
+  view.setBigUint64(0, id.timeNs, true);
+  out[at + 11] = 0x11; // inc, fixed64
+  view.setBigUint64(9, id.inc, true);
+  return at + CHUNK_ID_FIELD_LENGTH;
 }
 
 /** Concatenates messages into one RRD stream (StreamHeader once, then each message). */

@@ -7,7 +7,8 @@
 export const RERUN_VERSION = { major: 0, minor: 33, patch: 0 } as const;
 
 /** `StoreVersion.crate_version_bits` for 0.33.0: the version bytes read as a little-endian i32. */
-export const CRATE_VERSION_BITS = RERUN_VERSION.major | (RERUN_VERSION.minor << 8) | (RERUN_VERSION.patch << 16);
+export const CRATE_VERSION_BITS =
+  RERUN_VERSION.major | (RERUN_VERSION.minor << 8) | (RERUN_VERSION.patch << 16);
 
 /** Size of the StreamHeader. */
 export const STREAM_HEADER_LENGTH = 12;
@@ -42,7 +43,12 @@ export const STREAM_HEADER: Uint8Array = Uint8Array.of(
 );
 
 /** Writes a MessageHeader at `offset`. */
-export function writeMessageHeader(out: Uint8Array, offset: number, kind: MessageKind, payloadLength: number): void {
+export function writeMessageHeader(
+  out: Uint8Array,
+  offset: number,
+  kind: MessageKind,
+  payloadLength: number,
+): void {
   const view = new DataView(out.buffer, out.byteOffset + offset, MESSAGE_HEADER_LENGTH);
   view.setBigUint64(0, BigInt(kind), true);
   view.setBigUint64(8, BigInt(payloadLength), true);

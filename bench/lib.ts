@@ -1,0 +1,104 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Results folder (`bench/results/`, not committed). */
+export const RESULTS_DIR = join(import.meta.dirname, 'results');
+
+/** One measured case: median and spread over interleaved rounds. */
+export interface Measurement {
+  readonly name: string;
+  readonly unit: string;
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly rounds: number[];
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * Runs every case once per round, rounds interleaved so that machine noise hits all cases alike.
+ * Each case returns its own figure for the round (e.g. µs per op, MB/s).
+ */
+export async function interleave(
+  rounds: number,
+  cases: Record<string, { unit: string; run: () => number | Promise<number> }>,
+  warmupRounds = 2,
+): Promise<Record<string, Measurement>> {
+  // Warm-up rounds let the JIT tier up and the heap settle; they are not counted.
+  for (let r = 0; r < warmupRounds; r++) for (const c of Object.values(cases)) await c.run();
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, c] of Object.entries(cases)) samples[name]!.push(await c.run());
+  }
+  return Object.fromEntries(
+    Object.entries(cases).map(([name, c]) => {
+      const values = samples[name]!;
+      return [
+        name,
+        {
+          name,
+          unit: c.unit,
+          median: median(values),
+          min: Math.min(...values),
+          max: Math.max(...values),
+          rounds: values,
+        },
+      ];
+    }),
+  );
+}
+
+/** Times `fn` over `iterations` calls; returns µs per call. */
+export function microsPerOp(iterations: number, fn: (i: number) => void): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) fn(i);
+  return Number(process.hrtime.bigint() - start) / 1000 / iterations;
+}
+
+/** A row of the short results table. */
+export interface SummaryRow {
+  readonly metric: string;
+  readonly value: string;
+  readonly anchor: string;
+  readonly ratio: string;
+  readonly goal: string;
+}
+
+/** Writes `<name>.json` (everything) and `<name>.md` (the short table) under `bench/results/`. */
+export function writeResults(
+  name: string,
+  data: { summary: SummaryRow[]; measurements: Record<string, Measurement>; notes?: string[] },
+): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const meta = {
+    bench: name,
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+  };
+  writeFileSync(join(RESULTS_DIR, `${name}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);
+  const lines = [
+    `## ${name} (${meta.date}, Node ${meta.node})`,
+    '',
+    '| metric | value | anchor | ratio | goal |',
+    '| --- | --- | --- | --- | --- |',
+    ...data.summary.map((r) => `| ${r.metric} | ${r.value} | ${r.anchor} | ${r.ratio} | ${r.goal} |`),
+    ...(data.notes?.length ? ['', ...data.notes.map((n) => `- ${n}`)] : []),
+    '',
+  ];
+  const table = lines.join('\n');
+  writeFileSync(join(RESULTS_DIR, `${name}.md`), table);
+  return table;
+}
+
+export const fmt = (n: number, digits = 2) => n.toFixed(digits);

@@ -1,0 +1,8 @@
+/** `pnpm bench`: runs every benchmark in turn and prints the short tables (also under bench/results/). */
+const benches = ['./wire.bench.ts'];
+const only = process.argv.slice(2);
+for (const path of benches) {
+  if (only.length > 0 && !only.some((o) => path.includes(o))) continue;
+  const { table } = (await import(path)) as { table: string };
+  console.log(table);
+}
