@@ -1,3 +1,5 @@
+export {};
+
 /** `pnpm bench`: runs every benchmark in turn and prints the short tables (also under bench/results/). */
 const benches = ['./wire.bench.ts'];
 const only = process.argv.slice(2);

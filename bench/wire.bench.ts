@@ -62,6 +62,7 @@ const storeIdProto = storeIdToProto(storeId);
 
 function naiveFrame(i: number): Uint8Array {
   const blobType = new List(new Field('item', new Uint8(), false));
+  const sampleType = new List(new Field('item', blobType, true));
   const meta = (component: string, type: string) =>
     new Map([
       ['rerun:kind', 'data'],
@@ -82,7 +83,7 @@ function naiveFrame(i: number): Uint8Array {
     ),
     new Field(
       'VideoStream:sample',
-      new List(new Field('item', blobType, true)),
+      sampleType,
       true,
       meta('VideoStream:sample', 'rerun.components.VideoSample'),
     ),
@@ -116,7 +117,7 @@ function naiveFrame(i: number): Uint8Array {
     child: bytes,
   });
   const list = makeData({
-    type: fields[2]!.type,
+    type: sampleType,
     length: 1,
     nullCount: 0,
     valueOffsets: Int32Array.of(0, 1),

@@ -2,6 +2,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { type Table, tableFromIPC } from 'apache-arrow';
 import { RrdDecodeError } from '../../errors.js';
 import type { TimelineKind } from '../../model/timeline.js';
+import { checkIpcStream, checkListOffsets } from '../arrow/ipc-guard.js';
 import { Compression } from '../proto/gen/rerun/v1alpha1/common_pb.js';
 import {
   type ArrowMsg,
@@ -341,6 +342,7 @@ function timelineKind(typeName: string): TimelineKind {
 
 /** Reads an Arrow IPC chunk payload (Sorbet 0.1.3) into a {@link DecodedChunk}. */
 export function decodeChunk(ipc: Uint8Array): DecodedChunk {
+  checkIpcStream(ipc);
   // A fresh, aligned copy: the payload sits at an arbitrary offset inside the protobuf.
   const table = tableFromIPC(ipc.slice());
   const metadata = table.schema.metadata;
@@ -379,6 +381,7 @@ export function decodeChunk(ipc: Uint8Array): DecodedChunk {
       });
     } else if (kind === 'data' || kind === 'component') {
       seenComponent = true;
+      for (const data of column.data) checkListOffsets(data);
       const rows: (unknown[] | null)[] = [];
       for (const v of column) rows.push(v === null ? null : [...(v as Iterable<unknown>)]);
       components.push({
