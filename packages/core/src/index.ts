@@ -4,6 +4,94 @@
  * @packageDocumentation
  */
 
+// The H.264/H.265 bitstream parser.
+export {
+  type AccessUnit,
+  AccessUnitSplitter,
+  type AccessUnitSplitterOptions,
+  DEFAULT_MAX_ACCESS_UNIT_BYTES,
+  detectCodec,
+} from './bitstream/access-unit-splitter.js';
+export {
+  AnnexBScanner,
+  type NalUnitView,
+  type StartCodeListener,
+  splitAnnexB,
+} from './bitstream/annexb-scanner.js';
+export {
+  type AnnexBToLengthPrefixedOptions,
+  type AvcDecoderConfig,
+  annexBToLengthPrefixed,
+  buildAvcC,
+  buildHvcC,
+  type DecoderConfig,
+  type HevcDecoderConfig,
+  type LengthPrefixedToAnnexBOptions,
+  lengthPrefixedToAnnexB,
+  parseAvcC,
+  parseHvcC,
+} from './bitstream/avcc.js';
+export { BitReader } from './bitstream/bit-reader.js';
+export { BitstreamError, type BitstreamErrorCode, isBitstreamError } from './bitstream/bitstream-error.js';
+export {
+  avcCodecString,
+  type HevcProfileTierLevel,
+  h264LevelNumber,
+  h264ProfileName,
+  h265LevelNumber,
+  h265ProfileName,
+  hevcCodecString,
+} from './bitstream/codec-string.js';
+export { addEmulationPrevention, removeEmulationPrevention } from './bitstream/emulation-prevention.js';
+export { type H264Pps, parseH264Pps } from './bitstream/h264-pps.js';
+export {
+  H264PocComputer,
+  type H264SliceHeader,
+  isNewH264Picture,
+  parseH264SliceHeader,
+  type SliceType,
+} from './bitstream/h264-slice.js';
+export {
+  type H264BitstreamRestriction,
+  type H264Sps,
+  type H264Timing,
+  type H264Vui,
+  parseH264Sps,
+} from './bitstream/h264-sps.js';
+export {
+  type H265Pps,
+  type H265Sps,
+  type H265Vps,
+  parseH265Pps,
+  parseH265Sps,
+  parseH265Vps,
+} from './bitstream/h265-ps.js';
+export { H265PocComputer, type H265SliceHeader, parseH265SliceHeader } from './bitstream/h265-slice.js';
+export {
+  type H264NalHeader,
+  H264NalType,
+  type H265NalHeader,
+  H265NalType,
+  h265RandomAccessKind,
+  isH264Vcl,
+  isH265Idr,
+  isH265Irap,
+  isH265Vcl,
+  nalHeaderLength,
+  nalTypeName,
+  nalUnitType,
+  parseH264NalHeader,
+  parseH265NalHeader,
+  type RandomAccessKind,
+  type VideoCodecName,
+} from './bitstream/nal.js';
+export { findRecoveryPoint, SEI_RECOVERY_POINT } from './bitstream/sei.js';
+export {
+  type BitstreamSummary,
+  type SummarizeOptions,
+  SummaryBuilder,
+  summarizeBitstream,
+} from './bitstream/summary.js';
 export { CamstreamError, type CoreErrorCode, RecordingError, RrdDecodeError } from './errors.js';
 export {
   Scalars,
@@ -34,7 +122,11 @@ export {
 } from './model/pipeline.js';
 export { resolveTimeValue, type TimelineKind, type TimePoint, type TimeValue } from './model/timeline.js';
 export { type BatchingPolicy, IMMEDIATE, perGop } from './recording/batching.js';
-export { type LogOptions, RecordingStream, type RecordingStreamOptions } from './recording/recording-stream.js';
+export {
+  type LogOptions,
+  RecordingStream,
+  type RecordingStreamOptions,
+} from './recording/recording-stream.js';
 export { ChunkIpcEncoder, type IpcPlan } from './rerun/arrow/record-batch.js';
 export { SORBET_VERSION } from './rerun/arrow/schema.js';
 export type { Chunk, ChunkComponent, ChunkTimeline } from './rerun/chunk.js';

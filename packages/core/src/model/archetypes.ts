@@ -12,7 +12,12 @@ function descriptor(
   componentType: string,
   element: ComponentDescriptor['element'],
 ): ComponentDescriptor {
-  return { archetype, component: `${short}:${field}`, componentType: `rerun.components.${componentType}`, element };
+  return {
+    archetype,
+    component: `${short}:${field}`,
+    componentType: `rerun.components.${componentType}`,
+    element,
+  };
 }
 
 /** Rerun 0.33's `VideoStream` component descriptors. */
@@ -55,7 +60,10 @@ export class VideoStream implements AsComponents {
     const batches: ComponentBatch[] = [];
     const c = VideoStreamComponents;
     if (fields.codec !== undefined) {
-      batches.push({ descriptor: c.codec, data: { element: 'u32', values: [assertVideoCodec(fields.codec)] } });
+      batches.push({
+        descriptor: c.codec,
+        data: { element: 'u32', values: [assertVideoCodec(fields.codec)] },
+      });
     }
     if (fields.sample !== undefined) {
       batches.push({ descriptor: c.sample, data: { element: 'blob', values: [fields.sample] } });

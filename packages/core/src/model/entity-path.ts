@@ -8,7 +8,10 @@ import { RecordingError } from '../errors.js';
  */
 export function normalizeEntityPath(path: string): string {
   if (typeof path !== 'string' || path.length === 0) {
-    throw new RecordingError('invalid-entity-path', 'entity path is empty; expected e.g. "video_stream" or "camera/front"');
+    throw new RecordingError(
+      'invalid-entity-path',
+      'entity path is empty; expected e.g. "video_stream" or "camera/front"',
+    );
   }
   const trimmed = path.startsWith('/') ? path.slice(1) : path;
   if (trimmed.length === 0) return '/';

@@ -42,7 +42,10 @@ export function resolveTimeValue(timeline: string, time: TimeValue): TimePoint {
     kind = 'timestamp';
     raw = time.timestamp;
   } else {
-    throw new RecordingError('invalid-timeline', `unknown time kind {${keys.join(', ')}} for timeline "${timeline}"`);
+    throw new RecordingError(
+      'invalid-timeline',
+      `unknown time kind {${keys.join(', ')}} for timeline "${timeline}"`,
+    );
   }
   let value: bigint;
   if (typeof raw === 'bigint') value = raw;
@@ -55,7 +58,10 @@ export function resolveTimeValue(timeline: string, time: TimeValue): TimePoint {
   }
   // i64::MIN is Rerun's marker for static data.
   if (value <= I64_MIN || value > I64_MAX) {
-    throw new RecordingError('invalid-timeline', `time ${value} on timeline "${timeline}" is outside the i64 range`);
+    throw new RecordingError(
+      'invalid-timeline',
+      `time ${value} on timeline "${timeline}" is outside the i64 range`,
+    );
   }
   return { kind, value };
 }
