@@ -1,7 +1,20 @@
 import { CamstreamError } from '@camstream/core';
 
-/** Machine-readable error codes of `@camstream/web`. */
-export type WebErrorCode = 'unsupported' | 'permission-denied' | 'encoder-failed';
+/**
+ * Machine-readable error codes of `@camstream/web`.
+ *
+ * - `unsupported`: the browser lacks an API or a configuration (WebCodecs, a codec, a size).
+ * - `permission-denied`: the user or the page's policy refused access (camera).
+ * - `encoder-failed`: the encoder reported an error while running.
+ * - `encoder-closed`: a frame was given to an encoder after `close()`.
+ * - `invalid-argument`: an option is out of range (odd size, zero frame rate, …).
+ */
+export type WebErrorCode =
+  | 'unsupported'
+  | 'permission-denied'
+  | 'encoder-failed'
+  | 'encoder-closed'
+  | 'invalid-argument';
 
 /** Base class of every error `@camstream/web` throws on purpose; `code` says what went wrong. */
 export class WebError extends Error {
