@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AccessUnit, AccessUnitSplitter } from '@camstream/core';
 
 /** Options for an H.264 test clip made by Debian's ffmpeg. */
 export interface ClipOptions {
@@ -11,13 +12,15 @@ export interface ClipOptions {
   frames: number;
   profile: 'baseline' | 'high';
   gop: number;
+  /** Access unit delimiters (`-x264-params aud=1`). */
+  aud?: boolean;
 }
 
 /**
- * Encodes `testsrc2` with Debian's libx264 (`-bf 0`, AUDs on) to a raw Annex B stream, as the issue's
+ * Encodes `testsrc2` with Debian's libx264 (`-bf 0`) to a raw Annex B stream, as the issue's
  * reference clips: real encoder output, made in the test run.
  */
-export function makeH264Clip(options: ClipOptions): Uint8Array {
+export function makeH264Clip(options: ClipOptions): { path: string; bytes: Uint8Array } {
   const dir = mkdtempSync(join(tmpdir(), 'camstream-e2e-'));
   const out = join(dir, `clip-${options.profile}.h264`);
   execFileSync(
@@ -55,27 +58,33 @@ export function makeH264Clip(options: ClipOptions): Uint8Array {
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  return new Uint8Array(readFileSync(out));
+  return { path: out, bytes: new Uint8Array(readFileSync(out)) };
 }
 
-/**
- * Cuts an Annex B stream with AUDs (`aud=1`) into access units at each AUD (NAL type 9). A stand-in for the
- * core's bitstream parser, which replaces it once it lands.
- */
-export function splitAtAud(stream: Uint8Array): { data: Uint8Array; isKeyframe: boolean }[] {
-  const starts: number[] = [];
-  for (let i = 0; i + 3 < stream.length; i++) {
-    if (stream[i] === 0 && stream[i + 1] === 0 && stream[i + 2] === 1 && (stream[i + 3]! & 0x1f) === 9) {
-      starts.push(i > 0 && stream[i - 1] === 0 ? i - 1 : i);
-    }
-  }
-  return starts.map((start, k) => {
-    const data = stream.subarray(start, starts[k + 1] ?? stream.length);
-    let isKeyframe = false;
-    for (let i = 0; i + 3 < data.length; i++) {
-      if (data[i] === 0 && data[i + 1] === 0 && data[i + 2] === 1 && (data[i + 3]! & 0x1f) === 5)
-        isKeyframe = true;
-    }
-    return { data, isKeyframe };
-  });
+/** Splits an Annex B stream into access units (one frame each) with the core's bitstream parser. */
+export function splitAccessUnits(stream: Uint8Array, codec: 'h264' | 'h265' = 'h264'): AccessUnit[] {
+  const splitter = new AccessUnitSplitter({ codec, copy: 'always' });
+  return [...splitter.push(stream), ...splitter.end()];
+}
+
+/** ffprobe's view of a file's frames: `key_frame` and `pict_type` in presentation order. */
+export function probeFrames(path: string): { keyFrame: boolean; pictType: string }[] {
+  const out = execFileSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_frames',
+      '-show_entries',
+      'frame=key_frame,pict_type',
+      '-of',
+      'json',
+      path,
+    ],
+    { encoding: 'utf8' },
+  );
+  const frames = (JSON.parse(out) as { frames: { key_frame: number; pict_type: string }[] }).frames;
+  return frames.map((f) => ({ keyFrame: f.key_frame === 1, pictType: f.pict_type }));
 }

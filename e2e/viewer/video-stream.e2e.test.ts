@@ -22,7 +22,7 @@ import {
   sendRrd,
   type ViewerPage,
 } from '../harness/browser.js';
-import { makeH264Clip, splitAtAud } from '../harness/media.js';
+import { makeH264Clip, probeFrames, splitAccessUnits } from '../harness/media.js';
 import { saturatedPixels, showsColourBars } from '../harness/pixels.js';
 import { type HarnessServer, startHarnessServer } from '../harness/static-server.js';
 
@@ -62,7 +62,7 @@ const harness = (v: ViewerPage) => ({
 function logClip(rec: RecordingStream, clip: Uint8Array): bigint[] {
   rec.log('video_stream', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
   const times: bigint[] = [];
-  splitAtAud(clip).forEach((au, i) => {
+  splitAccessUnits(clip).forEach((au, i) => {
     const pts = frameTime(i, FPS);
     times.push(pts);
     rec.setTime('time', { duration: pts });
@@ -89,7 +89,21 @@ async function expectVideoOnScreen(viewer: ViewerPage, name: string): Promise<vo
 describe('the real web viewer (@rerun-io/web-viewer 0.33.0) plays what RecordingStream logs', () => {
   for (const profile of ['baseline', 'high'] as const) {
     it(`H.264 ${profile} from Debian ffmpeg, send_rrd per frame`, async () => {
-      const clip = makeH264Clip({ width: 320, height: 240, fps: FPS, frames: FRAMES, profile, gop: 30 });
+      // Baseline without AUDs, high with them: the parser cuts frames either way.
+      const { path, bytes: clip } = makeH264Clip({
+        width: 320,
+        height: 240,
+        fps: FPS,
+        frames: FRAMES,
+        profile,
+        gop: 30,
+        aud: profile === 'high',
+      });
+      const units = splitAccessUnits(clip);
+      const probed = probeFrames(path);
+      expect(units).toHaveLength(probed.length);
+      expect(units.map((u) => u.isKeyframe)).toEqual(probed.map((f) => f.keyFrame));
+      expect(units.filter((u) => u.isKeyframe).map((u) => u.index)).toEqual([0, 30]);
       const calls: { bytes: Uint8Array; messages: readonly EncodedMessage[] }[] = [];
       const rec = new RecordingStream({
         applicationId: 'camstream_e2e',
@@ -124,7 +138,7 @@ describe('the real web viewer (@rerun-io/web-viewer 0.33.0) plays what Recording
   }
 
   it('H.264 through the file sink, loaded by URL', async () => {
-    const clip = makeH264Clip({
+    const { bytes: clip } = makeH264Clip({
       width: 320,
       height: 240,
       fps: FPS,
