@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const packages = ['core'];
+const packages = ['core', 'web'];
 const work = mkdtempSync(join(tmpdir(), 'camstream-smoke-'));
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -37,7 +37,7 @@ try {
         noEmit: true,
         skipLibCheck: false,
       },
-      include: ['consumer.ts'],
+      include: ['consumer.ts', 'browser-consumer.ts'],
     }),
   );
   const consumer = `
@@ -57,6 +57,22 @@ if (errors.length > 0 || messages.length !== 3) throw new Error('smoke: unexpect
 console.log('smoke: ' + messages.map((m) => m.kind).join(', '));
 `;
   writeFileSync(join(app, 'consumer.ts'), consumer);
+  // Browser-only package: type-checked against the DOM lib (it needs WebCodecs to run).
+  writeFileSync(
+    join(app, 'browser-consumer.ts'),
+    `import { RecordingStream } from '@camstream/core';
+import { CanvasTestPattern, type RrdChannel, viewerSink, WebCodecsH264Encoder, webCodecsSupport } from '@camstream/web';
+export async function start(channel: RrdChannel): Promise<void> {
+  if (!webCodecsSupport().available) return;
+  const rec = new RecordingStream({ applicationId: 'smoke', sinks: [viewerSink(channel)] });
+  const encoder = await WebCodecsH264Encoder.create({ width: 320, height: 240, framerate: 30 });
+  const pattern = new CanvasTestPattern({ width: 320, height: 240 });
+  void pattern;
+  await encoder.close();
+  await rec.close();
+}
+`,
+  );
   run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', app], app);
   // Run the same code on the built package: strip the two type-only bits so Node 20 can execute it.
   writeFileSync(
