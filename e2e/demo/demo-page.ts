@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import { VIEWER_PROBLEMS } from '../harness/browser.js';
+import { type PageWatch, watchPage } from '../harness/browser.js';
 
 const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'demo');
 
@@ -48,12 +48,8 @@ export interface DemoWindow {
 }
 
 /** The demo page in a browser tab, and what its console said. */
-export interface DemoPage {
+export interface DemoPage extends PageWatch {
   readonly page: Page;
-  readonly console: string[];
-  readonly pageErrors: string[];
-  /** Console warnings/errors matching the harness's viewer problem list. */
-  problems(): string[];
   /** The viewer's active recording id. */
   activeRecording(): Promise<string | null>;
   /** The active recording's range on `timeline`. */
@@ -68,21 +64,12 @@ export interface DemoPage {
  */
 export async function openDemo(browser: Browser, url: string): Promise<DemoPage> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const consoleLines: string[] = [];
-  const pageErrors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'debug') return;
-    consoleLines.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  const watch = watchPage(page);
   await page.goto(url);
   await page.waitForSelector('#start:not([disabled])', { timeout: 60_000 });
   return {
     page,
-    console: consoleLines,
-    pageErrors,
-    problems: () =>
-      consoleLines.filter((l) => /^(warning|error)/.test(l) && VIEWER_PROBLEMS.some((re) => re.test(l))),
+    ...watch,
     activeRecording: () =>
       page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.viewer.get_active_recording_id()),
     timeRange: (timeline) =>

@@ -30,13 +30,34 @@ export const VIEWER_PROBLEMS = [
   /InvalidVideoSampleType/i,
 ];
 
-/** A browser page with the viewer harness loaded, and what its console said. */
-export interface ViewerPage {
-  readonly page: Page;
+/** What a page said: console lines (not `debug`) and uncaught errors. */
+export interface PageWatch {
   readonly console: string[];
   readonly pageErrors: string[];
   /** Console warnings/errors matching {@link VIEWER_PROBLEMS}. */
   problems(): string[];
+}
+
+/** A browser page with the viewer harness loaded, and what its console said. */
+export interface ViewerPage extends PageWatch {
+  readonly page: Page;
+}
+
+/** Starts recording what `page` logs; call before navigating. */
+export function watchPage(page: Page): PageWatch {
+  const consoleLines: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'debug') return;
+    consoleLines.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  return {
+    console: consoleLines,
+    pageErrors,
+    problems: () =>
+      consoleLines.filter((l) => /^(warning|error)/.test(l) && VIEWER_PROBLEMS.some((re) => re.test(l))),
+  };
 }
 
 /** Launches Debian's Chromium headless with the viewer-friendly flags. */
@@ -47,23 +68,11 @@ export function launchBrowser(): Promise<Browser> {
 /** Opens the harness page and starts the viewer (optionally on a URL: a `.rrd` or `rerun+http://…/proxy`). */
 export async function openViewer(browser: Browser, baseUrl: string, viewerUrl?: string): Promise<ViewerPage> {
   const page = await browser.newPage({ viewport: { width: 960, height: 720 } });
-  const consoleLines: string[] = [];
-  const pageErrors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'debug') return;
-    consoleLines.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  const watch = watchPage(page);
   await page.goto(baseUrl);
   await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
   await page.evaluate((url) => (window as unknown as HarnessWindow).harness.start(url), viewerUrl ?? null);
-  return {
-    page,
-    console: consoleLines,
-    pageErrors,
-    problems: () =>
-      consoleLines.filter((l) => /^(warning|error)/.test(l) && VIEWER_PROBLEMS.some((re) => re.test(l))),
-  };
+  return { page, ...watch };
 }
 
 /** The harness API the page exposes on `window` (see viewer-page.html). */
