@@ -7,6 +7,8 @@ export type CoreErrorCode =
   | 'timeline-kind-changed'
   | 'static-video-sample'
   | 'decreasing-time'
+  | 'negative-time'
+  | 'sink-closed'
   | 'recording-closed'
   | 'unknown-codec'
   | 'invalid-argument'

@@ -153,8 +153,8 @@ export {
   MESSAGE_HEADER_LENGTH,
   MessageKind,
   RERUN_VERSION,
-  STREAM_HEADER,
   STREAM_HEADER_LENGTH,
+  streamHeader,
 } from './rerun/rrd/stream-header.js';
 export { newRecordingId, type StoreId, storeIdFromProto, storeIdToProto } from './rerun/store.js';
 export { readTuid, type Tuid, TuidGenerator, tuidToString, writeTuid } from './rerun/tuid.js';

@@ -53,7 +53,20 @@ export function toMicros(ns: bigint): number {
   return Number(ns / 1000n);
 }
 
-/** The PTS of frame `index` at `fps` frames per second (exact for rational rates given as num/den). */
+/**
+ * The PTS of frame `index` at `fpsNum / fpsDen` frames per second, exact (e.g. 29.97 fps is `(30000, 1001)`).
+ */
 export function frameTime(index: number, fpsNum: number, fpsDen = 1): bigint {
+  for (const [name, v] of [
+    ['index', index],
+    ['fpsNum', fpsNum],
+    ['fpsDen', fpsDen],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v < 0 || (name !== 'index' && v === 0)) {
+      throw new RangeError(
+        `frameTime: ${name} must be a ${name === 'index' ? 'non-negative' : 'positive'} integer, got ${v}; for 29.97 fps pass (30000, 1001)`,
+      );
+    }
+  }
   return (BigInt(index) * BigInt(fpsDen) * 1_000_000_000n) / BigInt(fpsNum);
 }

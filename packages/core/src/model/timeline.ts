@@ -57,7 +57,13 @@ export function resolveTimeValue(timeline: string, time: TimeValue): TimePoint {
     );
   }
   // i64::MIN is Rerun's marker for static data.
-  if (value <= I64_MIN || value > I64_MAX) {
+  if (value === I64_MIN) {
+    throw new RecordingError(
+      'invalid-timeline',
+      `time ${value} on timeline "${timeline}" is i64::MIN, which Rerun reserves for static data; log with { static: true } instead`,
+    );
+  }
+  if (value < I64_MIN || value > I64_MAX) {
     throw new RecordingError(
       'invalid-timeline',
       `time ${value} on timeline "${timeline}" is outside the i64 range`,

@@ -1,4 +1,4 @@
-import type { ComponentBatch } from '../model/components.js';
+import type { ComponentBatch, ComponentDescriptor, ComponentValues } from '../model/components.js';
 import type { TimeRange } from '../model/pipeline.js';
 import type { TimelineKind } from '../model/timeline.js';
 import type { Chunk, ChunkComponent, ChunkTimeline } from '../rerun/chunk.js';
@@ -36,16 +36,18 @@ export interface PendingRow {
   readonly hasKeyframe: boolean;
 }
 
-/** Rows of one entity with one layout (same timelines, same components) on their way to a chunk. */
+/**
+ * Rows of one entity on one set of timelines, on their way to a chunk. Rows may carry different components:
+ * the chunk gets the union of their columns, with a null where a row has no value (so an `is_keyframe` set
+ * only on keyframes does not split a GOP into two chunks).
+ */
 export class ChunkBuilder {
   readonly entityPath: string;
-  readonly layoutKey: string;
   readonly rows: PendingRow[] = [];
   byteLength = 0;
 
-  constructor(entityPath: string, layoutKey: string) {
+  constructor(entityPath: string) {
     this.entityPath = entityPath;
-    this.layoutKey = layoutKey;
   }
 
   add(row: PendingRow): void {
@@ -75,10 +77,7 @@ export class ChunkBuilder {
       timeRanges.set(name, { min, max });
       return { name, kind: first.timelines.kinds[ti]!, values };
     });
-    const components: ChunkComponent[] = first.batches.map((b, ci) => ({
-      descriptor: b.descriptor,
-      rows: this.rows.map((r) => r.batches[ci]!.data),
-    }));
+    const components: ChunkComponent[] = n === 1 ? singleRowComponents(first) : unionComponents(this.rows);
     const hasKeyframe = this.rows.some((r) => r.hasKeyframe);
     return {
       chunk: { id, entityPath: this.entityPath, numRows: n, rowIds, timelines, components },
@@ -88,7 +87,32 @@ export class ChunkBuilder {
   }
 }
 
-/** The layout key of a row: which timelines (and kinds) and which components it has, in order. */
+function singleRowComponents(row: PendingRow): ChunkComponent[] {
+  return row.batches.map((b) => ({ descriptor: b.descriptor, rows: [b.data] }));
+}
+
+function unionComponents(rows: readonly PendingRow[]): ChunkComponent[] {
+  const columns = new Map<
+    string,
+    { descriptor: ComponentDescriptor; rows: (ComponentValues | undefined)[] }
+  >();
+  rows.forEach((row, i) => {
+    for (const b of row.batches) {
+      let column = columns.get(b.descriptor.component);
+      if (column === undefined) {
+        column = {
+          descriptor: b.descriptor,
+          rows: new Array<ComponentValues | undefined>(rows.length).fill(undefined),
+        };
+        columns.set(b.descriptor.component, column);
+      }
+      column.rows[i] = b.data;
+    }
+  });
+  return [...columns.values()];
+}
+
+/** Which timelines (and kinds) and which components a row has, in order: what static data is keyed by. */
 export function rowLayoutKey(row: Pick<PendingRow, 'timelines' | 'batches'>): string {
   let key = row.timelines.key;
   for (const b of row.batches) key += `\u0000c:${b.descriptor.component}:${b.descriptor.element}`;

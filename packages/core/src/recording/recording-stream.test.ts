@@ -141,4 +141,106 @@ describe('RecordingStream', () => {
     await rec.close();
     expect(code(() => rec.log('v', new Scalars(1)))).toBe('recording-closed');
   });
+
+  it('finds keyframes in the samples for per-GOP chunks when the caller does not say', async () => {
+    // Real x264-shaped samples: SPS PPS IDR for keyframes, a non-IDR slice otherwise.
+    const idr = Uint8Array.of(
+      0,
+      0,
+      0,
+      1,
+      0x67,
+      0x42,
+      0xc0,
+      0x1e,
+      0,
+      0,
+      0,
+      1,
+      0x68,
+      0xce,
+      0x3c,
+      0x80,
+      0,
+      0,
+      1,
+      0x65,
+      0x88,
+    );
+    const p = Uint8Array.of(0, 0, 0, 1, 0x41, 0x9a, 0x02);
+    const memory = new MemorySink();
+    const rec = new RecordingStream({
+      applicationId: 'a',
+      batching: perGop(),
+      sinks: [memory],
+      logTime: false,
+    });
+    rec.log('a', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    rec.log('b', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    for (let i = 0; i < 12; i++) {
+      rec.setTime('time', { duration: millis(i * 10) });
+      // Camera a: GOP 4, python-style (no isKeyframe). Camera b: GOP 6, is_keyframe only on keyframes.
+      rec.log('a', VideoStream.fromFields({ sample: i % 4 === 0 ? idr : p }));
+      rec.log('b', VideoStream.fromFields(i % 6 === 0 ? { sample: idr, isKeyframe: true } : { sample: p }));
+    }
+    await rec.close();
+    const chunks = (entity: string) =>
+      decodeRrd(memory.bytes()).messages.flatMap((m) =>
+        m.kind === 'arrow_msg' && m.chunk.entityPath === entity && !m.chunk.isStatic ? [m.chunk] : [],
+      );
+    expect(chunks('/a').map((c) => c.numRows)).toEqual([4, 4, 4]);
+    expect(chunks('/b').map((c) => c.numRows)).toEqual([6, 6]);
+    // The optional is_keyframe column holds nulls where it was not logged.
+    const flags = chunks('/b')[0]!.components.find((c) => c.component === 'VideoStream:is_keyframe')!.rows;
+    expect(flags).toEqual([[true], null, null, null, null, null]);
+  });
+
+  it('uses a log_time the user sets instead of adding a second one', async () => {
+    const memory = new MemorySink();
+    const rec = new RecordingStream({ applicationId: 'a', sinks: [memory] });
+    rec.setTime('log_time', { timestamp: 1_700_000_000_000_000_000n });
+    rec.log('s', new Scalars(1));
+    await rec.close();
+    const chunk = decodeRrd(memory.bytes()).messages.flatMap((m) =>
+      m.kind === 'arrow_msg' ? [m.chunk] : [],
+    )[0]!;
+    expect(chunk.timelines.map((t) => [t.name, t.values[0]])).toEqual([
+      ['log_time', 1_700_000_000_000_000_000n],
+    ]);
+  });
+
+  it('refuses a video sample with no timeline, and negative video times', () => {
+    const rec = new RecordingStream({ applicationId: 'a', logTime: false });
+    expect(() => rec.log('v', VideoStream.fromFields({ sample: sample(0, true) }))).toThrow(/no timeline/);
+    rec.setTime('time', { duration: -1n });
+    expect(() => rec.log('v', VideoStream.fromFields({ sample: sample(0, true) }))).toThrow(
+      expect.objectContaining({ code: 'negative-time' }),
+    );
+    // log_time is off, so the name is free for any kind.
+    rec.setTime('log_time', { duration: 5n });
+  });
+
+  it('keeps the file intact when another sink transfers its bytes away', async () => {
+    const { FileSink } = await import('../sinks/file-sink.js');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const path = join(mkdtempSync(join(tmpdir(), 'camstream-transfer-')), 'a.rrd');
+    const rec = new RecordingStream({
+      applicationId: 'a',
+      sinks: [
+        new FileSink(path),
+        // e.g. postMessage(rrd, [rrd.buffer]) to a worker
+        new StreamCallbackSink((rrd) => structuredClone(rrd, { transfer: [rrd.buffer] })),
+      ],
+    });
+    for (let i = 0; i < 5; i++) {
+      rec.setTime('time', { duration: BigInt(i) });
+      rec.log('s', new Scalars(i));
+    }
+    await rec.close();
+    const { messages, errors } = decodeRrd(new Uint8Array(readFileSync(path)));
+    expect(errors).toEqual([]);
+    expect(messages).toHaveLength(6);
+  });
 });

@@ -1,5 +1,7 @@
+import { isKeyframeSample } from '../bitstream/keyframe.js';
 import { RecordingError } from '../errors.js';
 import { VideoStream, VideoStreamComponents } from '../model/archetypes.js';
+import { VideoCodec } from '../model/codec.js';
 import type { AsComponents } from '../model/components.js';
 import { normalizeEntityPath } from '../model/entity-path.js';
 import type { EncodedMessage, Sink } from '../model/pipeline.js';
@@ -82,7 +84,9 @@ export class RecordingStream {
   /** The current timelines (with `log_time`), rebuilt only when one is added or removed. */
   #timelineSet: TimelineSet | undefined;
   readonly #entityPaths = new Map<string, string>();
-  readonly #timelineKinds = new Map<string, TimelineKind>([[LOG_TIME, 'timestamp']]);
+  readonly #timelineKinds = new Map<string, TimelineKind>();
+  /** Codec logged per video entity, to find keyframes in its samples. */
+  readonly #videoCodecs = new Map<string, number>();
   readonly #videoEntities = new Map<string, VideoEntityState>();
   readonly #pending = new Map<string, ChunkBuilder>();
   #closed = false;
@@ -104,6 +108,7 @@ export class RecordingStream {
     this.#encoder = new ArrowMsgEncoder(this.storeId);
     this.#batching = options.batching ?? IMMEDIATE;
     this.#logTime = options.logTime ?? true;
+    if (this.#logTime) this.#timelineKinds.set(LOG_TIME, 'timestamp');
     this.#storeInfo = encodeSetStoreInfo(
       this.storeId,
       this.#tuids.next(),
@@ -159,51 +164,58 @@ export class RecordingStream {
     if (batches.length === 0) return;
     const sample = archetype instanceof VideoStream ? archetype.sample : undefined;
     const hasSample = batches.some((b) => b.descriptor === VideoStreamComponents.sample);
-    if (isStatic && hasSample) {
+    const codec = batches.find((b) => b.descriptor === VideoStreamComponents.codec)?.data.values[0];
+    if (typeof codec === 'number') this.#videoCodecs.set(entity, codec);
+    const timelines = isStatic ? NO_TIMELINES : this.#currentTimelines();
+    if (hasSample && timelines.names.length === 0) {
       throw new RecordingError(
         'static-video-sample',
-        `VideoStream sample logged as static on ${entity}: static data keeps only the latest sample, so P-frames could not decode; log samples on a timeline`,
+        isStatic
+          ? `VideoStream sample logged as static on ${entity}: static data keeps only the latest sample, so P-frames could not decode; log samples on a timeline`
+          : `VideoStream sample on ${entity} has no timeline (log_time is off and setTime() was not called), so it would be static data; call setTime() first`,
       );
     }
 
+    const now = this.#clock();
     const rowId = new Uint8Array(16);
-    this.#tuids.nextInto(rowId, 0);
-    const timelines = isStatic ? NO_TIMELINES : this.#currentTimelines();
+    this.#tuids.nextInto(rowId, 0, now);
     const times: bigint[] = [];
-    for (const name of timelines.names)
-      times.push(name === LOG_TIME ? this.#clock() : this.#times.get(name)!.value);
+    for (const name of timelines.names) times.push(this.#times.get(name)?.value ?? now);
     if (hasSample) this.#checkVideoTime(entity, timelines, times);
 
-    const isKeyframe =
-      sample !== undefined &&
-      batches.some((b) => b.descriptor === VideoStreamComponents.isKeyframe && b.data.values[0] === true);
     const row: PendingRow = {
       rowId,
       timelines,
       times,
       batches,
       byteLength: batchByteLength(batches),
-      hasKeyframe: isKeyframe,
+      hasKeyframe: sample !== undefined && this.#isKeyframe(entity, archetype as VideoStream, sample),
     };
-    const layout = rowLayoutKey(row);
 
     if (isStatic || this.#batching.kind === 'immediate') {
-      const builder = new ChunkBuilder(entity, layout);
+      const builder = new ChunkBuilder(entity);
       builder.add(row);
       const message = this.#emit(builder);
-      if (isStatic) this.#statics.set(`${entity}\u0000${layout}`, message);
+      if (isStatic) this.#statics.set(`${entity}\u0000${rowLayoutKey(row)}`, message);
       return;
     }
 
-    const key = `${entity}\u0000${layout}`;
+    const key = `${entity}\u0000${timelines.key}`;
     let builder = this.#pending.get(key);
-    // A new GOP starts a new chunk: flush everything pending so chunks stay in time order across entities.
-    if (isKeyframe && builder !== undefined && builder.rows.length > 0) {
-      this.#flushPending();
+    // A new GOP starts a new chunk on its entity. Entities without video are flushed with it, so that their
+    // rows (e.g. stats) follow the video GOP by GOP; other video entities keep their own GOPs.
+    if (row.hasKeyframe) {
+      if (builder !== undefined && builder.rows.length > 0) this.#emit(builder);
+      for (const [k, other] of this.#pending) {
+        if (other !== builder && !this.#videoEntities.has(other.entityPath) && other.rows.length > 0) {
+          this.#emit(other);
+          this.#pending.delete(k);
+        }
+      }
       builder = undefined;
     }
     if (builder === undefined) {
-      builder = new ChunkBuilder(entity, layout);
+      builder = new ChunkBuilder(entity);
       this.#pending.set(key, builder);
     }
     builder.add(row);
@@ -255,10 +267,21 @@ export class RecordingStream {
   #currentTimelines(): TimelineSet {
     if (this.#timelineSet === undefined) {
       const entries: [string, TimelineKind][] = [...this.#times].map(([name, t]) => [name, t.kind]);
-      if (this.#logTime) entries.push([LOG_TIME, 'timestamp']);
+      // A log_time the user sets replaces the automatic one (one column per timeline name).
+      if (this.#logTime && !this.#times.has(LOG_TIME)) entries.push([LOG_TIME, 'timestamp']);
       this.#timelineSet = timelineSet(entries);
     }
     return this.#timelineSet;
+  }
+
+  /** The caller's `isKeyframe` if given, else Rerun's own rule read from the sample (SPS + IDR). */
+  #isKeyframe(entity: string, archetype: VideoStream, sample: Uint8Array): boolean {
+    const explicit = archetype.batches.find((b) => b.descriptor === VideoStreamComponents.isKeyframe);
+    if (explicit !== undefined) return explicit.data.values[0] === true;
+    const codec = this.#videoCodecs.get(entity);
+    if (codec === VideoCodec.H264) return isKeyframeSample(sample, 'h264');
+    if (codec === VideoCodec.H265) return isKeyframeSample(sample, 'h265');
+    return false;
   }
 
   #checkVideoTime(entity: string, timelines: TimelineSet, times: readonly bigint[]): void {
@@ -271,6 +294,12 @@ export class RecordingStream {
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       if (name === LOG_TIME) continue;
+      if (times[i]! < 0n) {
+        throw new RecordingError(
+          'negative-time',
+          `video sample on ${entity} at ${name}=${times[i]} is before 0; the viewer cannot play negative times, start the timeline at 0`,
+        );
+      }
       const last = state.lastTimes.get(name);
       if (last !== undefined && times[i]! < last) {
         throw new RecordingError(

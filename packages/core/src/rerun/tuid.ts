@@ -37,17 +37,16 @@ export class TuidGenerator {
     this.#inc = options.startInc ?? randomInc();
   }
 
-  /** The next TUID. */
-  next(): Tuid {
-    const now = this.#clock();
+  /** The next TUID; `now` (ns since 1970) saves a clock read when the caller has one. */
+  next(now: bigint = this.#clock()): Tuid {
     if (now > this.#lastTime) this.#lastTime = now;
     this.#inc = (this.#inc + 1n) & U64;
     return { timeNs: this.#lastTime, inc: this.#inc };
   }
 
   /** Writes the next TUID's 16 bytes into `out` at `offset` (no allocation on the hot path). */
-  nextInto(out: Uint8Array, offset: number): Tuid {
-    const id = this.next();
+  nextInto(out: Uint8Array, offset: number, now?: bigint): Tuid {
+    const id = this.next(now);
     writeTuid(out, offset, id);
     return id;
   }

@@ -57,7 +57,9 @@ describe('FileSink', () => {
     await new Promise((r) => child.once('exit', r));
     expect(statSync(path).size).toBeGreaterThan(100_000);
     const { messages, errors } = decodeRrd(new Uint8Array(readFileSync(path)));
-    expect(errors).toEqual([]);
+    // Whole messages are written one write at a time; at worst the last one is cut short (Rerun drops it).
+    expect(errors.length).toBeLessThanOrEqual(1);
+    for (const e of errors) expect(e.code).toBe('rrd-truncated');
     expect(messages.length).toBeGreaterThan(100);
   }, 30_000);
 });

@@ -18,7 +18,6 @@ import {
 import type { ElementType } from '../../model/components.js';
 import type { TimelineKind } from '../../model/timeline.js';
 import type { Chunk } from '../chunk.js';
-import { tuidToString } from '../tuid.js';
 
 /** Sorbet version the viewer expects in every chunk's schema metadata. */
 export const SORBET_VERSION = '0.1.3';
@@ -129,14 +128,33 @@ export function buildSchemaTemplate(chunk: Chunk, sortedTimelines: readonly bool
   return { frame, chunkIdOffset };
 }
 
-/** Writes `chunk`'s id (32 hex digits) over the template's placeholder in `out` at `frameOffset`. */
+const UPPER = new TextEncoder().encode('0123456789ABCDEF');
+const LOWER = new TextEncoder().encode('0123456789abcdef');
+
+/**
+ * Writes `chunk`'s id (32 hex digits, the form of `tuidToString`) over the template's placeholder in `out`
+ * at `frameOffset`, digit by digit: this runs once per chunk.
+ */
 export function writeChunkId(
   out: Uint8Array,
   frameOffset: number,
   template: SchemaTemplate,
   chunk: Chunk,
 ): void {
-  ENCODER.encodeInto(tuidToString(chunk.id), out.subarray(frameOffset + template.chunkIdOffset));
+  const at = frameOffset + template.chunkIdOffset;
+  writeHex64(out, at, chunk.id.timeNs, UPPER);
+  writeHex64(out, at + 16, chunk.id.inc, LOWER);
+}
+
+function writeHex64(out: Uint8Array, at: number, value: bigint, digits: Uint8Array): void {
+  let hi = Number(value >> 32n);
+  let lo = Number(value & 0xffff_ffffn);
+  for (let i = 7; i >= 0; i--) {
+    out[at + 8 + i] = digits[lo & 15]!;
+    lo >>>= 4;
+    out[at + i] = digits[hi & 15]!;
+    hi >>>= 4;
+  }
 }
 
 /** Frames a flatbuffer message: continuation marker, length, bytes, padding to 8. */

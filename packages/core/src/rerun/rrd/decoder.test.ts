@@ -133,4 +133,25 @@ describe('RrdDecoder', () => {
       { numRuns: 300 },
     );
   });
+
+  it("keeps no reference to the caller's buffer (a reader may reuse it)", () => {
+    const piece = new Uint8Array(97);
+    const decoder = new RrdDecoder();
+    const messages: DecodedMessage[] = [];
+    for (let at = 0; at < bytes.length; at += piece.length) {
+      const n = Math.min(piece.length, bytes.length - at);
+      piece.set(bytes.subarray(at, at + n));
+      messages.push(...decoder.push(piece.subarray(0, n)));
+      piece.fill(0xee); // the reader reuses its buffer
+    }
+    decoder.end();
+    expect(decoder.errors).toEqual([]);
+    expect(summary(messages)).toEqual(summary(whole.messages));
+  });
+
+  it('reports a footer cut short', () => {
+    const end = new Uint8Array(16 + 10);
+    const { errors } = decodeRrd(new Uint8Array([...bytes, ...end]));
+    expect(errors.map((e) => e.code)).toEqual(['rrd-truncated']);
+  });
 });

@@ -90,7 +90,10 @@ export interface RrdDecoderOptions {
  */
 export class RrdDecoder {
   #state: State = 'stream-header';
+  /** What is being parsed: the caller's piece (no copy) or a view of `#owned`. */
   #buffer: Uint8Array = new Uint8Array(0);
+  /** Storage for bytes carried over between pushes; grows by doubling, so reassembly stays linear. */
+  #owned = new Uint8Array(0);
   #pos = 0;
   /** Absolute offset of `#buffer[0]` in the whole input. */
   #base = 0;
@@ -100,14 +103,21 @@ export class RrdDecoder {
   readonly #onError: ((error: RrdDecodeError) => void) | undefined;
   /** Every error reported so far. */
   readonly errors: RrdDecodeError[] = [];
-  /** Stream headers seen (concatenated streams count separately). */
-  streams = 0;
+  #streams = 0;
 
   constructor(options: RrdDecoderOptions = {}) {
     this.#onError = options.onError;
   }
 
-  /** Feeds bytes; returns the messages completed by them. */
+  /** Stream headers seen (concatenated streams count separately). */
+  get streams(): number {
+    return this.#streams;
+  }
+
+  /**
+   * Feeds bytes; returns the messages completed by them. The decoder keeps no reference to `bytes` after
+   * the call, so the caller may reuse its buffer.
+   */
   push(bytes: Uint8Array): DecodedMessage[] {
     if (this.#state === 'aborted') return [];
     this.#append(bytes);
@@ -126,7 +136,8 @@ export class RrdDecoder {
         if (!this.#readMessageHeader()) break;
       } else if (this.#state === 'payload') {
         if (available < this.#length) break;
-        const payload = this.#buffer.subarray(this.#pos, this.#pos + this.#length);
+        // A copy: decoded messages outlive both the caller's buffer and our carry-over storage.
+        const payload = this.#buffer.slice(this.#pos, this.#pos + this.#length);
         this.#pos += this.#length;
         this.#state = this.#kind === MessageKind.End ? 'stream-footer' : 'message-header';
         const message = this.#decodePayload(payload);
@@ -149,7 +160,7 @@ export class RrdDecoder {
         this.#state = 'stream-header';
       } else break;
     }
-    this.#compact();
+    this.#carryOver();
     return out;
   }
 
@@ -157,7 +168,7 @@ export class RrdDecoder {
   end(): void {
     const left = this.#buffer.byteLength - this.#pos;
     if (this.#state === 'aborted' || (left === 0 && this.#state !== 'payload')) return;
-    if (this.#state === 'stream-footer') return; // End without footer at EOF: tolerated
+    if (this.#state === 'stream-footer' && left === 0) return; // End without footer at EOF: tolerated
     this.#fail(
       'rrd-truncated',
       `stream ends inside a ${this.#state.replace('-', ' ')} (${left} bytes left over)`,
@@ -166,27 +177,43 @@ export class RrdDecoder {
   }
 
   #append(bytes: Uint8Array): void {
-    if (this.#pos >= this.#buffer.byteLength) {
+    const left = this.#buffer.byteLength - this.#pos;
+    if (left === 0) {
       this.#base += this.#buffer.byteLength;
       this.#buffer = bytes;
       this.#pos = 0;
       return;
     }
+    // The carried-over bytes are in #owned (see #carryOver); move them to its start and append.
+    const needed = left + bytes.byteLength;
     const rest = this.#buffer.subarray(this.#pos);
-    const merged = new Uint8Array(rest.byteLength + bytes.byteLength);
-    merged.set(rest, 0);
-    merged.set(bytes, rest.byteLength);
+    if (needed > this.#owned.byteLength) {
+      const grown = new Uint8Array(Math.max(needed, 2 * this.#owned.byteLength));
+      grown.set(rest, 0);
+      this.#owned = grown;
+    } else if (rest.byteOffset !== this.#owned.byteOffset) {
+      this.#owned.copyWithin(
+        0,
+        rest.byteOffset - this.#owned.byteOffset,
+        rest.byteOffset - this.#owned.byteOffset + left,
+      );
+    }
+    this.#owned.set(bytes, left);
     this.#base += this.#pos;
-    this.#buffer = merged;
+    this.#buffer = this.#owned.subarray(0, needed);
     this.#pos = 0;
   }
 
-  #compact(): void {
-    if (this.#pos > 0 && this.#pos === this.#buffer.byteLength) {
-      this.#base += this.#pos;
-      this.#buffer = new Uint8Array(0);
-      this.#pos = 0;
-    }
+  /** Keeps the unparsed tail in our own storage, so the caller's buffer is free after `push()`. */
+  #carryOver(): void {
+    const left = this.#buffer.byteLength - this.#pos;
+    if (left > 0 && this.#buffer.buffer === this.#owned.buffer) return;
+    if (left > this.#owned.byteLength)
+      this.#owned = new Uint8Array(Math.max(left, 2 * this.#owned.byteLength));
+    this.#owned.set(this.#buffer.subarray(this.#pos), 0);
+    this.#base += this.#pos;
+    this.#buffer = this.#owned.subarray(0, left);
+    this.#pos = 0;
   }
 
   #offset(): number {
@@ -212,7 +239,12 @@ export class RrdDecoder {
       return false;
     }
     if (fourcc !== 'RRF2') {
-      this.#fail('rrd-not-rrd', 'not an RRD stream: expected the 4 bytes "RRF2"', true);
+      const found = [...h.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+      this.#fail(
+        'rrd-not-rrd',
+        `not an RRD stream: expected the 4 bytes "RRF2" (52 52 46 32), found ${found}`,
+        true,
+      );
       return false;
     }
     const [major, minor] = [h[4]!, h[5]!];
@@ -229,11 +261,15 @@ export class RrdDecoder {
       return false;
     }
     if (h[8]! > 1 || h[10] !== 0 || h[11] !== 0) {
-      this.#fail('rrd-unsupported', 'RRD stream header has unknown compression or reserved bytes', true);
+      this.#fail(
+        'rrd-unsupported',
+        `RRD stream header has compression byte ${h[8]} (expected 0 or 1) and reserved bytes ${h[10]} ${h[11]} (expected 0 0)`,
+        true,
+      );
       return false;
     }
     this.#pos += STREAM_HEADER_LENGTH;
-    this.streams++;
+    this.#streams++;
     this.#state = 'message-header';
     return true;
   }
@@ -290,8 +326,12 @@ export class RrdDecoder {
         default: {
           const proto = fromBinary(ArrowMsgSchema, payload);
           const storeId = storeIdFromProto(proto.storeId);
-          if (storeId === undefined || storeId.applicationId === '') {
-            return report('rrd-bad-message', 'ArrowMsg without a store id and application id');
+          if (storeId === undefined) return report('rrd-bad-message', 'ArrowMsg without a store id');
+          if (storeId.applicationId === '') {
+            return report(
+              'rrd-bad-message',
+              `ArrowMsg of recording "${storeId.recordingId}" has no application id`,
+            );
           }
           if (proto.encoding !== Encoding.ARROW_IPC) {
             return report('rrd-bad-message', `ArrowMsg encoding ${proto.encoding}; expected 1 (Arrow IPC)`);
@@ -359,7 +399,7 @@ export function decodeChunk(ipc: Uint8Array): DecodedChunk {
     if (column === null) return;
     const kind = field.metadata.get('rerun:kind') ?? 'data';
     if (kind === 'control' || kind === 'row_id') {
-      if (i !== 0) throw new Error('RowId column is not the first column');
+      if (i !== 0) throw new Error('RowId column is not the first column, or there are two');
       for (const v of column) {
         const bytes = v as Uint8Array;
         const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
@@ -372,10 +412,13 @@ export function decodeChunk(ipc: Uint8Array): DecodedChunk {
       for (const data of column.data) {
         const raw = data.values as unknown;
         if (!(raw instanceof BigInt64Array)) throw new Error(`timeline ${field.name} is not 64-bit`);
+        if (data.nullCount > 0) throw new Error(`timeline ${field.name} contains nulls`);
         for (let j = 0; j < data.length; j++) values.push(raw[j]!);
       }
+      const name = field.metadata.get('rerun:index_name') ?? field.name;
+      if (timelines.some((t) => t.name === name)) throw new Error(`timeline ${name} appears twice`);
       timelines.push({
-        name: field.metadata.get('rerun:index_name') ?? field.name,
+        name,
         kind: timelineKind(String(field.type)),
         values,
       });

@@ -8,6 +8,8 @@ import {
   SetStoreInfoSchema,
   StoreSourceKind,
 } from '../proto/gen/rerun/v1alpha1/log_msg_pb.js';
+import { tuidToString } from '../tuid.js';
+import { decodeChunk } from './decoder.js';
 import { ArrowMsgEncoder, encodeSetStoreInfo } from './encode.js';
 import { CRATE_VERSION_BITS, STREAM_HEADER } from './stream-header.js';
 
@@ -72,6 +74,8 @@ describe('RRD message encoding', () => {
       expect(decoded.isStatic).toBe(isStatic);
       expect(decoded.chunkId?.timeNs).toBe(id.timeNs);
       expect(decoded.chunkId?.inc).toBe(id.inc);
+      // The schema's rerun:id says the same, in Rerun's display form.
+      expect(decodeChunk(decoded.payload).metadata.get('rerun:id')).toBe(`chunk_${tuidToString(id)}`);
       expect(Number(decoded.uncompressedSize)).toBe(decoded.payload.byteLength);
       // The IPC stream ends with the EOS marker.
       expect([...decoded.payload.subarray(-8)]).toEqual([255, 255, 255, 255, 0, 0, 0, 0]);

@@ -26,7 +26,7 @@ export const MessageKind = {
 /** A MessageHeader kind. */
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
 
-/** `RRF2`, version 0.33.0, no compression, protobuf serializer. */
+/** `RRF2`, version 0.33.0, no compression, protobuf serializer. Internal: never hand this array out. */
 export const STREAM_HEADER: Uint8Array = Uint8Array.of(
   0x52,
   0x52,
@@ -49,7 +49,15 @@ export function writeMessageHeader(
   kind: MessageKind,
   payloadLength: number,
 ): void {
+  // u64 little-endian from two u32 halves: no BigInt on the per-frame path.
   const view = new DataView(out.buffer, out.byteOffset + offset, MESSAGE_HEADER_LENGTH);
-  view.setBigUint64(0, BigInt(kind), true);
-  view.setBigUint64(8, BigInt(payloadLength), true);
+  view.setUint32(0, kind, true);
+  view.setUint32(4, 0, true);
+  view.setUint32(8, payloadLength >>> 0, true);
+  view.setUint32(12, Math.floor(payloadLength / 0x1_0000_0000), true);
+}
+
+/** The 12-byte StreamHeader camstream writes (a fresh copy each call). */
+export function streamHeader(): Uint8Array {
+  return STREAM_HEADER.slice();
 }
