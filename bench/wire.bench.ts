@@ -14,9 +14,9 @@ import {
   millis,
   perGop,
   RecordingStream,
-  STREAM_HEADER,
   StreamCallbackSink,
   storeIdToProto,
+  streamHeader,
   VideoCodec,
   VideoStream,
 } from '@camstream/core';
@@ -140,7 +140,7 @@ function naiveFrame(i: number): Uint8Array {
     }),
   );
   const out = new Uint8Array(12 + 16 + payload.length);
-  out.set(STREAM_HEADER, 0);
+  out.set(streamHeader(), 0);
   const view = new DataView(out.buffer);
   view.setBigUint64(12, 2n, true);
   view.setBigUint64(20, BigInt(payload.length), true);
