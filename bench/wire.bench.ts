@@ -56,7 +56,41 @@ function randomBytes(n: number, seed: number): Uint8Array {
 
 // ---- 1. per-frame log → complete RRD bytes -------------------------------------------------------------
 
-const sample = randomBytes(SAMPLE_BYTES, 7);
+// Shaped like x264 output: Annex B NAL headers in front of an incompressible payload. Keyframes carry
+// SPS + PPS + IDR, the others one non-IDR slice; RecordingStream reads these headers to find keyframes.
+const KEYFRAME_HEADER = Uint8Array.of(
+  0,
+  0,
+  0,
+  1,
+  0x67,
+  0x64,
+  0,
+  0x1f,
+  0,
+  0,
+  0,
+  1,
+  0x68,
+  0xee,
+  0x3c,
+  0x80,
+  0,
+  0,
+  1,
+  0x65,
+);
+const DELTA_HEADER = Uint8Array.of(0, 0, 0, 1, 0x41);
+
+function annexBSample(n: number, seed: number, keyframe: boolean): Uint8Array {
+  const out = randomBytes(n, seed);
+  // No start code may appear by chance inside the payload.
+  for (let i = 2; i < n; i++) if (out[i] === 1 && out[i - 1] === 0 && out[i - 2] === 0) out[i] = 2;
+  out.set(keyframe ? KEYFRAME_HEADER : DELTA_HEADER, 0);
+  return out;
+}
+
+const sample = annexBSample(SAMPLE_BYTES, 7, false);
 const storeId = { kind: 'recording', applicationId: 'bench', recordingId: 'bench-rec' } as const;
 const storeIdProto = storeIdToProto(storeId);
 
@@ -180,7 +214,7 @@ const FRAMES = 2000;
 const samples: Uint8Array[] = [];
 let total = 0;
 for (let i = 0; i < FRAMES; i++) {
-  const s = randomBytes(i % GOP === 0 ? 120_000 : 27_000, i + 1);
+  const s = annexBSample(i % GOP === 0 ? 120_000 : 27_000, i + 1, i % GOP === 0);
   samples.push(s);
   total += s.byteLength;
 }
@@ -204,7 +238,8 @@ function logAll(sinks: ConstructorParameters<typeof RecordingStream>[0]['sinks']
   r.log('video_stream', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
   samples.forEach((s, i) => {
     r.setTime('time', { duration: millis(33 * i) });
-    r.log('video_stream', VideoStream.fromFields({ sample: s, isKeyframe: i % GOP === 0 }));
+    // As Rerun's Python example logs: no is_keyframe; RecordingStream finds the GOPs itself.
+    r.log('video_stream', VideoStream.fromFields({ sample: s }));
   });
   return r;
 }
@@ -312,6 +347,6 @@ export const table = writeResults('wire', {
   ],
   measurements: { ...perFrame, ...batched },
   notes: [
-    `${ROUNDS} interleaved rounds, medians; per-frame: ${OPS} ops per round (naive: ${OPS / 3}); batched: ${FRAMES} synthetic samples, GOP ${GOP}.`,
+    `${ROUNDS} interleaved rounds, medians; per-frame: ${OPS} ops per round (naive: ${OPS / 3}); batched: ${FRAMES} synthetic Annex B samples (keyframes 120 KB, others 27 KB), GOP ${GOP}, keyframes found by RecordingStream.`,
   ],
 });
