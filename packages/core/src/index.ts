@@ -1,10 +1,11 @@
 /**
- * `@camstream/core`: Rerun 0.33's wire format, the VideoStream model and RecordingStream, in TypeScript that
- * runs unchanged in Node and browsers. Node-only sinks live in `@camstream/core/node`.
+ * `@camstream/core`: Rerun 0.33's wire format, the VideoStream model, RecordingStream and an H.264/H.265 bitstream
+ * parser, in TypeScript that runs unchanged in Node and browsers. Node-only sinks live in `@camstream/core/node`.
  * @packageDocumentation
  */
 
-// The H.264/H.265 bitstream parser.
+// The H.264/H.265 bitstream parser (src/bitstream/): start-code scanning, access-unit splitting with keyframe
+// and B-frame detection, parameter sets, codec strings, AVCC conversion and whole-stream summaries.
 export {
   type AccessUnit,
   AccessUnitSplitter,
@@ -67,6 +68,7 @@ export {
   parseH265Vps,
 } from './bitstream/h265-ps.js';
 export { H265PocComputer, type H265SliceHeader, parseH265SliceHeader } from './bitstream/h265-slice.js';
+export { isKeyframeSample } from './bitstream/keyframe.js';
 export {
   type H264NalHeader,
   H264NalType,
