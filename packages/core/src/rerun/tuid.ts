@@ -52,11 +52,23 @@ export class TuidGenerator {
   }
 }
 
-/** Writes `id` as 16 big-endian bytes. */
+/** Writes `id` as 16 big-endian bytes (byte by byte: a DataView per id cost more than the rest of it). */
 export function writeTuid(out: Uint8Array, offset: number, id: Tuid): void {
-  const view = new DataView(out.buffer, out.byteOffset + offset, 16);
-  view.setBigUint64(0, id.timeNs);
-  view.setBigUint64(8, id.inc);
+  writeU64BigEndian(out, offset, id.timeNs);
+  writeU64BigEndian(out, offset + 8, id.inc);
+}
+
+function writeU64BigEndian(out: Uint8Array, at: number, value: bigint): void {
+  const hi = Number(value >> 32n);
+  const lo = Number(value & 0xffff_ffffn);
+  out[at] = hi >>> 24;
+  out[at + 1] = (hi >>> 16) & 255;
+  out[at + 2] = (hi >>> 8) & 255;
+  out[at + 3] = hi & 255;
+  out[at + 4] = lo >>> 24;
+  out[at + 5] = (lo >>> 16) & 255;
+  out[at + 6] = (lo >>> 8) & 255;
+  out[at + 7] = lo & 255;
 }
 
 /** Reads 16 big-endian bytes as a TUID. */
