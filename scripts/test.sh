@@ -18,5 +18,7 @@ fi
 
 . scripts/ensure-pnpm.sh
 pnpm install --frozen-lockfile
+rm -f test-results/unit.json test-results/e2e.json
 pnpm test:all
 echo "› all checks passed in $(( $(date +%s) - started )) s"
+node scripts/test-summary.mjs
