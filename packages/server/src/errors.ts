@@ -1,7 +1,13 @@
 import { CamstreamError } from '@camstream/core';
 
 /** Machine-readable error codes of `@camstream/server`. */
-export type ServerErrorCode = 'bind-failed' | 'unauthorized' | 'bad-request';
+export type ServerErrorCode =
+  | 'bind-failed'
+  | 'unauthorized'
+  | 'bad-request'
+  | 'bad-message'
+  | 'server-closed'
+  | 'invalid-option';
 
 /** Base class of every error `@camstream/server` throws on purpose; `code` says what went wrong. */
 export class ServerError extends Error {

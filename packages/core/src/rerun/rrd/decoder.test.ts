@@ -1,11 +1,16 @@
+import { clone, toBinary } from '@bufbuild/protobuf';
 import fc from 'fast-check';
+import { compressBlock, compressBound } from 'lz4js';
 import { describe, expect, it } from 'vitest';
 import { CamstreamError, RrdDecodeError } from '../../errors.js';
 import { Scalars, VideoStream } from '../../model/archetypes.js';
 import { VideoCodec } from '../../model/codec.js';
 import { RecordingStream } from '../../recording/recording-stream.js';
 import { MemorySink } from '../../sinks/memory-sink.js';
+import { Compression } from '../proto/gen/rerun/v1alpha1/common_pb.js';
+import { type ArrowMsg, ArrowMsgSchema, SetStoreInfoSchema } from '../proto/gen/rerun/v1alpha1/log_msg_pb.js';
 import { type DecodedMessage, decodeRrd, RrdDecoder } from './decoder.js';
+import { MessageKind, streamHeader } from './stream-header.js';
 
 function recording(frames = 6): Uint8Array {
   const memory = new MemorySink();
@@ -22,6 +27,47 @@ function recording(frames = 6): Uint8Array {
     rec.log('s', new Scalars([i, -i]));
   }
   return memory.bytes().slice();
+}
+
+/** Re-frames `messages` as an RRD whose ArrowMsgs are LZ4 blocks made by the independent lz4js. */
+function lz4Recording(
+  messages: DecodedMessage[],
+  mutate?: (proto: ArrowMsg, index: number) => void,
+): Uint8Array {
+  const parts: Uint8Array[] = [streamHeader()];
+  let i = 0;
+  for (const m of messages) {
+    let kind: number;
+    let payload: Uint8Array;
+    if (m.kind === 'arrow_msg') {
+      const proto = clone(ArrowMsgSchema, m.proto);
+      const raw = proto.payload;
+      const dst = new Uint8Array(compressBound(raw.length));
+      const n = compressBlock(raw, dst, 0, raw.length, new Uint32Array(1 << 16));
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeLessThan(raw.length);
+      proto.compression = Compression.LZ4;
+      proto.uncompressedSize = BigInt(raw.length);
+      proto.payload = dst.subarray(0, n);
+      mutate?.(proto, i++);
+      kind = MessageKind.ArrowMsg;
+      payload = toBinary(ArrowMsgSchema, proto);
+    } else if (m.kind === 'set_store_info') {
+      kind = MessageKind.SetStoreInfo;
+      payload = toBinary(SetStoreInfoSchema, m.proto);
+    } else continue;
+    const header = new DataView(new ArrayBuffer(16));
+    header.setBigUint64(0, BigInt(kind), true);
+    header.setBigUint64(8, BigInt(payload.length), true);
+    parts.push(new Uint8Array(header.buffer), payload);
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 const summary = (messages: DecodedMessage[]) =>
@@ -102,14 +148,28 @@ describe('RrdDecoder', () => {
     expect(decodeRrd(ancient).errors[0]!.message).toMatch(/0\.23 and newer/);
   });
 
-  it('reports LZ4 ArrowMsgs as unsupported compression', () => {
-    const lz4 = bytes.slice();
-    const first = whole.messages[1]!; // static ArrowMsg; its compression field is `10 01`
-    const at = lz4.indexOf(0x10, first.offset + 16 + 2);
-    expect(lz4[at + 1]).toBe(1);
-    lz4[at + 1] = 2;
-    const { errors } = decodeRrd(lz4);
-    expect(errors.map((e) => e.code)).toEqual(['unsupported-compression']);
+  it('decompresses LZ4 ArrowMsgs (lz4js-compressed blocks) to the same chunks', () => {
+    const lz4 = lz4Recording(whole.messages);
+    const { messages, errors } = decodeRrd(lz4);
+    expect(errors).toEqual([]);
+    expect(summary(messages)).toEqual(summary(whole.messages));
+    expect(
+      messages.filter((m) => m.kind === 'arrow_msg').every((m) => m.proto.compression === Compression.LZ4),
+    ).toBe(true);
+  });
+
+  it('reports a bad LZ4 block as a typed error and goes on', () => {
+    const arrows = whole.messages.filter((m) => m.kind === 'arrow_msg');
+    const bad = lz4Recording(whole.messages, (proto, i) => {
+      if (i === 0) proto.uncompressedSize += 1n; // decompresses short
+      if (i === 1) proto.payload = proto.payload.subarray(0, proto.payload.length - 9); // truncated
+      if (i === 2) proto.payload = new Uint8Array([0x0f, 0xff, 0xff]); // match before the start
+    });
+    const { messages, errors } = decodeRrd(bad);
+    expect(errors.map((e) => e.code)).toEqual(['rrd-bad-message', 'rrd-bad-message', 'rrd-bad-message']);
+    expect(errors.every((e) => e instanceof RrdDecodeError && /LZ4/.test(e.message))).toBe(true);
+    expect(errors.every((e) => (e.cause as Error).name === 'Lz4BlockError')).toBe(true);
+    expect(messages.filter((m) => m.kind === 'arrow_msg')).toHaveLength(arrows.length - 3);
   });
 
   it('never throws on random or mutated input, only reports typed errors (property)', () => {

@@ -3,6 +3,7 @@ import { type Table, tableFromIPC } from 'apache-arrow';
 import { RrdDecodeError } from '../../errors.js';
 import type { TimelineKind } from '../../model/timeline.js';
 import { checkIpcStream, checkListOffsets } from '../arrow/ipc-guard.js';
+import { decompressLz4Block } from '../lz4/block.js';
 import { Compression } from '../proto/gen/rerun/v1alpha1/common_pb.js';
 import {
   type ArrowMsg,
@@ -336,16 +337,25 @@ export class RrdDecoder {
           if (proto.encoding !== Encoding.ARROW_IPC) {
             return report('rrd-bad-message', `ArrowMsg encoding ${proto.encoding}; expected 1 (Arrow IPC)`);
           }
+          let ipc = proto.payload;
           if (proto.compression === Compression.LZ4) {
-            return report(
-              'unsupported-compression',
-              'LZ4-compressed ArrowMsg: not supported by this decoder yet',
-            );
-          }
-          if (proto.compression !== Compression.NONE && proto.compression !== Compression.UNSPECIFIED) {
+            if (proto.uncompressedSize > BigInt(MAX_MESSAGE_LENGTH))
+              return report(
+                'rrd-bad-message',
+                `LZ4 ArrowMsg claims ${proto.uncompressedSize} uncompressed bytes`,
+              );
+            try {
+              ipc = decompressLz4Block(proto.payload, Number(proto.uncompressedSize));
+            } catch (cause) {
+              return report('rrd-bad-message', `LZ4 ArrowMsg payload: ${(cause as Error).message}`, cause);
+            }
+          } else if (
+            proto.compression !== Compression.NONE &&
+            proto.compression !== Compression.UNSPECIFIED
+          ) {
             return report('unsupported-compression', `unknown ArrowMsg compression ${proto.compression}`);
           }
-          const chunk = decodeChunk(proto.payload);
+          const chunk = decodeChunk(ipc);
           return { kind: 'arrow_msg', offset, storeId, chunk, proto };
         }
       }

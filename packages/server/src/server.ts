@@ -1,0 +1,249 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { EncodedMessage, Sink } from '@camstream/core';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { hasToken, isLoopback, tokenCookie } from './auth/token.js';
+import { ServerError } from './errors.js';
+import { Hub } from './fanout/hub.js';
+import { viewerPageHtml } from './page/page.js';
+import { serveViewerFile } from './page/viewer-files.js';
+import { createPublishEndpoint, type PublishStats } from './publish/publish-endpoint.js';
+import type { HistoryMode } from './replay/replay-store.js';
+import { handleCors } from './transport/cors.js';
+import { createDualListener, createTlsListener, type TlsFiles } from './transport/dual-listener.js';
+import { isGrpcWebRead, serveGrpcWebRead } from './transport/grpc-web-read.js';
+import { registerMessageProxy, type ServiceStats } from './transport/service.js';
+
+/** Options of {@link startServer}. */
+export interface ServerOptions {
+  /** Address to bind (default `127.0.0.1`; anything else is an explicit choice). */
+  readonly host?: string;
+  /** TCP port (default 9876, Rerun's; `0` picks a free one). */
+  readonly port?: number;
+  /** Origins allowed besides localhost / 127.0.0.1 (exact, e.g. `https://example.com`). */
+  readonly allowedOrigins?: readonly string[];
+  /** What late joiners are sent (default `latest`: from each video's latest keyframe). */
+  readonly history?: HistoryMode;
+  /** Bytes of history kept at most (default 1 GiB). */
+  readonly memoryLimit?: number;
+  /** Bytes a viewer may fall behind before it is skipped to the next keyframe (default 8 MiB). */
+  readonly maxQueuedBytes?: number;
+  /**
+   * Serve gRPC-web `ReadMessages` on HTTP/1.1 with the hand-written route that encodes each message once for
+   * all viewers (default `true`); `false` leaves it to Connect like every other call (decision 0008).
+   */
+  readonly sharedGrpcWebFrames?: boolean;
+  /**
+   * Access token. Required when `host` is not loopback. Clients send `authorization: Bearer <token>`; a
+   * browser opens `/?token=<token>` once, which sets an HttpOnly SameSite=Strict cookie and redirects to `/`.
+   */
+  readonly token?: string;
+  /** Serve over TLS (HTTP/1.1 and HTTP/2 on one port through ALPN): PEM `cert` and `key`. */
+  readonly tls?: TlsFiles;
+}
+
+/** Counters of a running {@link CamstreamServer}. */
+export interface ServerStats extends ServiceStats {
+  /** Publish endpoint counters. */
+  readonly publish: Readonly<PublishStats>;
+  /** Messages skipped so far for viewers that were too slow (connected viewers). */
+  readonly skipped: number;
+  /** Viewers (ReadMessages streams) connected now. */
+  readonly viewers: number;
+  /** Messages held for late joiners. */
+  readonly replayMessages: number;
+  /** Payload bytes held for late joiners. */
+  readonly replayBytes: number;
+}
+
+/** A running camstream server: Rerun's message proxy, the hosted viewer page, and in-process sinks. */
+export interface CamstreamServer {
+  /** `http://HOST:PORT`: open it in a browser for the hosted viewer. */
+  readonly url: string;
+  /** `rerun+http://HOST:PORT/proxy`: what viewers and SDKs connect to. */
+  readonly proxyUrl: string;
+  /** `ws://HOST:PORT/publish`: the publish WebSocket (one binary message = one complete RRD stream). */
+  readonly publishUrl: string;
+  readonly port: number;
+  /** A core sink: attach it to a RecordingStream and every viewer sees what it logs. */
+  sink(): Sink;
+  stats(): ServerStats;
+  /** Ends every viewer's stream with a `grpc-status: 0` trailer, then stops listening. */
+  close(): Promise<void>;
+}
+
+type Request = IncomingMessage | Http2ServerRequest;
+type Response = ServerResponse | Http2ServerResponse;
+
+/**
+ * Starts the server: gRPC (h2c) and gRPC-web (HTTP/1.1) `MessageProxyService` on one port, with the viewer
+ * page at `/`.
+ * @throws {ServerError} `bind-failed` if the port cannot be bound, `invalid-option` for a bad option.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<CamstreamServer> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 9876;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ServerError('invalid-option', `port ${port} is not a TCP port`);
+  const origins = options.allowedOrigins ?? [];
+  const sharedFrames = options.sharedGrpcWebFrames ?? true;
+  const token = options.token;
+  const secure = options.tls !== undefined;
+  if (token !== undefined && token.length < 8)
+    throw new ServerError('invalid-option', 'the access token must be at least 8 characters');
+  if (token === undefined && !isLoopback(host))
+    throw new ServerError(
+      'invalid-option',
+      `binding ${host} (not loopback) needs an access token (\`token\`)`,
+    );
+  const hub = new Hub({
+    ...(options.history !== undefined && { history: options.history }),
+    ...(options.memoryLimit !== undefined && { memoryLimit: options.memoryLimit }),
+    ...(options.maxQueuedBytes !== undefined && { maxQueuedBytes: options.maxQueuedBytes }),
+  });
+  const serviceStats: ServiceStats = { written: 0, refused: 0 };
+  const instance = crypto.randomUUID();
+  const eventStreams = new Set<Response>();
+  const connect = connectNodeAdapter({
+    grpc: true,
+    grpcWeb: true,
+    connect: true,
+    routes: (router) => registerMessageProxy(router, hub, serviceStats),
+    fallback: (request, response) => {
+      // gRPC-web clients get a trailers-only UNIMPLEMENTED instead of a bare 404 (gRPC clients on h2 map
+      // 404 to UNIMPLEMENTED themselves).
+      const type = request.headers['content-type'] ?? '';
+      const res = response as ServerResponse;
+      if (request.httpVersionMajor === 2 || !type.startsWith('application/grpc-web')) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      request.resume();
+      res.writeHead(200, {
+        'content-type': type,
+        'grpc-status': '12',
+        'grpc-message': encodeURIComponent(`unknown method ${request.url ?? ''}`),
+      });
+      res.end();
+    },
+  });
+
+  const handler = (request: Request, response: Response) => {
+    if (handleCors(request, response, origins)) return;
+    const [path = '/', query = ''] = (request.url ?? '/').split('?');
+    if (token !== undefined && !hasToken(request.headers, token)) {
+      const given = new URLSearchParams(query).get('token');
+      const res = response as ServerResponse;
+      if (request.method === 'GET' && path === '/' && given !== null && given === token) {
+        res.writeHead(303, {
+          location: '/',
+          'set-cookie': tokenCookie(token, secure),
+          'cache-control': 'no-store',
+        });
+        res.end();
+      } else if (
+        request.httpVersionMajor === 1 &&
+        (request.headers['content-type'] ?? '').startsWith('application/grpc-web')
+      ) {
+        request.resume();
+        res.writeHead(200, {
+          'content-type': request.headers['content-type'] ?? 'application/grpc-web+proto',
+          'grpc-status': '16',
+          'grpc-message': 'missing%20or%20wrong%20access%20token',
+        });
+        res.end();
+      } else {
+        request.resume();
+        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' });
+        res.end('missing or wrong access token: open /?token=… or send authorization: Bearer …');
+      }
+      return;
+    }
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      if (path === '/' || path === '/index.html') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        response.end(viewerPageHtml());
+        return;
+      }
+      if (path.startsWith('/viewer/')) {
+        if (!serveViewerFile(decodeURIComponent(path.slice('/viewer/'.length)), response))
+          response.writeHead(404).end('not found');
+        return;
+      }
+      if (path === '/events') {
+        response.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          'x-accel-buffering': 'no',
+        });
+        const write = (text: string) => (response as NodeJS.WritableStream).write(text);
+        write(`retry: 1000\nevent: hello\ndata: ${instance}\n\n`);
+        eventStreams.add(response);
+        const ping = setInterval(() => write(': ping\n\n'), 15_000);
+        response.on('close', () => {
+          clearInterval(ping);
+          eventStreams.delete(response);
+        });
+        return;
+      }
+    }
+    if (sharedFrames && isGrpcWebRead(request as IncomingMessage)) {
+      serveGrpcWebRead(request as IncomingMessage, response as ServerResponse, hub);
+      return;
+    }
+    connect(request, response);
+  };
+
+  const listener =
+    options.tls === undefined ? createDualListener(handler) : createTlsListener(handler, options.tls);
+  const publish = createPublishEndpoint(hub, {
+    allowedOrigins: origins,
+    ...(token !== undefined && { authorize: (request: IncomingMessage) => hasToken(request.headers, token) }),
+  });
+  listener.onUpgrade((request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!publish.handleUpgrade(request, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.net.once('error', (cause) =>
+      reject(new ServerError('bind-failed', `cannot listen on ${host}:${port}: ${cause.message}`, { cause })),
+    );
+    listener.net.listen(port, host, () => resolve());
+  });
+  const bound = (listener.net.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  let closed = false;
+
+  return {
+    url: `${secure ? 'https' : 'http'}://${shownHost}:${bound}`,
+    proxyUrl: `rerun+${secure ? 'https' : 'http'}://${shownHost}:${bound}/proxy`,
+    publishUrl: `${secure ? 'wss' : 'ws'}://${shownHost}:${bound}/publish`,
+    port: bound,
+    sink(): Sink {
+      return {
+        write: (message: EncodedMessage) => hub.publishEncoded(message),
+        flush: () => undefined,
+        close: () => undefined,
+      };
+    },
+    stats: () => ({
+      ...serviceStats,
+      publish: { ...publish.stats },
+      skipped: [...hub.subscribers].reduce((n, s) => n + s.skipped, 0),
+      viewers: hub.subscriberCount,
+      replayMessages: hub.store.size,
+      replayBytes: hub.store.bytes,
+    }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      hub.close();
+      publish.close();
+      for (const r of eventStreams) r.end();
+      // Let the ReadMessages generators return so Connect writes each stream's trailer.
+      await new Promise((r) => setTimeout(r, 20));
+      await listener.close();
+    },
+  };
+}

@@ -1,0 +1,161 @@
+// Test helpers (not exported from the package): recordings, a raw gRPC-web reader.
+import { request } from 'node:http';
+import { fromBinary } from '@bufbuild/protobuf';
+import {
+  type EncodedMessage,
+  frameTime,
+  type ReadMessagesResponse,
+  ReadMessagesResponseSchema,
+  RecordingStream,
+  Scalars,
+  type Sink,
+  VideoCodec,
+  VideoStream,
+} from '@camstream/core';
+
+/** A fake H.264 sample: IDR for keyframes, P slice otherwise (enough for the keyframe parser). */
+export function fakeSample(i: number, keyframe: boolean): Uint8Array {
+  return keyframe
+    ? new Uint8Array([
+        0,
+        0,
+        0,
+        1,
+        0x67,
+        0x42,
+        0,
+        0x1e,
+        0,
+        0,
+        0,
+        1,
+        0x68,
+        0xce,
+        0,
+        0,
+        0,
+        1,
+        0x65,
+        0x88,
+        i & 255,
+      ])
+    : new Uint8Array([0, 0, 0, 1, 0x41, 0x9a, i & 255]);
+}
+
+/** A RecordingStream writing to `sinks`, with the static codec chunk logged. */
+export function videoRecording(sinks: Sink[], recordingId = 'rec'): RecordingStream {
+  const rec = new RecordingStream({ applicationId: 'camstream_test', recordingId, sinks });
+  rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+  return rec;
+}
+
+/** Logs frame `i` (keyframe every `gop`) and a scalar at the same time. */
+export function logFrame(rec: RecordingStream, i: number, gop = 10): void {
+  rec.setTime('time', { duration: frameTime(i, 30) });
+  rec.log('video', VideoStream.fromFields({ sample: fakeSample(i, i % gop === 0) }));
+  rec.log('stats/fps', new Scalars(i));
+}
+
+/** Collects every EncodedMessage a recording makes. */
+export class CollectSink implements Sink {
+  readonly messages: EncodedMessage[] = [];
+  write(message: EncodedMessage): void {
+    this.messages.push(message);
+  }
+  flush(): void {}
+  close(): void {}
+}
+
+/** One gRPC-web frame: data (a ReadMessagesResponse) or the trailer. */
+export type GrpcWebFrame = { data: Uint8Array } | { trailer: string };
+
+/** A ReadMessages call over gRPC-web on HTTP/1.1, as the web viewer makes it. */
+export interface GrpcWebRead {
+  readonly status: Promise<number>;
+  readonly headers: Promise<Record<string, string | string[] | undefined>>;
+  readonly frames: GrpcWebFrame[];
+  /** Waits until `n` frames have arrived (or the stream ended). */
+  waitFor(n: number, timeoutMs?: number): Promise<GrpcWebFrame[]>;
+  readonly ended: Promise<void>;
+  abort(): void;
+}
+
+/** Starts a gRPC-web ReadMessages call (body `00 00 00 00 00`), parsing frames as they arrive. */
+export function readGrpcWeb(port: number, extraHeaders: Record<string, string> = {}): GrpcWebRead {
+  const frames: GrpcWebFrame[] = [];
+  let buffer = Buffer.alloc(0);
+  let wake: () => void = () => {};
+  let done = false;
+  let resolveStatus!: (n: number) => void;
+  let resolveHeaders!: (h: Record<string, string | string[] | undefined>) => void;
+  let resolveEnded!: () => void;
+  const status = new Promise<number>((r) => {
+    resolveStatus = r;
+  });
+  const headers = new Promise<Record<string, string | string[] | undefined>>((r) => {
+    resolveHeaders = r;
+  });
+  const ended = new Promise<void>((r) => {
+    resolveEnded = r;
+  });
+  const req = request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/rerun.sdk_comms.v1alpha1.MessageProxyService/ReadMessages',
+    headers: {
+      'content-type': 'application/grpc-web+proto',
+      accept: 'application/grpc-web+proto',
+      'x-grpc-web': '1',
+      ...extraHeaders,
+    },
+  });
+  const finish = () => {
+    done = true;
+    resolveEnded();
+    wake();
+  };
+  req.on('response', (res) => {
+    resolveStatus(res.statusCode ?? 0);
+    resolveHeaders(res.headers);
+    res.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      while (buffer.length >= 5) {
+        const length = buffer.readUInt32BE(1);
+        if (buffer.length < 5 + length) break;
+        const body = buffer.subarray(5, 5 + length);
+        frames.push(
+          buffer[0] === 0x80 ? { trailer: body.toString('latin1') } : { data: Uint8Array.from(body) },
+        );
+        buffer = buffer.subarray(5 + length);
+      }
+      wake();
+    });
+    res.on('close', finish);
+  });
+  req.on('error', finish);
+  req.end(Buffer.alloc(5));
+  return {
+    status,
+    headers,
+    frames,
+    ended,
+    abort: () => req.destroy(),
+    async waitFor(n, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (frames.length < n && !done) {
+        if (Date.now() > deadline) throw new Error(`only ${frames.length} of ${n} gRPC-web frames arrived`);
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 50);
+        });
+      }
+      return frames;
+    },
+  };
+}
+
+/** Decodes the data frames of a gRPC-web read. */
+export function responses(frames: readonly GrpcWebFrame[]): ReadMessagesResponse[] {
+  return frames.flatMap((f) => ('data' in f ? [fromBinary(ReadMessagesResponseSchema, f.data)] : []));
+}
