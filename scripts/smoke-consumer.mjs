@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const packages = ['core', 'web'];
+const packages = ['core', 'web', 'server'];
 const work = mkdtempSync(join(tmpdir(), 'camstream-smoke-'));
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -43,6 +43,7 @@ try {
   const consumer = `
 import { decodeRrd, MemorySink, RecordingStream, Scalars, seconds, VideoCodec, VideoStream } from '@camstream/core';
 import { FileSink } from '@camstream/core/node';
+import { startServer } from '@camstream/server';
 
 const memory = new MemorySink();
 const rec = new RecordingStream({ applicationId: 'smoke', sinks: [memory] });
@@ -55,6 +56,11 @@ const sink: FileSink | undefined = undefined;
 void sink;
 if (errors.length > 0 || messages.length !== 3) throw new Error('smoke: unexpected decode result');
 console.log('smoke: ' + messages.map((m) => m.kind).join(', '));
+const server = await startServer({ port: 0 });
+const page = await fetch(server.url);
+if (!page.ok || !(await page.text()).includes('proxy')) throw new Error('smoke: the hosted viewer page did not load');
+await server.close();
+console.log('smoke: server served its viewer page at ' + server.url);
 `;
   writeFileSync(join(app, 'consumer.ts'), consumer);
   // Browser-only package: type-checked against the DOM lib (it needs WebCodecs to run).
