@@ -132,6 +132,30 @@ export {
 export { ChunkIpcEncoder, type IpcPlan } from './rerun/arrow/record-batch.js';
 export { SORBET_VERSION } from './rerun/arrow/schema.js';
 export type { Chunk, ChunkComponent, ChunkTimeline } from './rerun/chunk.js';
+// LZ4 block decompression (src/rerun/lz4/) and the protobuf messages/service the gRPC proxy speaks.
+export { decompressLz4Block, Lz4BlockError } from './rerun/lz4/block.js';
+export { Compression, StoreKind } from './rerun/proto/gen/rerun/v1alpha1/common_pb.js';
+export {
+  type ArrowMsg,
+  ArrowMsgSchema,
+  type BlueprintActivationCommand,
+  BlueprintActivationCommandSchema,
+  type LogMsg,
+  LogMsgSchema,
+  type SetStoreInfo,
+  SetStoreInfoSchema,
+} from './rerun/proto/gen/rerun/v1alpha1/log_msg_pb.js';
+export {
+  MessageProxyService,
+  type ReadMessagesRequest,
+  ReadMessagesRequestSchema,
+  type ReadMessagesResponse,
+  ReadMessagesResponseSchema,
+  type WriteMessagesRequest,
+  WriteMessagesRequestSchema,
+  type WriteMessagesResponse,
+  WriteMessagesResponseSchema,
+} from './rerun/proto/gen/rerun/v1alpha1/sdk_comms_pb.js';
 export {
   type DecodedChunk,
   type DecodedComponent,
@@ -163,27 +187,3 @@ export { readTuid, type Tuid, TuidGenerator, tuidToString, writeTuid } from './r
 export { MemorySink } from './sinks/memory-sink.js';
 export { type StreamCallbackMode, StreamCallbackSink } from './sinks/stream-callback-sink.js';
 export { frameTime, micros, millis, nanos, seconds, toMicros, toMillis, toSeconds } from './time.js';
-// LZ4 block decompression (src/rerun/lz4/) and the protobuf messages/service the gRPC proxy speaks.
-export { decompressLz4Block, Lz4BlockError } from './rerun/lz4/block.js';
-export { Compression, StoreKind } from './rerun/proto/gen/rerun/v1alpha1/common_pb.js';
-export {
-  type ArrowMsg,
-  ArrowMsgSchema,
-  type BlueprintActivationCommand,
-  BlueprintActivationCommandSchema,
-  type LogMsg,
-  LogMsgSchema,
-  type SetStoreInfo,
-  SetStoreInfoSchema,
-} from './rerun/proto/gen/rerun/v1alpha1/log_msg_pb.js';
-export {
-  MessageProxyService,
-  type ReadMessagesRequest,
-  ReadMessagesRequestSchema,
-  type ReadMessagesResponse,
-  ReadMessagesResponseSchema,
-  type WriteMessagesRequest,
-  WriteMessagesRequestSchema,
-  type WriteMessagesResponse,
-  WriteMessagesResponseSchema,
-} from './rerun/proto/gen/rerun/v1alpha1/sdk_comms_pb.js';
