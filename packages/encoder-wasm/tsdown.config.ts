@@ -1,4 +1,17 @@
 import { defineConfig } from 'tsdown';
 import { packageBuild } from '../../tsdown.base.ts';
 
-export default defineConfig(packageBuild(['src/index.ts']));
+// The worker entries are built beside index.js (dist/live-worker.js, dist/batch-worker.js): `workerEntry()`
+// finds them relative to the bundle (decision 0007).
+export default defineConfig(
+  packageBuild([], {
+    entry: {
+      index: 'src/index.ts',
+      'live-worker': 'src/worker/live-worker.ts',
+      'batch-worker': 'src/worker/batch-worker.ts',
+    },
+    platform: 'node',
+    // Keep `.js` (the package is `type: module`): the exports map and workerEntry() name .js files.
+    fixedExtension: false,
+  }),
+);

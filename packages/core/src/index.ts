@@ -186,4 +186,20 @@ export { newRecordingId, type StoreId, storeIdFromProto, storeIdToProto } from '
 export { readTuid, type Tuid, TuidGenerator, tuidToString, writeTuid } from './rerun/tuid.js';
 export { MemorySink } from './sinks/memory-sink.js';
 export { type StreamCallbackMode, StreamCallbackSink } from './sinks/stream-callback-sink.js';
+// Platform-neutral media sources (src/sources/): a streaming Y4M reader and a moving test pattern.
+export { SourceError, type SourceErrorReason } from './sources/source-error.js';
+export {
+  renderTestPattern,
+  TEST_PATTERN_BARS,
+  type TestPatternOptions,
+  testPattern,
+} from './sources/test-pattern.js';
+export {
+  parseY4mHeader,
+  readY4m,
+  Y4M_FRAME_LINE,
+  type Y4mHeader,
+  Y4mParser,
+  y4mHeaderBytes,
+} from './sources/y4m-reader.js';
 export { frameTime, micros, millis, nanos, seconds, toMicros, toMillis, toSeconds } from './time.js';

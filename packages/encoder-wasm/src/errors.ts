@@ -1,17 +1,49 @@
 import { CamstreamError } from '@camstream/core';
 
 /** Machine-readable error codes of `@camstream/encoder-wasm`. */
-export type EncoderErrorCode = 'encoder-failed' | 'invalid-frame' | 'worker-crashed' | 'aborted';
+export type EncoderErrorCode =
+  | 'encoder-failed'
+  | 'invalid-frame'
+  | 'invalid-options'
+  | 'unsupported-format'
+  | 'worker-crashed'
+  | 'encoder-closed'
+  | 'aborted';
+
+/** What ffmpeg said when it failed: its exit code and the last lines of its log. */
+export interface FfmpegFailure {
+  readonly exitCode: number;
+  readonly logTail: readonly string[];
+}
 
 /** Base class of every error `@camstream/encoder-wasm` throws on purpose; `code` says what went wrong. */
 export class EncoderError extends Error {
   /** Stable machine-readable code. */
   readonly code: EncoderErrorCode;
+  /** ffmpeg's exit code, when ffmpeg ran and failed. */
+  readonly exitCode: number | undefined;
+  /** The last lines ffmpeg logged (empty when ffmpeg did not run). */
+  readonly logTail: readonly string[];
 
-  constructor(code: EncoderErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: EncoderErrorCode,
+    message: string,
+    options?: { cause?: unknown; exitCode?: number; logTail?: readonly string[] },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'EncoderError';
     this.code = code;
+    this.exitCode = options?.exitCode;
+    this.logTail = options?.logTail ?? [];
+  }
+
+  /** An `encoder-failed` error for an ffmpeg run that exited with `failure.exitCode`. */
+  static ffmpeg(what: string, failure: FfmpegFailure): EncoderError {
+    const tail = failure.logTail.length > 0 ? `:\n  ${failure.logTail.join('\n  ')}` : ' (no log)';
+    return new EncoderError('encoder-failed', `${what}: ffmpeg exited with code ${failure.exitCode}${tail}`, {
+      exitCode: failure.exitCode,
+      logTail: failure.logTail,
+    });
   }
 }
 

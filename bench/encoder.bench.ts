@@ -1,0 +1,358 @@
+/**
+ * ffmpeg.wasm encoder benchmarks (issue 4, Speed). Same frames for everyone: 300 frames of `testsrc2` made once by
+ * Debian's ffmpeg as raw I420 (cached in the OS temp dir, read frame by frame, never all in memory).
+ * 1. batch: the piscina pool (2 threads, 30-frame GOP segments) against native ffmpeg/libx264 `-threads 1` and
+ *    `-threads 2` with the same options, 640x480 and 1280x720, ultrafast and veryfast; rounds interleaved,
+ *    medians of ROUNDS. PyAV only if `python3 -c 'import av'` works (it is not installed here).
+ * 2. live at 30 fps: frame-in → sample-out latency of `LiveEncoder` against the same worker code's offline
+ *    per-frame encode time (one-thread pool, same frames, same run); and what a keyframe request costs.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RawFrame } from '@camstream/core';
+// Not a dependency of the bench package yet (see the issue 4 report): imported from sources.
+import {
+  EncoderPool,
+  encodeArgs,
+  encodeBatch,
+  LiveEncoder,
+  resolveOptions,
+  type X264Preset,
+} from '@camstream/encoder-wasm';
+import {
+  fmt,
+  interleave,
+  type Measurement,
+  median,
+  percentile,
+  type SummaryRow,
+  writeResults,
+} from './lib.js';
+
+const FRAMES = 300;
+const GOP = 30;
+const ANCHOR_FRAMES = 60;
+const ROUNDS = Number(process.env.CAMSTREAM_BENCH_ROUNDS ?? 5);
+const SIZES = [
+  [640, 480],
+  [1280, 720],
+] as const;
+const PRESETS: X264Preset[] = ['ultrafast', 'veryfast'];
+
+function rawPath(w: number, h: number): string {
+  const path = join(tmpdir(), `camstream-bench-testsrc2-${w}x${h}-${FRAMES}.yuv`);
+  if (!existsSync(path)) {
+    const partial = `${path}.${process.pid}.partial`;
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${w}x${h}:rate=30`,
+      '-frames:v',
+      String(FRAMES),
+      '-pix_fmt',
+      'yuv420p',
+      '-f',
+      'rawvideo',
+      partial,
+    ]);
+    renameSync(partial, path);
+  }
+  return path;
+}
+
+/** The raw file's frames, read one at a time. */
+function* readFrames(path: string, w: number, h: number): Generator<RawFrame> {
+  const size = (w * h * 3) / 2;
+  const fd = openSync(path, 'r');
+  try {
+    for (let index = 0; index < FRAMES; index++) {
+      const data = new Uint8Array(size);
+      readSync(fd, data, 0, size, index * size);
+      yield { format: 'I420', width: w, height: h, data, pts: (BigInt(index) * 1_000_000_000n) / 30n, index };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function nativeFps(path: string, w: number, h: number, preset: string, threads: number): number {
+  const t0 = performance.now();
+  const run = spawnSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'yuv420p',
+    '-s',
+    `${w}x${h}`,
+    '-framerate',
+    '30',
+    '-i',
+    path,
+    '-c:v',
+    'libx264',
+    '-preset',
+    preset,
+    '-tune',
+    'zerolatency',
+    '-bf',
+    '0',
+    '-g',
+    String(GOP),
+    '-keyint_min',
+    String(GOP),
+    '-sc_threshold',
+    '0',
+    '-threads',
+    String(threads),
+    '-f',
+    'h264',
+    '-y',
+    '/dev/null',
+  ]);
+  if (run.status !== 0) throw new Error(`native ffmpeg failed: ${run.stderr}`);
+  return FRAMES / ((performance.now() - t0) / 1000);
+}
+
+interface MemoryResult {
+  readonly frames: number;
+  readonly samples: number;
+  readonly baseline: number;
+  readonly end: number;
+  readonly peak: number;
+  readonly seconds: number;
+}
+
+/** One live 720p stream, frames pushed unpaced (`wait`: none dropped); RSS of this process. */
+async function memoryRun(): Promise<MemoryResult> {
+  // The issue's run is 18,000 frames (~3 min here); CAMSTREAM_BENCH_MEMORY_FRAMES makes it shorter.
+  const frames = Number(process.env.CAMSTREAM_BENCH_MEMORY_FRAMES ?? 18_000);
+  const [w, h] = [1280, 720];
+  const path = rawPath(w, h);
+  const encoder = await LiveEncoder.open({
+    width: w,
+    height: h,
+    fpsNum: 30,
+    preset: 'ultrafast',
+    gop: GOP,
+    whenFull: 'wait',
+    transferFrames: true,
+  });
+  let samples = 0;
+  const reading = (async () => {
+    for await (const _ of encoder.samples()) samples++;
+  })();
+  let baseline = 0;
+  let peak = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  const t0 = performance.now();
+  let sent = 0;
+  while (sent < frames) {
+    for (const frame of readFrames(path, w, h)) {
+      if (sent >= frames) break;
+      await encoder.encode({ ...frame, pts: (BigInt(sent) * 1_000_000_000n) / 30n, index: sent });
+      sent++;
+      // Baseline after warm-up and one lap of the 300 source frames (heap and wasm memory at steady state).
+      if (sent === FRAMES) baseline = process.memoryUsage.rss();
+    }
+  }
+  await encoder.close();
+  await reading;
+  clearInterval(timer);
+  const end = process.memoryUsage.rss();
+  return {
+    frames,
+    samples,
+    baseline,
+    end,
+    peak: Math.max(peak, end),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+if (process.env.CAMSTREAM_ENCODER_MEMORY_CHILD) {
+  process.stdout.write(`${JSON.stringify(await memoryRun())}\n`);
+  process.exit(0);
+}
+
+const pool = await EncoderPool.open({ threads: 2 });
+const single = await EncoderPool.open({ threads: 1 });
+await pool.warmUp({ width: 640, height: 480, fpsNum: 30, preset: 'veryfast' }, 30);
+await single.warmUp({ width: 640, height: 480, fpsNum: 30, preset: 'veryfast' }, 30);
+
+async function poolFps(
+  p: EncoderPool,
+  path: string,
+  w: number,
+  h: number,
+  preset: X264Preset,
+): Promise<number> {
+  const t0 = performance.now();
+  let n = 0;
+  for await (const _ of encodeBatch(readFrames(path, w, h), {
+    width: w,
+    height: h,
+    fpsNum: 30,
+    preset,
+    gop: GOP,
+    pool: p,
+  }))
+    n++;
+  if (n !== FRAMES) throw new Error(`pool encoded ${n} of ${FRAMES} frames`);
+  return FRAMES / ((performance.now() - t0) / 1000);
+}
+
+const hasPyAv = spawnSync('python3', ['-c', 'import av']).status === 0;
+const summary: SummaryRow[] = [];
+const measurements: Record<string, Measurement> = {};
+const notes: string[] = [];
+
+// ---- batch ---------------------------------------------------------------------------------------------
+const cases: Record<string, { unit: string; run: () => number | Promise<number> }> = {};
+for (const [w, h] of SIZES) {
+  const path = rawPath(w, h);
+  for (const preset of PRESETS) {
+    const cell = `${w}x${h} ${preset}`;
+    cases[`pool ${cell}`] = { unit: 'fps', run: () => poolFps(pool, path, w, h, preset) };
+    cases[`native-t1 ${cell}`] = { unit: 'fps', run: () => nativeFps(path, w, h, preset, 1) };
+    cases[`native-t2 ${cell}`] = { unit: 'fps', run: () => nativeFps(path, w, h, preset, 2) };
+  }
+}
+Object.assign(measurements, await interleave(ROUNDS, cases, 1));
+for (const [w, h] of SIZES) {
+  for (const preset of PRESETS) {
+    const cell = `${w}x${h} ${preset}`;
+    const p = measurements[`pool ${cell}`] as Measurement;
+    const t1 = measurements[`native-t1 ${cell}`] as Measurement;
+    const t2 = measurements[`native-t2 ${cell}`] as Measurement;
+    const goal = w === 640 && preset === 'ultrafast' ? '≥ 0.45× native -threads 2' : 'reported';
+    summary.push({
+      metric: `batch ${cell} (pool of 2)`,
+      value: `${fmt(p.median, 0)} fps`,
+      anchor: `native t1 ${fmt(t1.median, 0)} / t2 ${fmt(t2.median, 0)} fps`,
+      ratio: `${fmt(p.median / t1.median)}× t1, ${fmt(p.median / t2.median)}× t2`,
+      goal,
+    });
+  }
+}
+notes.push(
+  hasPyAv
+    ? 'PyAV present but not wired in this bench yet.'
+    : 'PyAV anchor skipped: python3-av is not installed here.',
+);
+
+// ---- live at 30 fps ------------------------------------------------------------------------------------
+const LIVE: [number, number, X264Preset][] = [
+  [640, 480, 'ultrafast'],
+  [640, 480, 'veryfast'],
+  [1280, 720, 'ultrafast'],
+  [1280, 720, 'veryfast'],
+];
+for (const [w, h, preset] of LIVE) {
+  const cell = `${w}x${h} ${preset}`;
+  const path = rawPath(w, h);
+  // The anchor: the same worker code encoding the same frames offline in one ffmpeg run (the first ANCHOR_FRAMES
+  // frames, one thread), ms per frame as the worker timed it: no segment start-ups, no transfers.
+  const anchorFrames: RawFrame[] = [];
+  for (const f of readFrames(path, w, h)) {
+    if (anchorFrames.push(f) === ANCHOR_FRAMES) break;
+  }
+  const anchorArgs = encodeArgs(
+    resolveOptions({ width: w, height: h, fpsNum: 30, preset, gop: GOP }),
+    '/segment.raw',
+    '/segment.h264',
+  );
+  const packed = new Uint8Array(anchorFrames.reduce((n, f) => n + f.data.length, 0));
+  anchorFrames.forEach((f, i) => {
+    packed.set(f.data, i * f.data.length);
+  });
+  const offlineRuns: number[] = [];
+  for (let r = 0; r < 3; r++) offlineRuns.push((await single.run(anchorArgs, packed)).ms / ANCHOR_FRAMES);
+  const offlineMs = median(offlineRuns);
+  const encoder = await LiveEncoder.open({ width: w, height: h, fpsNum: 30, preset, gop: GOP });
+  const sent = new Map<bigint, number>();
+  const latency: number[] = [];
+  const restartLatency: number[] = [];
+  const reading = (async () => {
+    for await (const s of encoder.samples()) {
+      const ms = performance.now() - (sent.get(s.pts) ?? Number.NaN);
+      // Frames 100, 200: keyframe requests (restarts), counted apart.
+      if (s.pts === (100n * 1_000_000_000n) / 30n || s.pts === (200n * 1_000_000_000n) / 30n)
+        restartLatency.push(ms);
+      else latency.push(ms);
+    }
+  })();
+  const t0 = performance.now();
+  for (const frame of readFrames(path, w, h)) {
+    const due = t0 + (frame.index * 1000) / 30;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (frame.index === 100 || frame.index === 200) encoder.requestKeyframe();
+    sent.set(frame.pts, performance.now());
+    encoder.encode(frame);
+  }
+  await encoder.close();
+  await reading;
+  const stats = encoder.stats();
+  const steady = latency.slice(30);
+  const med = median(steady);
+  const p99 = percentile(steady, 99);
+  measurements[`live ${cell}`] = {
+    name: `live ${cell}`,
+    unit: 'ms',
+    median: med,
+    min: Math.min(...steady),
+    max: Math.max(...steady),
+    rounds: steady,
+  };
+  summary.push({
+    metric: `live ${cell} @30 fps latency (median / p99)`,
+    value: `${fmt(med, 1)} / ${fmt(p99, 1)} ms, ${stats.framesDropped} dropped of ${stats.framesIn}`,
+    anchor: `offline ${fmt(offlineMs, 1)} ms/frame`,
+    ratio: `${fmt(med / offlineMs)}× / ${fmt(p99 / offlineMs)}×`,
+    goal:
+      w === 1280 && preset === 'veryfast' ? 'reported (drops expected)' : 'median ≤ 1.5×, p99 ≤ 3×, no drops',
+  });
+  if (restartLatency.length > 0) {
+    notes.push(
+      `${cell}: requestKeyframe() (encoder restart) frames took ${restartLatency.map((v) => fmt(v, 1)).join(', ')} ms vs median ${fmt(med, 1)} ms.`,
+    );
+  }
+}
+await pool.close();
+await single.close();
+
+// ---- memory: in a fresh child process, so the batch and live sections above do not skew its RSS ----------
+{
+  const child = spawnSync(process.execPath, [...process.execArgv, import.meta.filename], {
+    env: { ...process.env, CAMSTREAM_ENCODER_MEMORY_CHILD: '1' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
+  const r = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as MemoryResult;
+  const mb = (n: number) => n / (1 << 20);
+  summary.push({
+    metric: `memory, live 720p ultrafast, ${r.frames} frames unpaced`,
+    value: `RSS ${fmt(mb(r.baseline), 0)} MB after warm-up + first lap, end ${fmt(mb(r.end), 0)} MB (${r.end >= r.baseline ? '+' : ''}${fmt(mb(r.end - r.baseline), 1)} MB), peak ${fmt(mb(r.peak), 0)} MB`,
+    anchor: '-',
+    ratio: '-',
+    goal: 'growth ≤ 20 MB, peak ≤ 250 MB',
+  });
+  notes.push(
+    `memory run: ${r.samples} samples for ${r.frames} frames in ${fmt(r.seconds, 0)} s (${fmt(r.frames / r.seconds, 0)} fps), fresh process.`,
+  );
+}
+
+export const table = writeResults('encoder', { summary, measurements, notes });

@@ -1,0 +1,434 @@
+import { MessageChannel, Worker } from 'node:worker_threads';
+import {
+  type AccessUnit,
+  AccessUnitSplitter,
+  type EncodedSample,
+  type Encoder,
+  type RawFrame,
+  VideoCodec,
+} from '@camstream/core';
+import { EncoderError } from '../errors.js';
+import { loadCoreAssets } from '../ffmpeg/wasm-module.js';
+import {
+  checkFrame,
+  encodeArgs,
+  type H264EncoderOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from '../options.js';
+import { AsyncQueue } from '../sample-queue.js';
+import { workerEntry } from '../worker/entry.js';
+import {
+  LIVE_INPUT,
+  LIVE_OUTPUT,
+  type LiveWorkerData,
+  type LiveWorkerMessage,
+  WARMUP_INPUT,
+  WARMUP_OUTPUT,
+} from '../worker/protocol.js';
+
+/** What {@link LiveEncoder} does with a frame when its input queue is full. */
+export type FullQueuePolicy = 'drop-oldest' | 'wait';
+
+/** Options of {@link LiveEncoder.open}. */
+export interface LiveEncoderOptions extends H264EncoderOptions {
+  /**
+   * Frames waiting in the main thread for the worker (beyond the {@link WORKER_DEPTH} it holds). Default 2:
+   * at most ~4 frame times of queueing before frames are dropped.
+   */
+  readonly maxQueuedFrames?: number;
+  /**
+   * `drop-oldest` (default, for live sources): a full queue drops its oldest waiting frame, so latency stays
+   * bounded and the freshest picture wins; drops are counted in {@link LiveEncoderStats.framesDropped}.
+   * `wait`: `encode()` returns a promise that resolves when there is room (files, tests: nothing dropped).
+   */
+  readonly whenFull?: FullQueuePolicy;
+  /** Run a short encode at this size before `open()` resolves, so the first frame is not 2–3× slow. Default true. */
+  readonly warmup?: boolean;
+  /** Aborts the encoder (like {@link LiveEncoder.abort}). */
+  readonly signal?: AbortSignal;
+  /** Called for every dropped frame. */
+  readonly onDrop?: (frame: RawFrame) => void;
+  /**
+   * Move each frame's pixel buffer to the worker instead of copying it (saves one frame copy and its garbage per
+   * frame). The frame's `data` is detached after `encode()`; only for frames whose `data` spans its whole
+   * `ArrayBuffer` (others are copied). Default false.
+   */
+  readonly transferFrames?: boolean;
+}
+
+/** Counters of a {@link LiveEncoder}. */
+export interface LiveEncoderStats {
+  /** Frames given to `encode()`. */
+  readonly framesIn: number;
+  /** Frames the encoder has read. */
+  readonly framesConsumed: number;
+  /** Samples emitted. */
+  readonly samplesOut: number;
+  /** Frames dropped by the full-queue policy. */
+  readonly framesDropped: number;
+  /** Frames waiting in the main thread. */
+  readonly queued: number;
+  /** Keyframe requests served (each restarts the encoder). */
+  readonly keyframeRestarts: number;
+  /** Time of the warm-up run, ms (0 without warm-up). */
+  readonly warmupMs: number;
+}
+
+/** Frames posted to the worker and not yet read: one being encoded, one ready so the worker never waits. */
+export const WORKER_DEPTH = 2;
+
+/**
+ * Live H.264 encoder: one stream, frame by frame, in its own worker thread running one long ffmpeg.wasm exec.
+ * Each frame's sample leaves as soon as x264 has it (the worker signals frame ends to the splitter), with its
+ * input frame's PTS (FIFO: no B-frames). Implements core's {@link Encoder}.
+ */
+export class LiveEncoder implements Encoder {
+  /** Always H.264. */
+  readonly codec = VideoCodec.H264;
+  /** The options with defaults filled in. */
+  readonly options: ResolvedOptions;
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly signal: Int32Array;
+  private readonly splitter: AccessUnitSplitter;
+  private readonly out = new AsyncQueue<EncodedSample>();
+  private readonly queue: RawFrame[] = [];
+  private readonly waiters: (() => void)[] = [];
+  private readonly ptsFifo: bigint[] = [];
+  private readonly maxQueued: number;
+  private readonly whenFull: FullQueuePolicy;
+  private readonly onDrop: ((frame: RawFrame) => void) | undefined;
+  private readonly transferFrames: boolean;
+  private posted = 0;
+  private consumed = 0;
+  private framesIn = 0;
+  private dropped = 0;
+  private samplesOut = 0;
+  private restarts = 0;
+  private warmupMs = 0;
+  private keyframeWanted = false;
+  // Frames that must start a new IDR (the first frame given to encode() after requestKeyframe()).
+  private readonly keyframes = new WeakSet<RawFrame>();
+  private state: 'open' | 'closing' | 'closed' | 'failed' = 'open';
+  private failure: EncoderError | undefined;
+  private finished: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void };
+
+  private constructor(
+    options: ResolvedOptions,
+    live: LiveEncoderOptions,
+    worker: Worker,
+    port: MessagePort,
+    signal: SharedArrayBuffer,
+  ) {
+    this.options = options;
+    this.worker = worker;
+    this.port = port;
+    this.signal = new Int32Array(signal);
+    // Every sample gets a buffer of its own (consumers may transfer it). With zerolatency the worker's frame-end
+    // signal comes after exactly one frame's packet, so the splitter may stop reading at the first slice.
+    this.splitter = new AccessUnitSplitter({
+      codec: 'h264',
+      copy: 'always',
+      firstSliceOnly: options.tune === 'zerolatency',
+    });
+    this.maxQueued = live.maxQueuedFrames ?? 2;
+    this.whenFull = live.whenFull ?? 'drop-oldest';
+    this.onDrop = live.onDrop;
+    this.transferFrames = live.transferFrames ?? false;
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => {});
+    this.finished = { promise, resolve, reject };
+  }
+
+  /** Starts a worker, loads the core (shared compiled module), warms it up, and starts the encoder. */
+  static async open(options: LiveEncoderOptions): Promise<LiveEncoder> {
+    const resolved = resolveOptions(options);
+    if (
+      options.maxQueuedFrames !== undefined &&
+      (!Number.isSafeInteger(options.maxQueuedFrames) || options.maxQueuedFrames < 0)
+    ) {
+      throw new EncoderError(
+        'invalid-options',
+        `maxQueuedFrames must be a non-negative integer, got ${options.maxQueuedFrames}`,
+      );
+    }
+    if (options.signal?.aborted)
+      throw new EncoderError('aborted', 'the live encoder was aborted before it opened', {
+        cause: options.signal.reason,
+      });
+    const assets = await loadCoreAssets();
+    const channel = new MessageChannel();
+    const signal = new SharedArrayBuffer(4);
+    const data: LiveWorkerData = {
+      assets,
+      args: encodeArgs(resolved, LIVE_INPUT, LIVE_OUTPUT),
+      input: channel.port2,
+      signal,
+      warmup:
+        options.warmup === false
+          ? undefined
+          : {
+              args: encodeArgs(resolved, WARMUP_INPUT, WARMUP_OUTPUT),
+              frameBytes: resolved.frameBytes,
+              frames: 8,
+            },
+    };
+    const entry = workerEntry('live-worker');
+    const worker = new Worker(entry.filename, {
+      eval: entry.eval,
+      workerData: data,
+      transferList: [channel.port2],
+      execArgv: [...entry.execArgv],
+    });
+    const encoder = new LiveEncoder(
+      resolved,
+      options,
+      worker,
+      channel.port1 as unknown as MessagePort,
+      signal,
+    );
+    await encoder.start(options.signal);
+    return encoder;
+  }
+
+  private start(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      this.worker.on('message', (message: LiveWorkerMessage) => {
+        if (message.type === 'ready') {
+          ready = true;
+          this.warmupMs = message.warmupMs;
+          resolve();
+        } else this.onMessage(message);
+      });
+      this.worker.on('error', (error) => {
+        const e = new EncoderError('worker-crashed', `the live encoder's worker failed: ${error.message}`, {
+          cause: error,
+        });
+        if (!ready) reject(e);
+        this.fail(e);
+      });
+      this.worker.on('exit', (code) => {
+        if (this.state === 'closed' || this.state === 'failed') return;
+        const e = new EncoderError(
+          'worker-crashed',
+          `the live encoder's worker exited (code ${code}) in the middle of the stream`,
+          { exitCode: code },
+        );
+        if (!ready) reject(e);
+        this.fail(e);
+      });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.abort(signal.reason);
+          if (!ready) reject(this.failure);
+        },
+        { once: true },
+      );
+      // Aborted while the core was loading, before this listener existed.
+      if (signal?.aborted) {
+        this.abort(signal.reason);
+        reject(this.failure);
+      }
+    });
+  }
+
+  /** Counters: frames in, read, dropped, samples out, keyframe restarts. */
+  stats(): LiveEncoderStats {
+    return {
+      framesIn: this.framesIn,
+      framesConsumed: this.consumed,
+      samplesOut: this.samplesOut,
+      framesDropped: this.dropped,
+      queued: this.queue.length,
+      keyframeRestarts: this.restarts,
+      warmupMs: this.warmupMs,
+    };
+  }
+
+  /**
+   * Queues a frame. Throws `invalid-frame`/`unsupported-format` for a frame that does not match the options,
+   * `encoder-closed` after `close()`, the failure after one. With `whenFull: 'wait'` may return a promise.
+   */
+  encode(frame: RawFrame): void | Promise<void> {
+    if (this.state !== 'open')
+      throw this.failure ?? new EncoderError('encoder-closed', 'encode() after close()');
+    checkFrame(frame, this.options);
+    this.framesIn++;
+    if (this.keyframeWanted) {
+      this.keyframeWanted = false;
+      this.keyframes.add(frame);
+    }
+    this.queue.push(frame);
+    this.pump();
+    if (this.queue.length <= this.maxQueued) return;
+    if (this.whenFull === 'drop-oldest') {
+      const drop = this.queue.shift() as RawFrame;
+      // A keyframe request outlives the frame it was attached to.
+      if (this.keyframes.delete(drop)) {
+        const next = this.queue[0];
+        if (next) this.keyframes.add(next);
+        else this.keyframeWanted = true;
+      }
+      this.dropped++;
+      this.onDrop?.(drop);
+      return;
+    }
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /**
+   * The next frame given to `encode()` starts a new IDR (with SPS+PPS). Done by ending the current ffmpeg run and
+   * starting another (x264 has no keyframe trigger through ffmpeg's CLI); the cost is one run's start-up
+   * (`bench/encoder.bench.ts` and the tests measure it) and a fresh rate-control state.
+   */
+  requestKeyframe(): void {
+    if (this.state === 'open') this.keyframeWanted = true;
+  }
+
+  /** Encodes what is queued, flushes the encoder, ends {@link samples}, and stops the worker. */
+  async close(): Promise<void> {
+    if (this.state === 'open') {
+      this.state = 'closing';
+      this.pump();
+    }
+    await this.finished.promise;
+  }
+
+  /** Stops at once: the worker is terminated, queued frames are dropped, `samples()` throws `aborted`. */
+  abort(reason?: unknown): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.fail(new EncoderError('aborted', 'the live encoder was aborted', { cause: reason }));
+  }
+
+  /** The encoded samples, in order; ends after `close()`, throws the failure after one. Iterate once. */
+  samples(): AsyncIterable<EncodedSample> {
+    return this.out;
+  }
+
+  private post(message: { frame: Uint8Array } | { end: 'close' | 'restart' }): void {
+    const data = 'frame' in message ? message.frame : undefined;
+    const whole = data !== undefined && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+    if (this.transferFrames && whole && !(data.buffer instanceof SharedArrayBuffer)) {
+      this.port.postMessage(message, [data.buffer as ArrayBuffer]);
+    } else this.port.postMessage(message);
+    Atomics.add(this.signal, 0, 1);
+    Atomics.notify(this.signal, 0);
+  }
+
+  /** Moves queued frames to the worker while it holds fewer than WORKER_DEPTH. */
+  private pump(): void {
+    while (
+      this.queue.length > 0 &&
+      this.posted - this.consumed < WORKER_DEPTH &&
+      (this.state === 'open' || this.state === 'closing')
+    ) {
+      const frame = this.queue.shift() as RawFrame;
+      if (this.keyframes.delete(frame) && this.posted > 0) {
+        this.restarts++;
+        this.post({ end: 'restart' });
+      }
+      this.ptsFifo.push(frame.pts);
+      this.posted++;
+      this.post({ frame: frame.data });
+      this.waiters.shift()?.();
+    }
+    if (this.state === 'closing' && this.queue.length === 0 && !this.endPosted) {
+      this.endPosted = true;
+      this.post({ end: 'close' });
+    }
+  }
+  private endPosted = false;
+
+  private onMessage(message: LiveWorkerMessage): void {
+    if (this.state === 'failed' || this.state === 'closed') return;
+    try {
+      switch (message.type) {
+        case 'data':
+          this.emit(this.splitter.push(message.bytes));
+          break;
+        case 'frame-end':
+          this.consumed = message.consumed;
+          this.emit(this.splitter.endAccessUnit());
+          this.pump();
+          break;
+        case 'run-end':
+          this.emit(this.splitter.endAccessUnit());
+          if (message.exitCode !== 0) {
+            this.fail(
+              EncoderError.ffmpeg('live encode', { exitCode: message.exitCode, logTail: message.logTail }),
+            );
+          } else if (!message.restart) this.finish();
+          break;
+        default:
+          break;
+      }
+    } catch (error) {
+      this.fail(
+        new EncoderError(
+          'encoder-failed',
+          `the encoder's output did not parse: ${(error as Error).message}`,
+          { cause: error },
+        ),
+      );
+    }
+  }
+
+  private emit(units: readonly AccessUnit[]): void {
+    for (const au of units) {
+      const pts = this.ptsFifo.shift();
+      if (pts === undefined)
+        throw new EncoderError(
+          'encoder-failed',
+          `the encoder produced sample ${au.index} with no input frame left to pair it with`,
+        );
+      this.samplesOut++;
+      this.out.push({
+        codec: VideoCodec.H264,
+        codecString: au.codecString ?? 'avc1',
+        data: au.data,
+        pts,
+        isKeyframe: au.isKeyframe,
+        index: this.samplesOut - 1,
+      });
+    }
+  }
+
+  private finish(): void {
+    this.emit(this.splitter.end());
+    this.state = 'closed';
+    if (this.ptsFifo.length > 0) {
+      this.state = 'open';
+      this.fail(
+        new EncoderError(
+          'encoder-failed',
+          `the encoder ended with ${this.ptsFifo.length} frame(s) not encoded`,
+        ),
+      );
+      return;
+    }
+    this.out.end();
+    this.port.close();
+    void this.worker.terminate();
+    this.finished.resolve();
+  }
+
+  private fail(error: EncoderError): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.state = 'failed';
+    this.failure = error;
+    this.queue.length = 0;
+    for (const wake of this.waiters.splice(0)) wake();
+    this.out.fail(error);
+    this.port.close();
+    void this.worker.terminate();
+    this.finished.reject(error);
+  }
+}

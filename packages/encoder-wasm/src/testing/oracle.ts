@@ -1,0 +1,123 @@
+// Test support (not exported): native ffprobe/ffmpeg from Debian judge what the wasm encoder produced.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RawFrame, splitAnnexB } from '@camstream/core';
+
+/** What ffprobe saw in an Annex B H.264 stream. */
+export interface ProbeReport {
+  readonly frames: number;
+  readonly pictTypes: string[];
+  readonly keyframes: number[];
+  readonly hasBFrames: number;
+  readonly profile: string;
+}
+
+/** Concatenates byte arrays. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function withTemp<T>(files: Record<string, Uint8Array>, run: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'camstream-oracle-'));
+  try {
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+    return run(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `ffprobe -show_frames -show_streams` on an Annex B stream. */
+export function probe(h264: Uint8Array): ProbeReport {
+  return withTemp({ 'v.h264': h264 }, (dir) => {
+    const json = execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-f', 'h264', '-show_frames', '-show_streams', '-of', 'json', join(dir, 'v.h264')],
+      { maxBuffer: 64 << 20 },
+    ).toString();
+    const parsed = JSON.parse(json) as {
+      frames: { pict_type: string; key_frame: number }[];
+      streams: { has_b_frames: number; profile: string }[];
+    };
+    const pictTypes = parsed.frames.map((f) => f.pict_type);
+    const keyframes = parsed.frames.flatMap((f, i) => (f.key_frame === 1 ? [i] : []));
+    const stream = parsed.streams[0];
+    return {
+      frames: parsed.frames.length,
+      pictTypes,
+      keyframes,
+      hasBFrames: stream?.has_b_frames ?? -1,
+      profile: stream?.profile ?? '',
+    };
+  });
+}
+
+/** Average PSNR (dB, over Y/U/V) of the decoded stream against the I420 source frames (ffmpeg's `psnr` filter). */
+export function psnr(h264: Uint8Array, source: readonly RawFrame[]): number {
+  const first = source[0];
+  if (!first) throw new Error('no source frames');
+  return withTemp({ 'v.h264': h264, 'src.yuv': concat(source.map((f) => f.data)) }, (dir) => {
+    // Decode first: fed straight from a raw .h264, ffmpeg invents timestamps and the psnr filter pairs the wrong
+    // frames. Raw against raw pairs them by position.
+    const size = `${first.width}x${first.height}`;
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'h264',
+      '-i',
+      join(dir, 'v.h264'),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+      join(dir, 'dec.yuv'),
+    ]);
+    // ffmpeg prints the PSNR summary on stderr; spawnSync keeps it.
+    const run = spawnSync(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-nostats',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'yuv420p',
+        '-s',
+        size,
+        '-i',
+        join(dir, 'dec.yuv'),
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'yuv420p',
+        '-s',
+        size,
+        '-i',
+        join(dir, 'src.yuv'),
+        '-lavfi',
+        '[0:v][1:v]psnr',
+        '-f',
+        'null',
+        '-',
+      ],
+      { encoding: 'utf8' },
+    );
+    const match = /PSNR y:[\d.]+ u:[\d.]+ v:[\d.]+ average:([\d.]+|inf)/.exec(run.stderr);
+    if (!match?.[1]) throw new Error(`no PSNR in ffmpeg's output: ${run.stderr.slice(-500)}`);
+    return match[1] === 'inf' ? Number.POSITIVE_INFINITY : Number(match[1]);
+  });
+}
+
+/** NAL unit types of one Annex B sample, in order. */
+export function nalTypes(sample: Uint8Array): number[] {
+  return splitAnnexB(sample).map((nal) => (nal.data[0] ?? 0) & 0x1f);
+}

@@ -1,0 +1,56 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { CoreAssets } from '../ffmpeg/wasm-module.js';
+
+/** `workerData` of the live worker. */
+export interface LiveWorkerData {
+  readonly assets: CoreAssets;
+  /** ffmpeg arguments reading `LIVE_INPUT` and writing `LIVE_OUTPUT`. */
+  readonly args: readonly string[];
+  /** Frames and end markers come through here. */
+  readonly input: MessagePort;
+  /** Int32Array over it: the main thread bumps index 0 after every post. */
+  readonly signal: SharedArrayBuffer;
+  /** Arguments and frame size of the warm-up run, if any. */
+  readonly warmup:
+    | { readonly args: readonly string[]; readonly frameBytes: number; readonly frames: number }
+    | undefined;
+}
+
+/** Device paths of the live worker. */
+export const LIVE_INPUT = '/dev/camstream-in';
+export const LIVE_OUTPUT = '/dev/camstream-out';
+/** MEMFS paths of the warm-up run. */
+export const WARMUP_INPUT = '/warmup.yuv';
+export const WARMUP_OUTPUT = '/warmup.h264';
+
+/** Messages the live worker posts to the main thread. */
+export type LiveWorkerMessage =
+  | { readonly type: 'ready'; readonly warmupMs: number }
+  | { readonly type: 'data'; readonly bytes: Uint8Array }
+  /** `consumed` input frames have been read in full; every packet written before this is complete. */
+  | { readonly type: 'frame-end'; readonly consumed: number }
+  | {
+      readonly type: 'run-end';
+      readonly exitCode: number;
+      readonly logTail: readonly string[];
+      readonly restart: boolean;
+      readonly runMs: number;
+    };
+
+/** A batch task: `frames` packed raw frames encoded as one independent segment. */
+export interface BatchTask {
+  readonly assets: CoreAssets;
+  readonly args: readonly string[];
+  readonly frames: Uint8Array;
+  /** Set for a warm-up task (its output is discarded). */
+  readonly warmup?: boolean;
+}
+
+/** A batch task's result: Annex B bytes, or ffmpeg's failure. */
+export type BatchResult =
+  | { readonly ok: true; readonly bytes: Uint8Array; readonly ms: number }
+  | { readonly ok: false; readonly exitCode: number; readonly logTail: readonly string[] };
+
+/** MEMFS paths of a batch task. */
+export const BATCH_INPUT = '/segment.raw';
+export const BATCH_OUTPUT = '/segment.h264';
