@@ -40,7 +40,11 @@ export interface VideoStreamFields {
   codec?: VideoCodec;
   /** One access unit (one frame), Annex B for H.264/H.265. */
   sample?: Uint8Array;
-  /** Metadata only: the viewer finds keyframes in the bitstream itself. */
+  /**
+   * Whether the sample starts a GOP. The viewer ignores it (it finds keyframes in the bitstream itself);
+   * RecordingStream uses it, when given, to cut per-GOP chunks and mark keyframe messages for sinks, and
+   * otherwise reads the sample's NAL headers (SPS + IDR) for H.264/H.265. Logged as `VideoStream:is_keyframe`.
+   */
   isKeyframe?: boolean;
   opacity?: number;
   drawOrder?: number;
