@@ -2,8 +2,9 @@
  * ffmpeg.wasm encoder benchmarks (issue 4, Speed). Same frames for everyone: 300 frames of `testsrc2` made once by
  * Debian's ffmpeg as raw I420 (cached in the OS temp dir, read frame by frame, never all in memory).
  * 1. batch: the piscina pool (2 threads, 30-frame GOP segments) against native ffmpeg/libx264 `-threads 1` and
- *    `-threads 2` with the same options, 640x480 and 1280x720, ultrafast and veryfast; rounds interleaved,
- *    medians of ROUNDS. PyAV only if `python3 -c 'import av'` works (it is not installed here).
+ *    `-threads 2` and PyAV (Debian's python3-av, the stack of Rerun's example; `bench/setup.sh` installs it;
+ *    `bench/pyav_encode.py`, one encoder thread) with the same options, 640x480 and 1280x720, ultrafast and
+ *    veryfast; rounds interleaved, medians of ROUNDS. PyAV is skipped, with a note, when no Python can `import av`.
  * 2. live at 30 fps: frame-in → sample-out latency of `LiveEncoder` against the same worker code's offline
  *    per-frame encode time (one-thread pool, same frames, same run); and what a keyframe request costs.
  */
@@ -123,6 +124,37 @@ function nativeFps(path: string, w: number, h: number, preset: string, threads: 
   return FRAMES / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * The Python that has PyAV: CAMSTREAM_BENCH_PYTHON, else Debian's own interpreter (python3-av installs into its
+ * dist-packages, which a python3 earlier on PATH such as pyenv's does not see), else `python3`.
+ */
+function findPyAv(): { python: string; version: string } | undefined {
+  const candidates = process.env.CAMSTREAM_BENCH_PYTHON
+    ? [process.env.CAMSTREAM_BENCH_PYTHON]
+    : ['/usr/bin/python3', 'python3'];
+  for (const python of candidates) {
+    const probe = spawnSync(python, ['-c', 'import av; print(av.__version__)'], { encoding: 'utf8' });
+    if (probe.status === 0) return { python, version: probe.stdout.trim() };
+  }
+  return undefined;
+}
+
+const PYAV_SCRIPT = join(import.meta.dirname, 'pyav_encode.py');
+const PYAV_THREADS = 1;
+
+/** PyAV libx264 on the same raw file; fps of the script's encode loop (read, copy into an AVFrame, encode, flush). */
+function pyAvFps(python: string, path: string, w: number, h: number, preset: string): number {
+  const run = spawnSync(
+    python,
+    [PYAV_SCRIPT, path, String(w), String(h), preset, String(GOP), String(PYAV_THREADS), String(FRAMES)],
+    { encoding: 'utf8' },
+  );
+  if (run.status !== 0) throw new Error(`PyAV anchor failed: ${run.stderr}`);
+  const r = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { frames: number; seconds: number };
+  if (r.frames !== FRAMES) throw new Error(`PyAV encoded ${r.frames} of ${FRAMES} frames`);
+  return r.frames / r.seconds;
+}
+
 interface MemoryResult {
   readonly frames: number;
   readonly samples: number;
@@ -213,7 +245,7 @@ async function poolFps(
   return FRAMES / ((performance.now() - t0) / 1000);
 }
 
-const hasPyAv = spawnSync('python3', ['-c', 'import av']).status === 0;
+const pyAv = findPyAv();
 const summary: SummaryRow[] = [];
 const measurements: Record<string, Measurement> = {};
 const notes: string[] = [];
@@ -227,6 +259,7 @@ for (const [w, h] of SIZES) {
     cases[`pool ${cell}`] = { unit: 'fps', run: () => poolFps(pool, path, w, h, preset) };
     cases[`native-t1 ${cell}`] = { unit: 'fps', run: () => nativeFps(path, w, h, preset, 1) };
     cases[`native-t2 ${cell}`] = { unit: 'fps', run: () => nativeFps(path, w, h, preset, 2) };
+    if (pyAv) cases[`pyav ${cell}`] = { unit: 'fps', run: () => pyAvFps(pyAv.python, path, w, h, preset) };
   }
 }
 Object.assign(measurements, await interleave(ROUNDS, cases, 1));
@@ -236,20 +269,21 @@ for (const [w, h] of SIZES) {
     const p = measurements[`pool ${cell}`] as Measurement;
     const t1 = measurements[`native-t1 ${cell}`] as Measurement;
     const t2 = measurements[`native-t2 ${cell}`] as Measurement;
+    const py = measurements[`pyav ${cell}`];
     const goal = w === 640 && preset === 'ultrafast' ? '≥ 0.45× native -threads 2' : 'reported';
     summary.push({
       metric: `batch ${cell} (pool of 2)`,
       value: `${fmt(p.median, 0)} fps`,
-      anchor: `native t1 ${fmt(t1.median, 0)} / t2 ${fmt(t2.median, 0)} fps`,
-      ratio: `${fmt(p.median / t1.median)}× t1, ${fmt(p.median / t2.median)}× t2`,
+      anchor: `native t1 ${fmt(t1.median, 0)} / t2 ${fmt(t2.median, 0)} fps${py ? `, PyAV t1 ${fmt(py.median, 0)} fps` : ''}`,
+      ratio: `${fmt(p.median / t1.median)}× t1, ${fmt(p.median / t2.median)}× t2${py ? `, ${fmt(p.median / py.median)}× PyAV` : ''}`,
       goal,
     });
   }
 }
 notes.push(
-  hasPyAv
-    ? 'PyAV present but not wired in this bench yet.'
-    : 'PyAV anchor skipped: python3-av is not installed here.',
+  pyAv
+    ? `PyAV anchor: PyAV ${pyAv.version} (${pyAv.python}), libx264 with the same options, ${PYAV_THREADS} encoder thread (as in Rerun's example); its fps times the encode loop only (no interpreter start, import or codec open), the native fps the whole ffmpeg process.`
+    : 'PyAV anchor skipped: no Python here can `import av` (run bench/setup.sh to install python3-av).',
 );
 
 // ---- live at 30 fps ------------------------------------------------------------------------------------
