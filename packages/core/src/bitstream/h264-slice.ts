@@ -1,3 +1,4 @@
+import { activeParameterSets } from './active-parameter-sets.js';
 import { BitReader } from './bit-reader.js';
 import { BitstreamError } from './bitstream-error.js';
 import type { H264Pps } from './h264-pps.js';
@@ -67,16 +68,7 @@ export function parseH264SliceHeader(
     throw new BitstreamError('bitstream-invalid-slice-header', `H.264 slice_type ${sliceTypeValue} (0–9)`);
   }
   const ppsId = r.readUE();
-  const pps = ppsById.get(ppsId);
-  if (!pps)
-    throw new BitstreamError('bitstream-invalid-slice-header', `H.264 slice refers to unknown PPS ${ppsId}`);
-  const sps = spsById.get(pps.spsId);
-  if (!sps) {
-    throw new BitstreamError(
-      'bitstream-invalid-slice-header',
-      `H.264 PPS ${ppsId} refers to unknown SPS ${pps.spsId}`,
-    );
-  }
+  const { pps, sps } = activeParameterSets('H.264', ppsId, ppsById, spsById);
   if (sps.separateColourPlane) r.skipBits(2); // colour_plane_id
   const frameNum = r.readBits(sps.log2MaxFrameNum);
   let fieldPic = false;

@@ -1,3 +1,4 @@
+import { activeParameterSets } from './active-parameter-sets.js';
 import { BitReader } from './bit-reader.js';
 import { BitstreamError } from './bitstream-error.js';
 import type { SliceType } from './h264-slice.js';
@@ -43,16 +44,7 @@ export function parseH265SliceHeader(
   const firstSliceSegmentInPic = r.readFlag();
   if (isH265Irap(nalUnitType)) r.skipBits(1); // no_output_of_prior_pics_flag
   const ppsId = r.readUE();
-  const pps = ppsById.get(ppsId);
-  if (!pps)
-    throw new BitstreamError('bitstream-invalid-slice-header', `H.265 slice refers to unknown PPS ${ppsId}`);
-  const sps = spsById.get(pps.spsId);
-  if (!sps) {
-    throw new BitstreamError(
-      'bitstream-invalid-slice-header',
-      `H.265 PPS ${ppsId} refers to unknown SPS ${pps.spsId}`,
-    );
-  }
+  const { pps, sps } = activeParameterSets('H.265', ppsId, ppsById, spsById);
   let dependentSliceSegment = false;
   if (!firstSliceSegmentInPic) {
     if (pps.dependentSliceSegmentsEnabled) dependentSliceSegment = r.readFlag();
