@@ -1,71 +1,20 @@
 import createFFmpegCore from '@ffmpeg/core';
-import type { FfmpegFailure } from '../errors.js';
-import type { FFmpegCoreModule, StackExportNames } from './core-types.js';
+import { CoreExec, type ExecResult, instantiateCore } from './core-exec.js';
+import type { StackExportNames } from './core-types.js';
 
-/** Lines of ffmpeg's log kept for error messages. */
-const LOG_TAIL_LINES = 20;
-
-/** The result of one ffmpeg run. */
-export interface ExecResult extends FfmpegFailure {}
+export type { ExecResult };
 
 /**
- * One `@ffmpeg/core` instance in this thread, with the three things it needs to run in Node and to run many
- * times: the `self` shim, the shared compiled module, and the stack pointer restored around every `exec`.
+ * One `@ffmpeg/core` instance in this Node thread, with the three things it needs to run in Node and to run many
+ * times: the `self` shim, the shared compiled module, and the stack pointer restored around every `exec`
+ * ({@link CoreExec}).
  */
-export class CoreRunner {
-  /** The Emscripten module (FS, exec). */
-  readonly core: FFmpegCoreModule;
-  private readonly stackSave: () => number;
-  private readonly stackRestore: (sp: number) => void;
-  private log: string[] = [];
-
-  private constructor(core: FFmpegCoreModule, stack: StackExportNames) {
-    this.core = core;
-    this.stackSave = core.asm[stack.save] as () => number;
-    this.stackRestore = core.asm[stack.restore] as (sp: number) => void;
-    core.setLogger(({ message }) => {
-      this.log.push(message);
-      if (this.log.length > 2 * LOG_TAIL_LINES) this.log = this.log.slice(-LOG_TAIL_LINES);
-    });
-  }
-
+export class CoreRunner extends CoreExec {
   /** Instantiates the core from a module compiled elsewhere (see `loadCoreAssets`). */
   static async create(module: WebAssembly.Module, stack: StackExportNames): Promise<CoreRunner> {
     // The core is built for browser workers and reads self.location.href while its factory runs.
     const g = globalThis as { self?: unknown };
     g.self ??= { location: { href: import.meta.url } };
-    const core = (await createFFmpegCore({
-      instantiateWasm(
-        imports: WebAssembly.Imports,
-        done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
-      ) {
-        WebAssembly.instantiate(module, imports).then((instance) => done(instance, module));
-        return {};
-      },
-    })) as FFmpegCoreModule;
-    return new CoreRunner(core, stack);
-  }
-
-  /**
-   * Runs ffmpeg once (synchronous: blocks this thread). Every run ends in Emscripten's `abort()`, which never
-   * restores the wasm stack pointer; without restoring it here an instance dies with "memory access out of
-   * bounds" after ~165 runs (ffmpeg.wasm #820/#563).
-   */
-  exec(args: readonly string[]): ExecResult {
-    this.log = [];
-    const sp = this.stackSave();
-    let exitCode: number;
-    try {
-      this.core.reset();
-      exitCode = this.core.exec(...args);
-    } finally {
-      this.stackRestore(sp);
-    }
-    return { exitCode, logTail: this.log.filter((l) => l !== 'Aborted()').slice(-LOG_TAIL_LINES) };
-  }
-
-  /** Removes a MEMFS file if it exists (files persist between runs). */
-  unlink(path: string): void {
-    if (this.core.FS.analyzePath(path).exists) this.core.FS.unlink(path);
+    return new CoreRunner(await instantiateCore(createFFmpegCore, module), stack);
   }
 }

@@ -1,106 +1,27 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import type { EmFS } from './core-types.js';
+import { FrameInputDevice, type InputMessage, mountOutputDevice } from './frame-device.js';
 
-/** What the main thread sends through the input port: a frame, or the end of one ffmpeg run. */
-export type InputMessage = { readonly frame: Uint8Array } | { readonly end: 'close' | 'restart' };
+export { type InputMessage, mountOutputDevice };
 
 /** Index in the signal `Int32Array` the main thread bumps after every message it posts. */
 export const SIGNAL_POSTED = 0;
 
-/** Minor device numbers; the major is one Emscripten leaves free (64). */
-const MAJOR = 64;
-
 /**
- * A blocking character device ffmpeg reads raw frames from. `read` hands out the current frame; when it is used
- * up it calls `onFrameConsumed` (the previous frame's packet is complete by then: with no B-frames and
- * `tune=zerolatency`, x264 emits one packet per frame before the next read) and takes the next message from
- * the port, sleeping in `Atomics.wait` until the main thread posts one. `FS.registerDevice`, not
- * `FS.createDevice`, which would call JS once per byte.
+ * The Node input device: a {@link FrameInputDevice} whose frames come through a `MessagePort`, taken with
+ * `receiveMessageOnPort` and waited for with `Atomics.wait` on `signal`.
  */
-export class BlockingInputDevice {
-  private readonly port: MessagePort;
-  private readonly signal: Int32Array;
-  private readonly onFrameConsumed: (consumed: number) => void;
-  private frame: Uint8Array | undefined;
-  private pos = 0;
-  private consumed = 0;
-  private ended: 'close' | 'restart' | undefined;
-
+export class BlockingInputDevice extends FrameInputDevice {
   constructor(port: MessagePort, signal: Int32Array, onFrameConsumed: (consumed: number) => void) {
-    this.port = port;
-    this.signal = signal;
-    this.onFrameConsumed = onFrameConsumed;
-  }
-
-  /** How the last run's input ended (undefined while frames still come). */
-  get endedBy(): 'close' | 'restart' | undefined {
-    return this.ended;
-  }
-
-  /** Frames read completely so far (all runs). */
-  get framesConsumed(): number {
-    return this.consumed;
-  }
-
-  /** Ready for the next ffmpeg run (after a `restart`). */
-  rearm(): void {
-    this.ended = undefined;
-  }
-
-  /** Creates the device node at `path`. */
-  mount(fs: EmFS, path: string, minor: number): void {
-    const dev = fs.makedev(MAJOR, minor);
-    fs.registerDevice(dev, { read: (_s, buffer, offset, length) => this.read(buffer, offset, length) });
-    fs.mkdev(path, dev);
-  }
-
-  private read(buffer: Int8Array, offset: number, length: number): number {
-    if (this.ended) return 0;
-    if (!this.frame || this.pos >= this.frame.length) {
-      if (this.frame) {
-        this.frame = undefined;
-        this.consumed++;
-        this.onFrameConsumed(this.consumed);
-      }
-      const message = this.next();
-      if ('end' in message) {
-        this.ended = message.end;
-        return 0;
-      }
-      this.frame = message.frame;
-      this.pos = 0;
-    }
-    const frame = this.frame;
-    const n = Math.min(length, frame.length - this.pos);
-    buffer.set(new Int8Array(frame.buffer, frame.byteOffset + this.pos, n), offset);
-    this.pos += n;
-    return n;
-  }
-
-  private next(): InputMessage {
-    for (;;) {
-      const seen = Atomics.load(this.signal, SIGNAL_POSTED);
-      const received = receiveMessageOnPort(this.port);
-      if (received) return received.message as InputMessage;
-      // The main thread posts first and bumps the counter second: if it bumped after `seen`, wait returns at once.
-      Atomics.wait(this.signal, SIGNAL_POSTED, seen);
-    }
+    super(() => nextMessage(port, signal), onFrameConsumed);
   }
 }
 
-/** A character device whose writes go straight to `sink` (copied out of the wasm heap). */
-export function mountOutputDevice(
-  fs: EmFS,
-  path: string,
-  minor: number,
-  sink: (bytes: Uint8Array) => void,
-): void {
-  const dev = fs.makedev(MAJOR, minor);
-  fs.registerDevice(dev, {
-    write: (_s, buffer, offset, length) => {
-      sink(new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length).slice());
-      return length;
-    },
-  });
-  fs.mkdev(path, dev);
+function nextMessage(port: MessagePort, signal: Int32Array): InputMessage {
+  for (;;) {
+    const seen = Atomics.load(signal, SIGNAL_POSTED);
+    const received = receiveMessageOnPort(port);
+    if (received) return received.message as InputMessage;
+    // The main thread posts first and bumps the counter second: if it bumped after `seen`, wait returns at once.
+    Atomics.wait(signal, SIGNAL_POSTED, seen);
+  }
 }

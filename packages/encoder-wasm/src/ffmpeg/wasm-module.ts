@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { EncoderError } from '../errors.js';
 import type { StackExportNames } from './core-types.js';
+import { findStackExports } from './stack-exports.js';
+
+export { findStackExports };
 
 const require = createRequire(import.meta.url);
 
@@ -29,24 +31,4 @@ export function loadCoreAssets(): Promise<CoreAssets> {
     assets = undefined;
   });
   return assets;
-}
-
-/**
- * Finds the minified names of the `stackSave`/`stackRestore` wasm exports in the core's JS
- * (`stackSave=function(){return(stackSave=Module["asm"]["Da"])…`).
- */
-export function findStackExports(coreJs: string): StackExportNames {
-  const find = (name: string): string => {
-    const match = new RegExp(
-      `${name}=function\\(\\)\\{return\\(${name}=Module\\["asm"\\]\\["(\\w+)"\\]`,
-    ).exec(coreJs);
-    if (!match?.[1]) {
-      throw new EncoderError(
-        'encoder-failed',
-        `cannot find the ${name} export in @ffmpeg/core's JS; this @ffmpeg/core build is not the one camstream was built for (0.12.10)`,
-      );
-    }
-    return match[1];
-  };
-  return { save: find('stackSave'), restore: find('stackRestore') };
 }

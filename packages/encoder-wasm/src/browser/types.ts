@@ -1,0 +1,65 @@
+import type { RawFrame } from '@camstream/core';
+import type { H264EncoderOptions } from '../options.js';
+
+/**
+ * How a {@link BrowserLiveEncoderOptions} encoder feeds ffmpeg: `ring` (one long exec fed through a
+ * `SharedArrayBuffer`; needs `crossOriginIsolated`) or `segments` (one exec per N-frame IDR-led segment).
+ */
+export type BrowserEncoderMode = 'ring' | 'segments';
+
+/** What the browser live encoder does with a frame when its input queue is full (same as Node's). */
+export type BrowserFullQueuePolicy = 'drop-oldest' | 'wait';
+
+/** Options of `BrowserLiveEncoder.open()`: the Node encoder's H.264 options plus where the assets are. */
+export interface BrowserLiveEncoderOptions extends H264EncoderOptions {
+  /**
+   * URL of `@ffmpeg/core`'s ESM build (`dist/esm/ffmpeg-core.js`). Required: a bare package specifier cannot
+   * be turned into a URL in a bundler-neutral way. With Vite: `import coreURL from '@ffmpeg/core?url'`.
+   */
+  readonly coreURL: string | URL;
+  /** URL of `ffmpeg-core.wasm`. With Vite: `import wasmURL from '@ffmpeg/core/wasm?url'`. */
+  readonly wasmURL: string | URL;
+  /**
+   * URL of this package's module worker. Default: `new URL('./worker.js', import.meta.url)` (Vite and webpack
+   * rewrite that form; a static server serves the built `dist/browser/worker.js`).
+   */
+  readonly workerURL?: string | URL;
+  /** `auto` (default): `ring` when `crossOriginIsolated`, else `segments`. `ring` throws when not isolated. */
+  readonly mode?: 'auto' | BrowserEncoderMode;
+  /** Frames per segment in `segments` mode. Default 3: (N−1) frame times of added latency. */
+  readonly segmentFrames?: number;
+  /** Frame slots in the ring (`ring` mode). Default 3 (one being read, one ready, one for an end marker). */
+  readonly ringSlots?: number;
+  /** Frames waiting in the main thread beyond what the worker holds. Default 2. */
+  readonly maxQueuedFrames?: number;
+  /** `drop-oldest` (default) drops and counts the oldest waiting frame; `wait` makes `encode()` wait. */
+  readonly whenFull?: BrowserFullQueuePolicy;
+  /** Run a short encode before `open()` resolves so the first real frame is not slow. Default true. */
+  readonly warmup?: boolean;
+  /** Aborts the encoder (like `abort()`). */
+  readonly signal?: AbortSignal;
+  /** Called for every dropped frame. */
+  readonly onDrop?: (frame: RawFrame) => void;
+}
+
+/** Counters of a browser live encoder. */
+export interface BrowserLiveEncoderStats {
+  /** Which feeding mode runs. */
+  readonly mode: BrowserEncoderMode;
+  /** Frames given to `encode()`. */
+  readonly framesIn: number;
+  /** Frames handed to ffmpeg and encoded (ring: read by ffmpeg; segments: in finished segments). */
+  readonly framesConsumed: number;
+  /** Samples emitted. */
+  readonly samplesOut: number;
+  /** Frames dropped by the full-queue policy. */
+  readonly framesDropped: number;
+  /** Frames waiting in the main thread. */
+  readonly queued: number;
+  /** ffmpeg runs started for a keyframe request (ring mode) or segments cut short for one (segments). */
+  readonly keyframeRestarts: number;
+  /** ffmpeg runs so far (segments mode: one per segment), warm-up excluded. */
+  readonly execs: number;
+  /** Time of the warm-up run, ms (0 without warm-up). */
+  readonly warmupMs: number;
+}

@@ -1,0 +1,124 @@
+// Browser module worker: loads @ffmpeg/core from the URLs it is given (wasm compiled once here) and runs either
+// one long exec fed from the shared frame ring (ring mode) or one exec per segment from MEMFS (segments mode).
+import { CoreExec, instantiateCore } from '../ffmpeg/core-exec.js';
+import { FrameInputDevice, mountOutputDevice } from '../ffmpeg/frame-device.js';
+import { findStackExports } from '../ffmpeg/stack-exports.js';
+import { FrameRing } from './frame-ring.js';
+import {
+  type BrowserWorkerInit,
+  type BrowserWorkerMessage,
+  type BrowserWorkerRequest,
+  RING_INPUT,
+  RING_OUTPUT,
+  SEGMENT_INPUT,
+  SEGMENT_OUTPUT,
+  WARMUP_INPUT,
+  WARMUP_OUTPUT,
+} from './protocol.js';
+
+// The DOM lib types `self` as a Window; this is the part of a worker's global scope used here.
+const scope = self as unknown as {
+  postMessage(message: BrowserWorkerMessage, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<BrowserWorkerRequest>) => void) | null;
+};
+const post = (message: BrowserWorkerMessage, transfer?: Transferable[]): void =>
+  scope.postMessage(message, transfer ?? []);
+
+async function compileWasm(url: string): Promise<WebAssembly.Module> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}; expected ffmpeg-core.wasm`);
+  // compileStreaming needs `Content-Type: application/wasm`; servers that send another type still work.
+  const type = response.headers.get('content-type') ?? 'no content type';
+  if (type.startsWith('application/wasm')) return WebAssembly.compileStreaming(response);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  // An SPA fallback answers 200 with index.html for a wrong path: say so instead of "expected magic word".
+  if (bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    throw new Error(
+      `GET ${url} answered ${type}, not a wasm module (starts with ${JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 16)))}); expected ffmpeg-core.wasm`,
+    );
+  }
+  return WebAssembly.compile(bytes);
+}
+
+async function loadCore(init: BrowserWorkerInit): Promise<CoreExec> {
+  const [module, js, imported] = await Promise.all([
+    compileWasm(init.wasmURL),
+    fetch(init.coreURL).then((r) => {
+      if (!r.ok) throw new Error(`GET ${init.coreURL} answered ${r.status}; expected @ffmpeg/core's ESM JS`);
+      return r.text();
+    }),
+    import(/* @vite-ignore */ init.coreURL) as Promise<{ default?: unknown }>,
+  ]);
+  if (typeof imported.default !== 'function')
+    throw new Error(`${init.coreURL} has no default export; expected @ffmpeg/core's dist/esm/ffmpeg-core.js`);
+  const factory = imported.default as (options: Record<string, unknown>) => Promise<unknown>;
+  return new CoreExec(await instantiateCore(factory, module), findStackExports(js));
+}
+
+function warmup(exec: CoreExec, w: NonNullable<BrowserWorkerInit['warmup']>): number {
+  const t0 = performance.now();
+  const frames = new Uint8Array(w.frameBytes * w.frames);
+  for (let i = 0; i < frames.length; i++) frames[i] = (i * 7 + (i >> 9)) & 0xff;
+  exec.core.FS.writeFile(WARMUP_INPUT, frames);
+  exec.exec(w.args);
+  exec.unlink(WARMUP_INPUT);
+  exec.unlink(WARMUP_OUTPUT);
+  return performance.now() - t0;
+}
+
+function runRing(exec: CoreExec, ring: NonNullable<BrowserWorkerInit['ring']>): void {
+  const frames = FrameRing.attach(ring.layout);
+  const input = new FrameInputDevice(
+    () => frames.read(),
+    (consumed) => {
+      frames.release();
+      post({ type: 'frame-end', consumed });
+    },
+  );
+  input.mount(exec.core.FS, RING_INPUT, 0);
+  mountOutputDevice(exec.core.FS, RING_OUTPUT, 1, (bytes) =>
+    post({ type: 'data', bytes }, [bytes.buffer as ArrayBuffer]),
+  );
+  // Blocks this worker for the whole stream: everything comes through the ring, nothing through messages.
+  for (;;) {
+    const { exitCode, logTail } = exec.exec(ring.args);
+    const restart = input.endedBy === 'restart' && exitCode === 0;
+    post({ type: 'run-end', exitCode, logTail, restart });
+    if (!restart) return;
+    input.rearm();
+  }
+}
+
+function runSegment(exec: CoreExec, args: readonly string[], frames: Uint8Array, count: number): void {
+  const t0 = performance.now();
+  exec.core.FS.writeFile(SEGMENT_INPUT, frames);
+  const { exitCode, logTail } = exec.exec(args);
+  const bytes = exitCode === 0 ? exec.core.FS.readFile(SEGMENT_OUTPUT).slice() : new Uint8Array(0);
+  exec.unlink(SEGMENT_INPUT);
+  exec.unlink(SEGMENT_OUTPUT);
+  post({ type: 'segment-done', bytes, count, exitCode, logTail, ms: performance.now() - t0 }, [
+    bytes.buffer as ArrayBuffer,
+  ]);
+}
+
+let exec: CoreExec | undefined;
+let segmentArgs: readonly string[] | undefined;
+
+scope.onmessage = (event) => {
+  const request = event.data;
+  if (request.type === 'segment') {
+    if (exec && segmentArgs) runSegment(exec, segmentArgs, request.frames, request.count);
+    return;
+  }
+  void (async () => {
+    try {
+      exec = await loadCore(request);
+      const warmupMs = request.warmup ? warmup(exec, request.warmup) : 0;
+      segmentArgs = request.segmentArgs;
+      post({ type: 'ready', warmupMs });
+      if (request.ring) runRing(exec, request.ring);
+    } catch (error) {
+      post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    }
+  })();
+};
