@@ -8,7 +8,13 @@ export type EncoderErrorCode =
   | 'unsupported-format'
   | 'worker-crashed'
   | 'encoder-closed'
-  | 'aborted';
+  | 'aborted'
+  // File inputs (decodeFile/encodeFile):
+  | 'file-not-found'
+  | 'file-unreadable'
+  | 'corrupt-input'
+  | 'no-video-stream'
+  | 'invalid-raw-size';
 
 /** What ffmpeg said when it failed: its exit code and the last lines of its log. */
 export interface FfmpegFailure {

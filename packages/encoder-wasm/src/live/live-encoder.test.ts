@@ -244,4 +244,37 @@ describe('LiveEncoder', () => {
     setTimeout(() => early.abort(), 5);
     await expect(opening).rejects.toMatchObject({ code: 'aborted' });
   }, 60_000);
+
+  // The failure path through the live worker: every keyframe request ends one ffmpeg run and starts
+  // another in the same worker and core, so 1000 one-frame runs are 1000 execs in one instance. Without the
+  // stack-pointer restore in CoreRunner.exec the core dies with "memory access out of bounds" after ~165.
+  // Tiny frames keep it short (CAMSTREAM_EXEC_RUNS overrides the count).
+  it('survives 1000 short encodes in a row in one worker (a keyframe request before every frame)', async () => {
+    const runs = Number(process.env.CAMSTREAM_EXEC_RUNS ?? 1000);
+    const o = { width: 16, height: 16, fpsNum: 30 } as const;
+    const encoder = await LiveEncoder.open({
+      ...o,
+      preset: 'ultrafast',
+      gop: 1000,
+      whenFull: 'wait',
+      warmup: false,
+    });
+    const out: EncodedSample[] = [];
+    const reading = (async () => {
+      for await (const s of encoder.samples()) out.push(s);
+    })();
+    const input = frames(runs, o);
+    for (const f of input) {
+      if (f.index > 0) encoder.requestKeyframe();
+      await encoder.encode(f);
+    }
+    await encoder.close();
+    await reading;
+    expect(encoder.stats().keyframeRestarts).toBe(runs - 1);
+    expect(out.map((s) => s.pts)).toEqual(input.map((f) => f.pts));
+    expect(out.every((s) => s.isKeyframe)).toBe(true);
+    const report = probe(concat(out.map((s) => s.data)));
+    expect(report.frames).toBe(runs);
+    expect(report.keyframes).toHaveLength(runs);
+  }, 300_000);
 });

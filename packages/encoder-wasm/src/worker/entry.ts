@@ -19,7 +19,7 @@ export interface WorkerEntry {
  * worker's own entry module, so a two-line bootstrap registers tsx in the worker and then imports the entry,
  * with the source condition so workspace packages resolve to `src` too.
  */
-export function workerEntry(name: 'live-worker' | 'batch-worker'): WorkerEntry {
+export function workerEntry(name: 'live-worker' | 'batch-worker' | 'decode-worker'): WorkerEntry {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return { filename: new URL(`./${name}.js`, here), eval: false, execArgv: [] };
   // tsx's ESM API (its CJS build cannot register ESM hooks from an eval'd worker script).
