@@ -6,6 +6,7 @@ const benches = [
   './bitstream.bench.ts',
   './server.bench.ts',
   './encoder.bench.ts',
+  './file.bench.ts',
   './cli.bench.ts',
   './remux.bench.ts',
   './browser.bench.ts',

@@ -7,8 +7,12 @@ export default defineConfig(
   packageBuild([], {
     entry: {
       index: 'src/index.ts',
+      // Browser entry and its module worker side by side: BrowserLiveEncoder finds ./worker.js beside itself.
+      'browser/index': 'src/browser/index.ts',
+      'browser/worker': 'src/browser/worker.ts',
       'live-worker': 'src/worker/live-worker.ts',
       'batch-worker': 'src/worker/batch-worker.ts',
+      'decode-worker': 'src/worker/decode-worker.ts',
     },
     platform: 'node',
     // Keep `.js` (the package is `type: module`): the exports map and workerEntry() name .js files.

@@ -1,12 +1,21 @@
 /**
  * `@camstream/encoder-wasm`: H.264 encoding with ffmpeg.wasm (x264) in Node worker threads, behind core's
- * `Encoder` interface. Live mode ({@link LiveEncoder}) and batch mode ({@link encodeBatch}).
+ * `Encoder` interface: live mode ({@link LiveEncoder}), batch mode ({@link encodeBatch}) and file inputs decoded
+ * by ffmpeg.wasm ({@link decodeFile}, {@link encodeFile}). The browser build is `@camstream/encoder-wasm/browser`.
  * @packageDocumentation
  */
 
 export { type BatchEncodeOptions, type BatchProgress, encodeBatch } from './batch/encode-batch.js';
 export { EncoderPool, type EncoderPoolOptions } from './batch/encoder-pool.js';
 export { EncoderError, type EncoderErrorCode, type FfmpegFailure, isCamstreamError } from './errors.js';
+export { decodeFile } from './file/decode-file.js';
+export {
+  type DecodeFileOptions,
+  type FileInfo,
+  type Framerate,
+  RAW_PIXEL_FORMATS,
+} from './file/decode-options.js';
+export { type EncodeFileOptions, type EncodeFileProgress, encodeFile } from './file/encode-file.js';
 export {
   type FullQueuePolicy,
   LiveEncoder,
