@@ -123,8 +123,15 @@ export {
   type TimeRange,
 } from './model/pipeline.js';
 export { resolveTimeValue, type TimelineKind, type TimePoint, type TimeValue } from './model/timeline.js';
-export { type BatchingPolicy, IMMEDIATE, perGop } from './recording/batching.js';
 export {
+  type BatchingPolicy,
+  IMMEDIATE,
+  type MicroBatchOptions,
+  microBatch,
+  perGop,
+} from './recording/batching.js';
+export {
+  type AddSinkOptions,
   type LogOptions,
   RecordingStream,
   type RecordingStreamOptions,
@@ -185,6 +192,14 @@ export {
 export { newRecordingId, type StoreId, storeIdFromProto, storeIdToProto } from './rerun/store.js';
 export { readTuid, type Tuid, TuidGenerator, tuidToString, writeTuid } from './rerun/tuid.js';
 export { MemorySink } from './sinks/memory-sink.js';
+export {
+  type ArrayBufferBytes,
+  PublishSink,
+  type PublishSinkOptions,
+  publishSink,
+  type WebSocketClass,
+  type WebSocketLike,
+} from './sinks/publish-sink.js';
 export { type StreamCallbackMode, StreamCallbackSink } from './sinks/stream-callback-sink.js';
 // Platform-neutral media sources (src/sources/): a streaming Y4M reader and a moving test pattern.
 export { SourceError, type SourceErrorReason } from './sources/source-error.js';

@@ -219,7 +219,10 @@ function typeOf(codec: VideoCodecName, nal: Uint8Array): number {
 
 /** Options of {@link lengthPrefixedToAnnexB}. */
 export interface LengthPrefixedToAnnexBOptions {
-  /** Insert the record's parameter sets before IDR (H.265: IRAP) pictures that lack an SPS. Default true. */
+  /**
+   * Insert the record's parameter sets (H.265: and its declarative SEI) before IDR (H.265: IRAP) pictures
+   * that lack an SPS. Default true.
+   */
   readonly insertParameterSets?: boolean;
 }
 
@@ -258,7 +261,8 @@ export function lengthPrefixedToAnnexB(
     parameterSets =
       config.codec === 'h264'
         ? [...config.sps, ...config.pps]
-        : [...config.vps, ...config.sps, ...config.pps];
+        : // Declarative SEI from the hvcC arrays goes along, as ffmpeg's hevc_mp4toannexb does.
+          [...config.vps, ...config.sps, ...config.pps, ...config.other];
   }
   const audFirst = types[0] === (codec === 'h264' ? 9 : 35);
   const ordered =

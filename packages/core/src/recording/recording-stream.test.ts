@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CamstreamError, RecordingError } from '../errors.js';
 import { Scalars, VideoStream } from '../model/archetypes.js';
 import { VideoCodec } from '../model/codec.js';
@@ -6,7 +6,7 @@ import { decodeRrd } from '../rerun/rrd/decoder.js';
 import { MemorySink } from '../sinks/memory-sink.js';
 import { StreamCallbackSink } from '../sinks/stream-callback-sink.js';
 import { millis } from '../time.js';
-import { perGop } from './batching.js';
+import { IMMEDIATE, microBatch, perGop } from './batching.js';
 import { RecordingStream } from './recording-stream.js';
 
 function sample(n: number, keyframe: boolean): Uint8Array {
@@ -242,5 +242,113 @@ describe('RecordingStream', () => {
     const { messages, errors } = decodeRrd(new Uint8Array(readFileSync(path)));
     expect(errors).toEqual([]);
     expect(messages).toHaveLength(6);
+  });
+
+  describe('per-sink batching (decision 0010)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** The temporal chunks a sink received: rows per chunk and the `time` values in order. */
+    function temporal(memory: MemorySink): { rows: number[]; times: bigint[]; entities: string[] } {
+      const { messages, errors } = decodeRrd(memory.bytes());
+      expect(errors).toEqual([]);
+      const chunks = messages.flatMap((m) => (m.kind === 'arrow_msg' && !m.chunk.isStatic ? [m.chunk] : []));
+      return {
+        rows: chunks.map((c) => c.numRows),
+        times: chunks.flatMap((c) => c.timelines.find((t) => t.name === 'time')?.values ?? []),
+        entities: chunks.map((c) => c.entityPath),
+      };
+    }
+
+    function logFrames(rec: RecordingStream, n: number, from = 0): void {
+      for (let i = from; i < from + n; i++) {
+        rec.setTime('time', { duration: millis(i * 33) });
+        rec.log('video', VideoStream.fromFields({ sample: sample(i, i % 30 === 0) }));
+      }
+    }
+
+    it('gives each sink its own policy: an immediate viewer and a micro-batched file see the same rows', async () => {
+      const viewer = new MemorySink();
+      const file = new MemorySink();
+      const rec = new RecordingStream({ applicationId: 'app', batching: IMMEDIATE });
+      rec.addSink(viewer);
+      rec.addSink(file, { batching: microBatch({ maxRows: 4, maxDelayMs: 60_000 }) });
+      rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+      logFrames(rec, 10);
+      // Before close: the viewer has every frame, the file only full batches of 4.
+      expect(temporal(viewer).rows).toEqual(Array(10).fill(1));
+      expect(temporal(file).rows).toEqual([4, 4]);
+      await rec.close();
+      const v = temporal(viewer);
+      const f = temporal(file);
+      expect(f.rows).toEqual([4, 4, 2]);
+      expect(f.times).toEqual(v.times);
+      expect(v.times).toEqual(Array.from({ length: 10 }, (_, i) => millis(i * 33)));
+      // Static data reached both, once each.
+      for (const m of [viewer, file]) {
+        const statics = decodeRrd(m.bytes()).messages.filter(
+          (x) => x.kind === 'arrow_msg' && x.chunk.isStatic,
+        );
+        expect(statics).toHaveLength(1);
+      }
+    });
+
+    it('flushes a micro batch by bytes', async () => {
+      const file = new MemorySink();
+      const rec = new RecordingStream({ applicationId: 'app' });
+      rec.addSink(file, { batching: microBatch({ maxBytes: 350, maxDelayMs: 60_000 }) });
+      rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+      logFrames(rec, 6); // ~130 bytes a row: three rows pass 350
+      await rec.close();
+      expect(temporal(file).rows).toEqual([3, 3]);
+    });
+
+    it('flushes a micro batch after maxDelayMs, and close() clears the timer', async () => {
+      vi.useFakeTimers();
+      const file = new MemorySink();
+      const rec = new RecordingStream({ applicationId: 'app', batching: microBatch({ maxDelayMs: 200 }) });
+      rec.addSink(file);
+      rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+      logFrames(rec, 3);
+      vi.advanceTimersByTime(199);
+      expect(temporal(file).rows).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(temporal(file).rows).toEqual([3]);
+      logFrames(rec, 2, 3);
+      expect(vi.getTimerCount()).toBe(1);
+      await rec.close();
+      expect(temporal(file).rows).toEqual([3, 2]);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('batches stats entities separately from the video, and sinks with equal policies share chunks', async () => {
+      const a = new MemorySink();
+      const b = new MemorySink();
+      const rec = new RecordingStream({ applicationId: 'app' });
+      rec.addSink(a, { batching: microBatch({ maxRows: 2, maxDelayMs: 60_000 }) });
+      rec.addSink(b, { batching: microBatch({ maxRows: 2, maxDelayMs: 60_000 }) });
+      rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+      for (let i = 0; i < 4; i++) {
+        rec.setTime('time', { duration: millis(i * 33) });
+        rec.log('video', VideoStream.fromFields({ sample: sample(i, i === 0) }));
+        rec.log('stats/latency', new Scalars(i));
+      }
+      await rec.close();
+      expect(temporal(a).entities).toEqual(['/video', '/stats/latency', '/video', '/stats/latency']);
+      expect(a.bytes()).toEqual(b.bytes());
+    });
+
+    it('refuses nonsensical micro-batch limits with a typed error', () => {
+      expect(() => microBatch({ maxRows: 0 })).toThrow(RecordingError);
+      expect(() => microBatch({ maxBytes: -1 })).toThrow(/maxBytes must be a number ≥ 1/);
+      expect(() => microBatch({ maxDelayMs: Number.NaN })).toThrow(RecordingError);
+      expect(microBatch({ maxDelayMs: 0 })).toEqual({
+        kind: 'micro',
+        maxRows: Number.MAX_SAFE_INTEGER,
+        maxBytes: 1024 * 1024,
+        maxDelayMs: 0,
+      });
+    });
   });
 });

@@ -9,7 +9,7 @@ import { resolveTimeValue, type TimelineKind, type TimeValue } from '../model/ti
 import { ArrowMsgEncoder, encodeSetStoreInfo } from '../rerun/rrd/encode.js';
 import { newRecordingId, type StoreId } from '../rerun/store.js';
 import { TuidGenerator } from '../rerun/tuid.js';
-import { type BatchingPolicy, IMMEDIATE } from './batching.js';
+import { type BatchingPolicy, batchingKey, IMMEDIATE } from './batching.js';
 import {
   batchByteLength,
   ChunkBuilder,
@@ -28,7 +28,10 @@ export interface RecordingStreamOptions {
   recordingId?: string;
   /** Sinks to write to from the start. More can be added with {@link RecordingStream.addSink}. */
   sinks?: readonly Sink[];
-  /** Chunking policy: `IMMEDIATE` (default, live) or `perGop()` (files). */
+  /**
+   * Default chunking policy of the sinks: `IMMEDIATE` (default, live), `perGop()` or `microBatch()` (files,
+   * `--connect`). A sink may have its own ({@link AddSinkOptions}).
+   */
   batching?: BatchingPolicy;
   /** Add Rerun's automatic `log_time` timestamp timeline to every temporal row (default true). */
   logTime?: boolean;
@@ -38,10 +41,25 @@ export interface RecordingStreamOptions {
   clock?: () => bigint;
 }
 
+/** Options of {@link RecordingStream.addSink}. */
+export interface AddSinkOptions {
+  /** How this sink's chunks are batched (default: the stream's `batching`). Decision 0010. */
+  batching?: BatchingPolicy;
+}
+
 /** Options of {@link RecordingStream.log}. */
 export interface LogOptions {
   /** Static data: visible at all times, latest wins. Never for video samples. */
   static?: boolean;
+}
+
+/** Sinks that share a batching policy, and the rows held for them. */
+interface Lane {
+  readonly policy: BatchingPolicy;
+  readonly sinks: Sink[];
+  readonly pending: Map<string, ChunkBuilder>;
+  /** The `micro` policy's delay timer; unref'd, so it never keeps a process alive. */
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 interface VideoEntityState {
@@ -72,6 +90,8 @@ export class RecordingStream {
   /** The recording's store id (every message carries it). */
   readonly storeId: StoreId;
   readonly #sinks: Sink[] = [];
+  /** One lane per distinct batching policy, keyed by {@link batchingKey}. */
+  readonly #lanes = new Map<string, Lane>();
   readonly #tuids: TuidGenerator;
   readonly #encoder: ArrowMsgEncoder;
   readonly #batching: BatchingPolicy;
@@ -88,7 +108,6 @@ export class RecordingStream {
   /** Codec logged per video entity, to find keyframes in its samples. */
   readonly #videoCodecs = new Map<string, number>();
   readonly #videoEntities = new Map<string, VideoEntityState>();
-  readonly #pending = new Map<string, ChunkBuilder>();
   #closed = false;
 
   constructor(options: RecordingStreamOptions) {
@@ -117,9 +136,20 @@ export class RecordingStream {
     for (const sink of options.sinks ?? []) this.addSink(sink);
   }
 
-  /** Adds a sink. It first receives the store info and the latest static data logged so far. */
-  addSink(sink: Sink): void {
+  /**
+   * Adds a sink. It first receives the store info and the latest static data logged so far. Its chunks are
+   * batched by `options.batching` (default: the stream's policy); sinks with equal policies share chunks.
+   */
+  addSink(sink: Sink, options: AddSinkOptions = {}): void {
     this.#assertOpen('addSink');
+    const policy = options.batching ?? this.#batching;
+    const key = batchingKey(policy);
+    let lane = this.#lanes.get(key);
+    if (lane === undefined) {
+      lane = { policy, sinks: [], pending: new Map(), timer: undefined };
+      this.#lanes.set(key, lane);
+    }
+    lane.sinks.push(sink);
     this.#sinks.push(sink);
     sink.write(this.#storeInfo);
     for (const message of this.#statics.values()) sink.write(message);
@@ -192,36 +222,56 @@ export class RecordingStream {
       hasKeyframe: sample !== undefined && this.#isKeyframe(entity, archetype as VideoStream, sample),
     };
 
-    if (isStatic || this.#batching.kind === 'immediate') {
+    if (isStatic) {
+      // Static data goes to every sink at once, whatever its batching: one chunk, encoded once.
       const builder = new ChunkBuilder(entity);
       builder.add(row);
-      const message = this.#emit(builder);
-      if (isStatic) this.#statics.set(`${entity}\u0000${rowLayoutKey(row)}`, message);
+      const message = this.#emit(builder, this.#sinks);
+      this.#statics.set(`${entity}\u0000${rowLayoutKey(row)}`, message);
       return;
     }
+    for (const lane of this.#lanes.values()) this.#addToLane(lane, entity, row);
+  }
 
-    const key = `${entity}\u0000${timelines.key}`;
-    let builder = this.#pending.get(key);
+  #addToLane(lane: Lane, entity: string, row: PendingRow): void {
+    const policy = lane.policy;
+    if (policy.kind === 'immediate') {
+      const builder = new ChunkBuilder(entity);
+      builder.add(row);
+      this.#emit(builder, lane.sinks);
+      return;
+    }
+    const pending = lane.pending;
+    const key = `${entity}\u0000${row.timelines.key}`;
+    let builder = pending.get(key);
     // A new GOP starts a new chunk on its entity. Entities without video are flushed with it, so that their
     // rows (e.g. stats) follow the video GOP by GOP; other video entities keep their own GOPs.
-    if (row.hasKeyframe) {
-      if (builder !== undefined && builder.rows.length > 0) this.#emit(builder);
-      for (const [k, other] of this.#pending) {
+    if (policy.kind === 'gop' && row.hasKeyframe) {
+      if (builder !== undefined && builder.rows.length > 0) this.#emit(builder, lane.sinks);
+      for (const [k, other] of pending) {
         if (other !== builder && !this.#videoEntities.has(other.entityPath) && other.rows.length > 0) {
-          this.#emit(other);
-          this.#pending.delete(k);
+          this.#emit(other, lane.sinks);
+          pending.delete(k);
         }
       }
       builder = undefined;
     }
     if (builder === undefined) {
       builder = new ChunkBuilder(entity);
-      this.#pending.set(key, builder);
+      pending.set(key, builder);
     }
     builder.add(row);
-    if (builder.byteLength >= this.#batching.maxBytes || builder.rows.length >= this.#batching.maxRows) {
-      this.#pending.delete(key);
-      this.#emit(builder);
+    if (builder.byteLength >= policy.maxBytes || builder.rows.length >= policy.maxRows) {
+      pending.delete(key);
+      this.#emit(builder, lane.sinks);
+    }
+    if (policy.kind === 'micro' && lane.timer === undefined && pending.size > 0) {
+      // Rerun's flush tick: whatever is held goes out at most maxDelayMs after it was logged.
+      lane.timer = setTimeout(() => {
+        lane.timer = undefined;
+        if (!this.#closed) this.#flushLane(lane);
+      }, policy.maxDelayMs);
+      lane.timer.unref?.();
     }
   }
 
@@ -236,6 +286,10 @@ export class RecordingStream {
     if (this.#closed) return;
     this.#flushPending();
     this.#closed = true;
+    for (const lane of this.#lanes.values()) {
+      clearTimeout(lane.timer);
+      lane.timer = undefined;
+    }
     for (const sink of this.#sinks) await sink.flush();
     for (const sink of this.#sinks) await sink.close();
   }
@@ -312,14 +366,18 @@ export class RecordingStream {
   }
 
   #flushPending(): void {
-    for (const builder of this.#pending.values()) if (builder.rows.length > 0) this.#emit(builder);
-    this.#pending.clear();
+    for (const lane of this.#lanes.values()) this.#flushLane(lane);
   }
 
-  #emit(builder: ChunkBuilder): EncodedMessage {
+  #flushLane(lane: Lane): void {
+    for (const builder of lane.pending.values()) if (builder.rows.length > 0) this.#emit(builder, lane.sinks);
+    lane.pending.clear();
+  }
+
+  #emit(builder: ChunkBuilder, sinks: readonly Sink[]): EncodedMessage {
     const { chunk, timeRanges, hasKeyframe } = builder.build(this.#tuids.next());
     const message = this.#encoder.encode(chunk, { timeRanges, hasKeyframe });
-    for (const sink of this.#sinks) sink.write(message);
+    for (const sink of sinks) sink.write(message);
     return message;
   }
 }

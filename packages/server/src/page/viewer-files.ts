@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import { createRequire } from 'node:module';
 import { dirname, extname, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -14,9 +15,22 @@ const TYPES: Record<string, string> = {
 
 let viewerDir: string | undefined;
 
+/**
+ * The viewer package's entry file. Its `exports` have only an `import` condition, so plain Node's
+ * `require.resolve` refuses it (ERR_PACKAGE_PATH_NOT_EXPORTED, from the built package); `import.meta.resolve`
+ * finds it. vitest's module runner may not provide `import.meta.resolve`; there `require.resolve` works.
+ */
+function resolveViewerEntry(): string {
+  try {
+    return fileURLToPath(import.meta.resolve('@rerun-io/web-viewer'));
+  } catch {
+    return createRequire(import.meta.url).resolve('@rerun-io/web-viewer');
+  }
+}
+
 /** Folder of the pinned `@rerun-io/web-viewer` package. */
 export function webViewerDir(): string {
-  viewerDir ??= dirname(createRequire(import.meta.url).resolve('@rerun-io/web-viewer'));
+  viewerDir ??= dirname(resolveViewerEntry());
   return viewerDir;
 }
 
