@@ -1,5 +1,48 @@
 /**
- * `@camstream/cli`. See the package README for what it holds today and what comes next.
+ * `@camstream/cli`: the `camstream` command line (`capture`, `remux`, `inspect`) and the same pipelines as a
+ * Node API. See the package README.
  * @packageDocumentation
  */
+export { capture } from './capture/capture.js';
+export { type CaptureFlags, captureCommand, captureOptions } from './capture/command.js';
+export {
+  DEFAULT_CONNECT_URL,
+  type FrameRate,
+  type FrameSize,
+  type ListenAddress,
+} from './capture/flags.js';
+export type {
+  CaptureBatching,
+  CaptureOptions,
+  CaptureProgress,
+  CaptureStartInfo,
+  CaptureSummary,
+  EncodeMode,
+} from './capture/options.js';
 export { CliError, type CliErrorCode, isCamstreamError } from './errors.js';
+export { inspectCommand } from './inspect/command.js';
+export { type InspectOptions, inspect } from './inspect/inspect.js';
+export type {
+  EntityFacts,
+  InspectReport,
+  RrdReport,
+  StoreFacts,
+  TimelineFacts,
+  VideoFacts,
+  VideoFileReport,
+  VideoStreamFacts,
+} from './inspect/report.js';
+export { ExitCode, type ExitCodeValue, exitCodeFor } from './output/exit-codes.js';
+export {
+  createLogger,
+  type GlobalFlags,
+  type LogFields,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  loggerFor,
+} from './output/logger.js';
+export { createProgram, run, VERSION } from './program.js';
+export { remuxCommand } from './remux/command.js';
+export { type RemuxOptions, type RemuxProgress, type RemuxResult, remux } from './remux/remux.js';

@@ -1,0 +1,284 @@
+/**
+ * `camstream capture` benchmark (issue 6, Speed). The case: `capture --frames 600 --size 1280x720 --preset
+ * ultrafast --save x.rrd`, the built binary run as a user would, against anchors encoding the same 600 frames
+ * (core's test pattern, the CLI's default source) with the same options (ultrafast, zerolatency, GOP 30, no
+ * B-frames, CRF 23), rounds interleaved, medians of ROUNDS (default 5; CAMSTREAM_BENCH_ROUNDS):
+ * - the encoder alone: `encodeBatch` on a 2-thread `EncoderPool` in this process, frames rendered in place;
+ * - native ffmpeg/libx264 `-threads 2` and PyAV (Debian's python3-av, one thread as in Rerun's example) reading
+ *   the frames from a raw file (written once, removed at the end).
+ * And the CLI's own main-thread CPU time per frame outside the encoder, from its `--profile` JSON (the main
+ * thread's CPU time from /proc; the encoder's is the rest of the process): goal ≤ 5% of the encoder's.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { frameByteLength, renderTestPattern, testPattern } from '@camstream/core';
+import { EncoderPool, encodeBatch } from '@camstream/encoder-wasm';
+import { fmt, interleave, type Measurement, median, type SummaryRow, writeResults } from './lib.js';
+
+const FRAMES = 600;
+const [W, H] = [1280, 720];
+const GOP = 30;
+const PRESET = 'ultrafast';
+const THREADS = 2;
+const ROUNDS = Number(process.env.CAMSTREAM_BENCH_ROUNDS ?? 5);
+const CLI = join(import.meta.dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
+const PYAV_SCRIPT = join(import.meta.dirname, 'pyav_encode.py');
+const dir = mkdtempSync(join(tmpdir(), 'camstream-cli-bench-'));
+const pattern = { width: W, height: H, fpsNum: 30 };
+
+/** What `capture --profile` writes (the summary of `capture()`). */
+interface Profile {
+  readonly frames: number;
+  readonly seconds: number;
+  readonly fps: number;
+  readonly cpu?: { readonly mainThreadMs: number; readonly processMs: number };
+}
+
+const profiles: Profile[] = [];
+const wallFps: number[] = [];
+
+/** One CLI run: fps from first frame to last sample (the CLI's own figure), and the process's wall fps. */
+function cliFps(): number {
+  const save = join(dir, 'x.rrd');
+  const profile = join(dir, 'profile.json');
+  const args = [
+    CLI,
+    '--quiet',
+    'capture',
+    '--frames',
+    String(FRAMES),
+    '--size',
+    `${W}x${H}`,
+    '--preset',
+    PRESET,
+  ];
+  const t0 = performance.now();
+  const run = spawnSync(
+    process.execPath,
+    [...args, '--threads', String(THREADS), '--save', save, '--profile', profile],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const wall = (performance.now() - t0) / 1000;
+  if (run.status !== 0) throw new Error(`camstream capture failed (${run.status}): ${run.stderr}`);
+  const p = JSON.parse(readFileSync(profile, 'utf8')) as Profile;
+  if (p.frames !== FRAMES) throw new Error(`capture encoded ${p.frames} of ${FRAMES} frames`);
+  profiles.push(p);
+  wallFps.push(FRAMES / wall);
+  return p.fps;
+}
+
+let pool: EncoderPool;
+
+/**
+ * The encoder alone on the same frames, rendered into one buffer as the CLI does in batch mode: on the bench's
+ * long-lived (warm) pool, or on a fresh pool like the CLI's (its threads' JIT has not tiered up yet).
+ */
+async function encoderFps(fresh: boolean): Promise<number> {
+  if (!fresh) return encodeOn(pool);
+  const own = await EncoderPool.open({ threads: THREADS });
+  try {
+    return await encodeOn(own);
+  } finally {
+    await own.close();
+  }
+}
+
+/** CPU time of this process's main thread so far, ms (10 ms ticks; Linux). */
+function mainThreadCpuMs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Main-thread CPU of each encodeBatch-alone run, ms: the encoder's own main-thread work (copies, splitting). */
+const encoderMainMs: number[] = [];
+
+async function encodeOn(on: EncoderPool): Promise<number> {
+  const cpu0 = mainThreadCpuMs();
+  const shared = new Uint8Array(frameByteLength('I420', W, H));
+  function* frames() {
+    for (let i = 0; i < FRAMES; i++) yield renderTestPattern(pattern, i, shared);
+  }
+  const t0 = performance.now();
+  let n = 0;
+  for await (const _ of encodeBatch(frames(), {
+    ...pattern,
+    preset: PRESET,
+    tune: 'zerolatency',
+    gop: GOP,
+    pool: on,
+  }))
+    n++;
+  if (n !== FRAMES) throw new Error(`encodeBatch gave ${n} of ${FRAMES} frames`);
+  encoderMainMs.push(mainThreadCpuMs() - cpu0);
+  return FRAMES / ((performance.now() - t0) / 1000);
+}
+
+/** The same frames as a raw I420 file for the native anchors. */
+function writeRawFrames(): string {
+  const path = join(dir, `testpattern-${W}x${H}-${FRAMES}.yuv`);
+  const fd = openSync(path, 'w');
+  try {
+    for (const frame of testPattern({ ...pattern, frames: FRAMES })) writeSync(fd, frame.data);
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}
+
+function nativeFps(raw: string): number {
+  const t0 = performance.now();
+  const run = spawnSync('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${W}x${H}`],
+    ...[
+      '-framerate',
+      '30',
+      '-i',
+      raw,
+      '-c:v',
+      'libx264',
+      '-preset',
+      PRESET,
+      '-tune',
+      'zerolatency',
+      '-bf',
+      '0',
+    ],
+    ...['-g', String(GOP), '-keyint_min', String(GOP), '-sc_threshold', '0', '-threads', String(THREADS)],
+    ...['-f', 'h264', '-y', '/dev/null'],
+  ]);
+  if (run.status !== 0) throw new Error(`native ffmpeg failed: ${run.stderr}`);
+  return FRAMES / ((performance.now() - t0) / 1000);
+}
+
+/** The Python that has PyAV (see encoder.bench.ts). */
+function findPyAv(): string | undefined {
+  const candidates = process.env.CAMSTREAM_BENCH_PYTHON
+    ? [process.env.CAMSTREAM_BENCH_PYTHON]
+    : ['/usr/bin/python3', 'python3'];
+  return candidates.find((python) => spawnSync(python, ['-c', 'import av']).status === 0);
+}
+
+function pyAvFps(python: string, raw: string): number {
+  const run = spawnSync(
+    python,
+    [PYAV_SCRIPT, raw, String(W), String(H), PRESET, String(GOP), '1', String(FRAMES)],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (run.status !== 0) throw new Error(`PyAV failed: ${run.stderr}`);
+  return (JSON.parse(run.stdout) as { fps: number }).fps;
+}
+
+const raw = writeRawFrames();
+const python = findPyAv();
+pool = await EncoderPool.open({ threads: THREADS });
+const measurements: Record<string, Measurement> = {};
+const notes: string[] = [];
+try {
+  const cases: Record<string, { unit: string; run: () => number | Promise<number> }> = {
+    cli: { unit: 'fps', run: cliFps },
+    'encodeBatch alone (warm pool)': { unit: 'fps', run: () => encoderFps(false) },
+    'encodeBatch alone (fresh pool)': { unit: 'fps', run: () => encoderFps(true) },
+    'native ffmpeg -threads 2': { unit: 'fps', run: () => nativeFps(raw) },
+  };
+  if (python !== undefined) cases['PyAV (1 thread)'] = { unit: 'fps', run: () => pyAvFps(python, raw) };
+  else notes.push('PyAV skipped: no Python with `import av` (run bench/setup.sh)');
+  Object.assign(measurements, await interleave(ROUNDS, cases, 1));
+} finally {
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// Only the counted rounds (the warm-up round ran first).
+const counted = profiles.slice(-ROUNDS);
+const perFrame = (ms: number) => (ms / FRAMES) * 1000; // µs per frame
+const mainUs = median(counted.map((p) => perFrame(p.cpu?.mainThreadMs ?? Number.NaN)));
+const encoderUs = median(
+  counted.map((p) => perFrame((p.cpu?.processMs ?? Number.NaN) - (p.cpu?.mainThreadMs ?? 0))),
+);
+// Both encodeBatch cases per round (warm and fresh), counted rounds only.
+const encoderMainUs = median(encoderMainMs.slice(-2 * ROUNDS).map(perFrame));
+const renderUs = (() => {
+  const shared = new Uint8Array(frameByteLength('I420', W, H));
+  const t0 = performance.now();
+  for (let i = 0; i < 120; i++) renderTestPattern(pattern, i, shared);
+  return ((performance.now() - t0) / 120) * 1000;
+})();
+measurements['cli process wall'] = {
+  name: 'cli process wall',
+  unit: 'fps',
+  median: median(wallFps.slice(-ROUNDS)),
+  min: Math.min(...wallFps.slice(-ROUNDS)),
+  max: Math.max(...wallFps.slice(-ROUNDS)),
+  rounds: wallFps.slice(-ROUNDS),
+};
+
+const cli = measurements.cli!.median;
+const ratio = (anchor: string): string => {
+  const m = measurements[anchor];
+  return m === undefined ? 'n/a' : `${fmt(cli / m.median)}×`;
+};
+const summary: SummaryRow[] = [
+  {
+    metric: 'capture fps (first frame → last sample)',
+    value: fmt(cli, 1),
+    anchor: 'encodeBatch alone (fresh pool)',
+    ratio: ratio('encodeBatch alone (fresh pool)'),
+    goal: '≈1×',
+  },
+  {
+    metric: 'capture fps',
+    value: fmt(cli, 1),
+    anchor: 'encodeBatch alone (warm pool)',
+    ratio: ratio('encodeBatch alone (warm pool)'),
+    goal: 'report',
+  },
+  {
+    metric: 'capture fps',
+    value: fmt(cli, 1),
+    anchor: 'native ffmpeg -threads 2',
+    ratio: ratio('native ffmpeg -threads 2'),
+    goal: 'report',
+  },
+  {
+    metric: 'capture fps',
+    value: fmt(cli, 1),
+    anchor: 'PyAV (1 thread)',
+    ratio: ratio('PyAV (1 thread)'),
+    goal: 'report',
+  },
+  {
+    metric: 'capture fps (whole process, start-up incl.)',
+    value: fmt(measurements['cli process wall'].median, 1),
+    anchor: '',
+    ratio: '',
+    goal: 'report',
+  },
+  {
+    metric: 'main-thread CPU per frame',
+    value: `${fmt(mainUs, 0)} µs`,
+    anchor: `encoder CPU ${fmt(encoderUs, 0)} µs/frame`,
+    ratio: `${fmt((100 * mainUs) / encoderUs, 1)}%`,
+    goal: '≤ 5%',
+  },
+  {
+    metric: 'main-thread CPU per frame outside the encoder (CLI − encodeBatch alone, both main thread)',
+    value: `${fmt(mainUs - encoderMainUs, 0)} µs`,
+    anchor: `encoder CPU ${fmt(encoderUs, 0)} µs/frame`,
+    ratio: `${fmt((100 * (mainUs - encoderMainUs)) / encoderUs, 1)}%`,
+    goal: '≤ 5%',
+  },
+];
+notes.push(
+  `${FRAMES} frames ${W}x${H}, ${PRESET}, zerolatency, GOP ${GOP}, ${THREADS} encoder threads; medians of ${ROUNDS} interleaved rounds after one warm-up round.`,
+  `encodeBatch's own main-thread work (filling fresh segment buffers, splitting access units) is ${fmt(encoderMainUs, 0)} µs/frame (encodeBatch alone, this process); the CLI's own work is the difference.`,
+  `Main-thread CPU (from /proc/self/task/<pid>/stat, 10 ms ticks) includes rendering the test pattern (${fmt(renderUs, 0)} µs/frame measured here), copying frames into segments, RRD encoding and file writes; the encoder's CPU is the process's CPU minus the main thread's.`,
+  'native ffmpeg and PyAV read the same frames from a raw file; the CLI and encodeBatch render them in process.',
+);
+export const table = writeResults('cli', { summary, measurements, notes });

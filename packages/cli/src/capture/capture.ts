@@ -1,0 +1,233 @@
+import { normalizeEntityPath, RecordingStream, VideoCodec, VideoStream } from '@camstream/core';
+import type { H264EncoderOptions } from '@camstream/encoder-wasm';
+import { CliError } from '../errors.js';
+import { cpuTimes } from './cpu-time.js';
+import { type CaptureEncoder, openCaptureEncoder } from './encode.js';
+import { limitFrames, paced, untilAborted } from './frame-flow.js';
+import { openSource } from './open-source.js';
+import type { CaptureOptions, CaptureSummary, EncodeMode } from './options.js';
+import { type CaptureSinks, openSinks } from './sinks.js';
+import type { FrameSource } from './sources/frame-source.js';
+import { logFrameStats, RateWindow } from './telemetry.js';
+
+/**
+ * Captures video, encodes it to H.264 and logs it as a Rerun `VideoStream` to any combination of an `.rrd`
+ * file, a served live viewer and a Rerun proxy: `camstream capture` as a Node API.
+ *
+ * Aborting `options.signal` ends the capture cleanly (the source stops, the encoder flushes, sinks close: the
+ * file is complete and viewers get a proper end); the promise then resolves with `stopped: true`.
+ * @throws {CliError} for bad options or input (`usage`, `input`) and failing sinks (`runtime`); errors of the
+ * other camstream packages pass through with their own `code`.
+ *
+ * @example
+ * ```ts
+ * import { capture } from '@camstream/cli';
+ * const summary = await capture({ frames: 300, save: 'pattern.rrd' });
+ * console.log(`${summary.frames} frames at ${summary.fps.toFixed(0)} fps`);
+ * ```
+ */
+export async function capture(options: CaptureOptions = {}): Promise<CaptureSummary> {
+  checkOptions(options);
+  const cpuStart = cpuTimes();
+  const liveSink = options.serve !== undefined || options.connect !== undefined;
+  const paceTestPattern =
+    options.input === undefined && options.device === undefined && (options.realtime === true || liveSink);
+  // Only the batch mode copies a frame before reading the next, so only it may share one buffer.
+  const source = await openSource(options, !paceTestPattern);
+  let encoder: CaptureEncoder | undefined;
+  let sinks: CaptureSinks | undefined;
+  let rec: RecordingStream | undefined;
+  try {
+    const mode: EncodeMode = source.live || paceTestPattern ? 'live' : 'batch';
+    rec = new RecordingStream({
+      applicationId: options.applicationId ?? 'camstream',
+      ...(options.recordingId !== undefined && { recordingId: options.recordingId }),
+      sourceName: 'camstream capture',
+      sinks: [],
+    });
+    sinks = await openSinks(rec, {
+      save: options.save,
+      serve: options.serve,
+      connect: options.connect,
+      batching: options.batching,
+      live: mode === 'live',
+    });
+    // After the sinks: a busy port or an unreachable server fails before the encoder's threads start.
+    encoder = await openCaptureEncoder(mode, encoderOptions(options, source));
+    const entity = options.entity ?? 'video_stream';
+    const timeline = options.timeline ?? 'time';
+    rec.log(entity, new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    options.onStart?.({
+      source: source.name,
+      width: source.width,
+      height: source.height,
+      fpsNum: source.fpsNum,
+      fpsDen: source.fpsDen,
+      mode,
+      totalFrames: source.totalFrames,
+      ...(sinks.server !== undefined && { url: sinks.server.url, proxyUrl: sinks.server.proxyUrl }),
+    });
+
+    const frames = framesOf(source, options, paceTestPattern);
+    const rates = new RateWindow();
+    let count = 0;
+    let keyframes = 0;
+    let bytes = 0;
+    let first: number | undefined;
+    let last = performance.now();
+    for await (const encoded of encoder.run(frames)) {
+      const now = performance.now();
+      first ??= now - encoded.latencyMs;
+      last = now;
+      const { sample } = encoded;
+      rates.add(now, sample.pts, sample.data.byteLength);
+      count++;
+      bytes += sample.data.byteLength;
+      if (sample.isKeyframe) keyframes++;
+      rec.setTime(timeline, { duration: sample.pts });
+      rec.log(entity, VideoStream.fromFields({ sample: sample.data }));
+      const dropped = encoder.dropped();
+      if (options.stats === true) logFrameStats(rec, encoded, rates, dropped);
+      options.onProgress?.({
+        frames: count,
+        dropped,
+        bytes,
+        totalFrames: source.totalFrames,
+        elapsedMs: now - first,
+        fps: rates.fps,
+        bitrate: rates.bitrate,
+        latencyMs: encoded.latencyMs,
+      });
+    }
+    const stopped = options.signal?.aborted === true;
+    const dropped = encoder.dropped();
+    await rec.close();
+    if (sinks.server !== undefined && !stopped) await linger(options);
+    await sinks.close();
+    const seconds = first === undefined ? 0 : (last - first) / 1000;
+    const cpuEnd = cpuTimes();
+    return {
+      frames: count,
+      keyframes,
+      dropped,
+      bytes,
+      seconds,
+      fps: seconds > 0 ? count / seconds : 0,
+      mode,
+      stopped,
+      ...(sinks.file !== undefined && { saved: { path: sinks.file.path, bytes: sinks.file.bytesWritten } }),
+      ...(sinks.server !== undefined && { url: sinks.server.url }),
+      ...(cpuStart !== undefined &&
+        cpuEnd !== undefined && {
+          cpu: {
+            mainThreadMs: cpuEnd.mainThreadMs - cpuStart.mainThreadMs,
+            processMs: cpuEnd.processMs - cpuStart.processMs,
+          },
+        }),
+    };
+  } finally {
+    source.close();
+    // On failure: keep what was captured (close() flushes the file) and end the viewers' streams.
+    if (rec !== undefined && !rec.closed) await rec.close().catch(() => {});
+    await sinks?.server?.close().catch(() => {});
+    await encoder?.close();
+  }
+}
+
+/** The source's frames, stopped by the signal and the limits, paced when a live sink watches the pattern. */
+function framesOf(
+  source: FrameSource,
+  options: CaptureOptions,
+  pace: boolean,
+): AsyncIterable<import('@camstream/core').RawFrame> {
+  const stop = () => source.close();
+  let frames = untilAborted(source.frames(), options.signal, stop);
+  if (source.name !== 'testsrc' && (options.frames !== undefined || options.durationSeconds !== undefined)) {
+    frames = limitFrames(
+      frames,
+      {
+        maxFrames: options.frames,
+        maxPts:
+          options.durationSeconds === undefined
+            ? undefined
+            : BigInt(Math.round(options.durationSeconds * 1e9)),
+      },
+      stop,
+    );
+  }
+  return pace ? paced(frames, options.signal) : frames;
+}
+
+/** With `serve`, a finished recording stays up for viewers that open it later: until aborted, or `lingerMs`. */
+async function linger(options: CaptureOptions): Promise<void> {
+  const signal = options.signal;
+  if (signal?.aborted === true) return;
+  if (options.lingerMs === undefined && signal === undefined) return;
+  await new Promise<void>((resolve) => {
+    const timer = options.lingerMs === undefined ? undefined : setTimeout(done, options.lingerMs);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function encoderOptions(
+  options: CaptureOptions,
+  source: FrameSource,
+): H264EncoderOptions & { threads?: number; dropWhenBehind: boolean } {
+  return {
+    dropWhenBehind: source.dropWhenBehind,
+    width: source.width,
+    height: source.height,
+    fpsNum: source.fpsNum,
+    fpsDen: source.fpsDen,
+    pixelFormat: source.pixelFormat,
+    tune: options.tune ?? 'zerolatency',
+    ...(options.preset !== undefined && { preset: options.preset }),
+    ...(options.crf !== undefined && { crf: options.crf }),
+    ...(options.bitrate !== undefined && { bitrate: options.bitrate }),
+    ...(options.gop !== undefined && { gop: options.gop }),
+    ...(options.threads !== undefined && { threads: options.threads }),
+  };
+}
+
+/** Checks what a Node API caller might get wrong that the flag parsers already rule out for the CLI. */
+function checkOptions(options: CaptureOptions): void {
+  if (options.crf !== undefined && options.bitrate !== undefined) {
+    throw new CliError('usage', '--crf and --bitrate both set the quality; give one of them');
+  }
+  const positive: [string, number | undefined][] = [
+    ['frames', options.frames],
+    ['durationSeconds', options.durationSeconds],
+    ['gop', options.gop],
+    ['fpsNum', options.fpsNum],
+    ['fpsDen', options.fpsDen],
+    ['threads', options.threads],
+  ];
+  for (const [name, value] of positive) {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new CliError('usage', `${name} must be a positive number, got ${value}`);
+    }
+  }
+  if (options.entity !== undefined) {
+    try {
+      normalizeEntityPath(options.entity);
+    } catch (error) {
+      throw new CliError('usage', `--entity ${JSON.stringify(options.entity)}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  if (options.timeline !== undefined && !/^[^\s]+$/.test(options.timeline)) {
+    throw new CliError(
+      'usage',
+      `--timeline ${JSON.stringify(options.timeline)} is not a timeline name; expected e.g. time`,
+    );
+  }
+  if ((options.width === undefined) !== (options.height === undefined)) {
+    throw new CliError('usage', 'width and height go together; give both (--size WIDTHxHEIGHT)');
+  }
+}

@@ -1,0 +1,313 @@
+import { writeFile } from 'node:fs/promises';
+import type { PixelFormat } from '@camstream/core';
+import type { X264Preset, X264Tune } from '@camstream/encoder-wasm';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CliError } from '../errors.js';
+import { loggerFor } from '../output/logger.js';
+import { capture } from './capture.js';
+import {
+  DEFAULT_CONNECT_URL,
+  type FrameRate,
+  type FrameSize,
+  type ListenAddress,
+  parseBitrate,
+  parseConnectUrl,
+  parseCrf,
+  parseDuration,
+  parseFrameRate,
+  parseListenAddress,
+  parseNonNegativeInt,
+  parsePixelFormat,
+  parsePositiveInt,
+  parseSize,
+} from './flags.js';
+import type { CaptureOptions, CaptureSummary } from './options.js';
+import { createProgressView } from './progress.js';
+
+/** The flags commander hands to `capture`'s action, already parsed. */
+export interface CaptureFlags {
+  readonly input?: string;
+  readonly device?: string;
+  readonly size?: FrameSize;
+  readonly fps?: FrameRate;
+  readonly pixFmt?: PixelFormat;
+  readonly frames?: number;
+  readonly duration?: number;
+  readonly realtime?: boolean;
+  readonly preset?: X264Preset;
+  readonly crf?: number;
+  readonly bitrate?: number;
+  readonly gop?: number;
+  readonly tune: X264Tune;
+  readonly threads?: number;
+  readonly save?: string;
+  readonly serve?: ListenAddress | true;
+  readonly connect?: string | true;
+  readonly linger?: number;
+  readonly entity: string;
+  readonly timeline: string;
+  readonly appId: string;
+  readonly recordingId?: string;
+  readonly stats?: boolean;
+  readonly batchRows?: number;
+  readonly batchBytes?: number;
+  readonly batchDelayMs?: number;
+  readonly profile?: string;
+}
+
+const PRESETS: readonly X264Preset[] = [
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+  'slow',
+  'slower',
+  'veryslow',
+];
+const TUNES: readonly X264Tune[] = [
+  'zerolatency',
+  'film',
+  'animation',
+  'grain',
+  'stillimage',
+  'fastdecode',
+  'psnr',
+  'ssim',
+];
+
+/** Turns a flag parser's CliError into commander's InvalidArgumentError (exit code 2, one line). */
+function arg<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      if (error instanceof CliError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
+}
+
+/** `camstream capture`: the commander command behind {@link capture}. */
+export function captureCommand(): Command {
+  return new Command('capture')
+    .description(
+      'capture video (test pattern, file, Y4M on stdin, V4L2 camera), encode it to H.264 and log it to a .rrd file, a served viewer and/or a Rerun proxy',
+    )
+    .optionsGroup('Source (default: the test pattern, "testsrc"):')
+    .addOption(
+      new Option(
+        '--input <file>',
+        'a video file (.y4m; raw .yuv with --size/--pix-fmt), or - for Y4M on stdin',
+      ).conflicts('device'),
+    )
+    .option('--device <path>', 'a V4L2 camera such as /dev/video0 (through the system ffmpeg)')
+    .option(
+      '--size <WxH>',
+      'frame size: the test pattern’s (default 1280x720), raw input’s, a camera’s',
+      arg(parseSize),
+    )
+    .option('--fps <rate>', 'frame rate: 30, 29.97 or 30000/1001 (default 30)', arg(parseFrameRate))
+    .option('--pix-fmt <format>', 'raw .yuv layout: yuv420p (default), nv12, rgba', arg(parsePixelFormat))
+    .option(
+      '--frames <n>',
+      'stop after N frames',
+      arg((t) => parsePositiveInt(t, 'frames')),
+    )
+    .option('--duration <time>', 'stop after this much video: 10, 10s, 1.5m, 500ms', arg(parseDuration))
+    .option('--realtime', 'pace the test pattern at its frame rate (implied by --serve and --connect)')
+    .optionsGroup('Encoding (H.264, x264):')
+    .addOption(new Option('--preset <preset>', 'x264 preset (default veryfast)').choices(PRESETS))
+    .addOption(
+      new Option('--crf <n>', 'constant quality, 0–51 (x264 default 23)')
+        .argParser(arg(parseCrf))
+        .conflicts('bitrate'),
+    )
+    .option('--bitrate <rate>', 'target bit rate: 2M, 500k, 2000000', arg(parseBitrate))
+    .option(
+      '--gop <frames>',
+      'frames from one keyframe to the next (default 30)',
+      arg((t) => parsePositiveInt(t, 'gop')),
+    )
+    .addOption(new Option('--tune <tune>', 'x264 tune').choices(TUNES).default('zerolatency'))
+    .option(
+      '--threads <n>',
+      'encoder threads of a bounded run (default: CPU count)',
+      arg((t) => parsePositiveInt(t, 'threads')),
+    )
+    .optionsGroup('Sinks (any combination; at least one):')
+    .option('--save <file.rrd>', 'write the recording to a .rrd file')
+    .option(
+      '--serve [address]',
+      `serve a live viewer on [HOST:]PORT (default 127.0.0.1:9876) and print its URL`,
+      arg(parseListenAddress),
+    )
+    .option(
+      '--connect [url]',
+      `stream to a Rerun proxy (default ${DEFAULT_CONNECT_URL})`,
+      arg(parseConnectUrl),
+    )
+    .option(
+      '--linger <time>',
+      'with --serve: keep serving this long after the source ends (default: until Ctrl-C)',
+      arg(parseDuration),
+    )
+    .optionsGroup('Recording:')
+    .option('--entity <path>', 'entity path of the video', 'video_stream')
+    .option('--timeline <name>', 'duration timeline set at each frame’s time', 'time')
+    .option('--app-id <id>', 'application id', 'camstream')
+    .option('--recording-id <id>', 'recording id (default: a random UUID)')
+    .option('--stats', 'log encode latency, frame bytes, bit rate, fps and drops as Scalars under stats/…')
+    .optionsGroup('Batching of --save and --connect (--serve sends every frame at once):')
+    .option(
+      '--batch-rows <n>',
+      'rows per chunk at most (default: no limit)',
+      arg((t) => parsePositiveInt(t, 'batch-rows')),
+    )
+    .option(
+      '--batch-bytes <n>',
+      'bytes per chunk at most (default 1048576)',
+      arg((t) => parsePositiveInt(t, 'batch-bytes')),
+    )
+    .option(
+      '--batch-delay-ms <ms>',
+      'longest a frame waits in a batch (default 200; 8 for a live --connect)',
+      arg((t) => parseNonNegativeInt(t, 'batch-delay-ms')),
+    )
+    .addOption(
+      new Option(
+        '--profile <file.json>',
+        'write the run’s summary with CPU times as JSON (benchmarks)',
+      ).hideHelp(),
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  camstream capture --frames 300 --save pattern.rrd
+  camstream capture --size 1920x1080 --fps 60 --duration 10s --preset ultrafast --save hd.rrd
+  camstream capture --serve 9090                        # open the printed URL; Ctrl-C to stop
+  camstream capture --connect --stats                   # into a running Rerun viewer (rerun), with plots
+  camstream capture --input clip.y4m --save clip.rrd --batch-delay-ms 500
+  camstream capture --input raw.yuv --size 640x480 --pix-fmt nv12 --fps 25 --save raw.rrd
+  ffmpeg -i clip.mp4 -f yuv4mpegpipe - | camstream capture --input - --save clip.rrd
+  camstream capture --device /dev/video0 --size 1280x720 --fps 30 --serve 9090 --save camera.rrd
+
+Bounded runs without a live sink encode as fast as the machine allows (GOP segments in parallel); live
+sources, --serve, --connect and --realtime encode frame by frame in real time. Ctrl-C ends cleanly: the
+.rrd is complete and viewers get a proper end (exit 0).`,
+    )
+    .action(async (flags: CaptureFlags, command: Command) => {
+      const logger = loggerFor(command);
+      const options = captureOptions(flags);
+      if (options.save === undefined && options.serve === undefined && options.connect === undefined) {
+        throw new CliError(
+          'usage',
+          'capture needs somewhere to send the video; add --save OUT.rrd, --serve [PORT] or --connect [URL]',
+        );
+      }
+      const view = createProgressView({ logger, tty: process.stderr.isTTY === true });
+      const stop = new AbortController();
+      let signals = 0;
+      const onSignal = (name: NodeJS.Signals): void => {
+        if (++signals > 1) process.exit(130); // a second Ctrl-C: the user does not want to wait
+        logger.info(
+          'stopping',
+          `${name}: stopping (flushing the encoder and closing sinks; Ctrl-C again to quit now)`,
+        );
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let summary: CaptureSummary;
+      try {
+        summary = await capture({
+          ...options,
+          signal: stop.signal,
+          onStart: (info) => {
+            if (info.url !== undefined) {
+              // stdout carries only results (decision 0010): the URL to open.
+              process.stdout.write(`${info.url}\n`);
+              logger.info(
+                'serving',
+                `serving the viewer at ${info.url} (native viewer: rerun ${info.proxyUrl})`,
+                {
+                  url: info.url,
+                  proxyUrl: info.proxyUrl,
+                },
+              );
+            }
+            logger.info(
+              'start',
+              `capturing ${info.source} ${info.width}x${info.height} at ${(info.fpsNum / info.fpsDen).toFixed(2)} fps (${info.mode} encoding)`,
+              { source: info.source, width: info.width, height: info.height, mode: info.mode },
+            );
+            view.start(info);
+          },
+          onProgress: (p) => view.update(p),
+        });
+      } finally {
+        view.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      logger.info('done', summaryText(summary), {
+        frames: summary.frames,
+        keyframes: summary.keyframes,
+        dropped: summary.dropped,
+        bytes: summary.bytes,
+        seconds: summary.seconds,
+        fps: summary.fps,
+        stopped: summary.stopped,
+        saved: summary.saved?.path,
+      });
+      if (flags.profile !== undefined)
+        await writeFile(flags.profile, `${JSON.stringify(summary, null, 2)}\n`);
+    });
+}
+
+/** The API options the flags stand for. */
+export function captureOptions(flags: CaptureFlags): CaptureOptions {
+  const batching = {
+    ...(flags.batchRows !== undefined && { maxRows: flags.batchRows }),
+    ...(flags.batchBytes !== undefined && { maxBytes: flags.batchBytes }),
+    ...(flags.batchDelayMs !== undefined && { maxDelayMs: flags.batchDelayMs }),
+  };
+  return {
+    ...(flags.input !== undefined && { input: flags.input }),
+    ...(flags.device !== undefined && { device: flags.device }),
+    ...(flags.size !== undefined && { width: flags.size.width, height: flags.size.height }),
+    ...(flags.fps !== undefined && { fpsNum: flags.fps.num, fpsDen: flags.fps.den }),
+    ...(flags.pixFmt !== undefined && { pixelFormat: flags.pixFmt }),
+    ...(flags.frames !== undefined && { frames: flags.frames }),
+    ...(flags.duration !== undefined && { durationSeconds: flags.duration }),
+    ...(flags.realtime === true && { realtime: true }),
+    ...(flags.preset !== undefined && { preset: flags.preset }),
+    ...(flags.crf !== undefined && { crf: flags.crf }),
+    ...(flags.bitrate !== undefined && { bitrate: flags.bitrate }),
+    ...(flags.gop !== undefined && { gop: flags.gop }),
+    tune: flags.tune,
+    ...(flags.threads !== undefined && { threads: flags.threads }),
+    ...(flags.save !== undefined && { save: flags.save }),
+    ...(flags.serve !== undefined && {
+      serve: flags.serve === true ? { host: '127.0.0.1', port: 9876 } : flags.serve,
+    }),
+    ...(flags.connect !== undefined && {
+      connect: flags.connect === true ? DEFAULT_CONNECT_URL : flags.connect,
+    }),
+    ...(flags.linger !== undefined && { lingerMs: flags.linger * 1000 }),
+    entity: flags.entity,
+    timeline: flags.timeline,
+    applicationId: flags.appId,
+    ...(flags.recordingId !== undefined && { recordingId: flags.recordingId }),
+    ...(flags.stats === true && { stats: true }),
+    ...(Object.keys(batching).length > 0 && { batching }),
+  };
+}
+
+function summaryText(s: CaptureSummary): string {
+  const where = s.saved === undefined ? '' : `, wrote ${s.saved.path} (${s.saved.bytes} bytes)`;
+  const stopped = s.stopped ? 'stopped: ' : '';
+  return `${stopped}${s.frames} frames (${s.keyframes} keyframes, ${s.dropped} dropped) in ${s.seconds.toFixed(1)} s, ${s.fps.toFixed(1)} fps, ${s.bytes} bytes of H.264${where}`;
+}

@@ -1,0 +1,86 @@
+import type { RawFrame } from '@camstream/core';
+
+// Small async-iterable adapters between a source and the encoder: stop on abort, stop at a limit, pace.
+
+/**
+ * Yields `source`'s items until `signal` aborts; then calls `onAbort` (which should make the source stop, e.g.
+ * kill its ffmpeg) without waiting for a read that may never complete.
+ */
+export async function* untilAborted<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal | undefined,
+  onAbort: () => void,
+): AsyncGenerator<T, void, undefined> {
+  if (signal === undefined) {
+    yield* source;
+    return;
+  }
+  const iterator = source[Symbol.asyncIterator]();
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (signal.aborted) resolve('aborted');
+    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+  for (;;) {
+    const next = iterator.next();
+    const result = await Promise.race([next, aborted]);
+    if (result === 'aborted') {
+      // The pending read fails or ends once the source is closed; nobody waits for it.
+      next.catch(() => {});
+      onAbort();
+      return;
+    }
+    if (result.done === true) return;
+    yield result.value;
+  }
+}
+
+/** Yields at most `maxFrames` frames and frames before `maxPts`; calls `onLimit` when it stops early. */
+export async function* limitFrames(
+  source: AsyncIterable<RawFrame>,
+  limits: { readonly maxFrames?: number | undefined; readonly maxPts?: bigint | undefined },
+  onLimit: () => void,
+): AsyncGenerator<RawFrame, void, undefined> {
+  let count = 0;
+  if (limits.maxFrames === 0) return;
+  for await (const frame of source) {
+    if (limits.maxPts !== undefined && frame.pts >= limits.maxPts) break;
+    yield frame;
+    if (limits.maxFrames !== undefined && ++count >= limits.maxFrames) break;
+  }
+  onLimit();
+}
+
+/** Yields each frame no earlier than its PTS after the first (real-time pacing); ends early on abort. */
+export async function* paced(
+  source: AsyncIterable<RawFrame>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<RawFrame, void, undefined> {
+  let start: number | undefined;
+  let firstPts = 0n;
+  for await (const frame of source) {
+    if (start === undefined) {
+      start = performance.now();
+      firstPts = frame.pts;
+    }
+    const due = start + Number(frame.pts - firstPts) / 1e6;
+    const wait = due - performance.now();
+    if (wait > 1 && !(await sleep(wait, signal))) return;
+    yield frame;
+  }
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve(false);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

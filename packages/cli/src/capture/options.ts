@@ -1,0 +1,145 @@
+import type { Readable } from 'node:stream';
+import type { PixelFormat } from '@camstream/core';
+import type { X264Preset, X264Tune } from '@camstream/encoder-wasm';
+import type { ListenAddress } from './flags.js';
+
+/** Options of {@link capture}: the `camstream capture` flags as a Node API. Every field is optional. */
+export interface CaptureOptions {
+  /**
+   * What to capture. `undefined` (default): the test pattern. A path: a video file (`.y4m`, raw `.yuv` with
+   * `width`/`height`/`pixelFormat`; other containers through ffmpeg.wasm). `'-'`: Y4M on `stdin`.
+   */
+  readonly input?: string;
+  /** A V4L2 camera such as `/dev/video0`, read through the system's ffmpeg. Excludes `input`. */
+  readonly device?: string;
+  /** Where `input: '-'` reads from (default `process.stdin`). */
+  readonly stdin?: Readable;
+  /** Frame size: the test pattern's (default 1280x720), raw input's (required), a camera's request. */
+  readonly width?: number;
+  readonly height?: number;
+  /** Frame rate numerator (default 30) and denominator (default 1). */
+  readonly fpsNum?: number;
+  readonly fpsDen?: number;
+  /** Layout of raw `.yuv` input (default `I420`). */
+  readonly pixelFormat?: PixelFormat;
+  /** Stop after this many frames. */
+  readonly frames?: number;
+  /** Stop after this many seconds of video. */
+  readonly durationSeconds?: number;
+  /** Pace the test pattern at its frame rate (implied by `serve` and `connect`). */
+  readonly realtime?: boolean;
+
+  /** x264 preset (default `veryfast`). */
+  readonly preset?: X264Preset;
+  /** x264 tune (default `zerolatency`). */
+  readonly tune?: X264Tune;
+  /** Constant quality 0–51 (x264's 23 by default). Excludes `bitrate`. */
+  readonly crf?: number;
+  /** Target bit rate, bits/s. Excludes `crf`. */
+  readonly bitrate?: number;
+  /** Frames from one keyframe to the next (default 30). */
+  readonly gop?: number;
+  /** Encoder threads of the batch mode (default: the machine's available parallelism). */
+  readonly threads?: number;
+
+  /** Write the recording to this `.rrd` file. */
+  readonly save?: string;
+  /** Serve the recording live (the Rerun proxy and a hosted viewer page). */
+  readonly serve?: ListenAddress;
+  /** Stream the recording to a Rerun proxy such as `rerun+http://127.0.0.1:9876/proxy`. */
+  readonly connect?: string;
+  /**
+   * How long `serve` keeps serving after a bounded source ended, ms. Default: until `signal` aborts, so
+   * viewers that open later still see the whole recording.
+   */
+  readonly lingerMs?: number;
+
+  /** Entity path of the video (default `video_stream`). */
+  readonly entity?: string;
+  /** Duration timeline set at each frame's PTS (default `time`). */
+  readonly timeline?: string;
+  /** Application id (default `camstream`). */
+  readonly applicationId?: string;
+  /** Recording id (default: a random UUID). */
+  readonly recordingId?: string;
+  /** Log encode latency, frame bytes, bit rate, fps and dropped frames as `Scalars` under `stats/…`. */
+  readonly stats?: boolean;
+  /** Micro-batching of `save` and `connect` (decision 0010); `serve` always sends each frame at once. */
+  readonly batching?: CaptureBatching;
+
+  /** Ends the capture cleanly: the source stops, the encoder flushes, sinks close. */
+  readonly signal?: AbortSignal;
+  /** Called after every encoded frame. */
+  readonly onProgress?: (progress: CaptureProgress) => void;
+  /** Called once the source is open (size, rate, mode known) and the sinks are ready. */
+  readonly onStart?: (info: CaptureStartInfo) => void;
+}
+
+/** Micro-batching limits of file and `--connect` sinks; unset fields take Rerun's defaults. */
+export interface CaptureBatching {
+  readonly maxRows?: number;
+  readonly maxBytes?: number;
+  readonly maxDelayMs?: number;
+}
+
+/** What {@link CaptureOptions.onStart} learns. */
+export interface CaptureStartInfo {
+  readonly source: string;
+  readonly width: number;
+  readonly height: number;
+  readonly fpsNum: number;
+  readonly fpsDen: number;
+  /** `live`: one frame in, one out, drops under load; `batch`: GOP segments in parallel. */
+  readonly mode: EncodeMode;
+  /** Frames expected, when known. */
+  readonly totalFrames: number | undefined;
+  /** The hosted viewer page, with `serve`. */
+  readonly url?: string;
+  /** The proxy URL viewers connect to, with `serve`. */
+  readonly proxyUrl?: string;
+}
+
+/** How frames are encoded. */
+export type EncodeMode = 'live' | 'batch';
+
+/** Running counters of a capture. */
+export interface CaptureProgress {
+  /** Frames encoded and logged. */
+  readonly frames: number;
+  /** Frames the live encoder dropped to keep up. */
+  readonly dropped: number;
+  /** Encoded video bytes. */
+  readonly bytes: number;
+  /** Frames expected, when known. */
+  readonly totalFrames: number | undefined;
+  /** Wall time since the first frame, ms. */
+  readonly elapsedMs: number;
+  /** Frames per second over the last second. */
+  readonly fps: number;
+  /** Bit rate of the video over its last second, bits/s. */
+  readonly bitrate: number;
+  /** Encode latency of the last frame (read → sample), ms. */
+  readonly latencyMs: number;
+}
+
+/** What a finished {@link capture} did. */
+export interface CaptureSummary {
+  readonly frames: number;
+  readonly keyframes: number;
+  readonly dropped: number;
+  /** Encoded video bytes. */
+  readonly bytes: number;
+  /** Wall time from the first frame to the last sample, s. */
+  readonly seconds: number;
+  /** Frames per second over the whole run. */
+  readonly fps: number;
+  readonly mode: EncodeMode;
+  /** Whether `signal` ended the capture (Ctrl-C) before the source did. */
+  readonly stopped: boolean;
+  /** The `.rrd` written and its size, with `save`. */
+  readonly saved?: { readonly path: string; readonly bytes: number };
+  /** The hosted viewer page, with `serve`. */
+  readonly url?: string;
+  /** CPU time of the main thread and the whole process (main + encoder threads), ms; Linux only. */
+  readonly cpu?: { readonly mainThreadMs: number; readonly processMs: number };
+}

@@ -1,0 +1,93 @@
+import cliProgress from 'cli-progress';
+import type { Logger } from '../output/logger.js';
+import type { CaptureProgress, CaptureStartInfo } from './options.js';
+
+/** Shows a capture's progress on stderr. */
+export interface ProgressView {
+  start(info: CaptureStartInfo): void;
+  update(progress: CaptureProgress): void;
+  stop(): void;
+}
+
+/** Options of {@link createProgressView}. */
+export interface ProgressViewOptions {
+  readonly logger: Logger;
+  /** Whether stderr is a terminal that can redraw a line. */
+  readonly tty: boolean;
+  readonly stream?: NodeJS.WritableStream;
+}
+
+/** How often a non-terminal stderr gets a plain progress line, ms. */
+const PLAIN_INTERVAL_MS = 5000;
+
+/**
+ * A progress bar (frames, fps, ETA) for bounded inputs and a status line (fps, bit rate, latency, drops) for
+ * live ones, on a terminal's stderr. Off with `--quiet`; with `--log-format json` or a stderr that is not a
+ * terminal, a plain log line every few seconds instead.
+ */
+export function createProgressView(options: ProgressViewOptions): ProgressView {
+  const { logger } = options;
+  if (logger.quiet) return { start: () => {}, update: () => {}, stop: () => {} };
+  if (!options.tty || logger.format === 'json') return plainView(logger);
+  return terminalView(options.stream ?? process.stderr);
+}
+
+function plainView(logger: Logger): ProgressView {
+  let next = PLAIN_INTERVAL_MS;
+  return {
+    start: () => {},
+    update(p) {
+      if (p.elapsedMs < next) return;
+      next = p.elapsedMs + PLAIN_INTERVAL_MS;
+      logger.info('progress', statusText(p), {
+        frames: p.frames,
+        totalFrames: p.totalFrames,
+        dropped: p.dropped,
+        fps: p.fps,
+        bitrate: p.bitrate,
+        latencyMs: Math.round(p.latencyMs),
+      });
+    },
+    stop: () => {},
+  };
+}
+
+function terminalView(stream: NodeJS.WritableStream): ProgressView {
+  let bar: cliProgress.SingleBar | undefined;
+  let lastDraw = 0;
+  return {
+    start(info) {
+      const bounded = info.totalFrames !== undefined;
+      bar = new cliProgress.SingleBar(
+        {
+          stream,
+          format: bounded
+            ? 'capture [{bar}] {percentage}% | {value}/{total} frames | {speed} fps | ETA {eta_formatted}'
+            : 'capture {status}',
+          hideCursor: true,
+          clearOnComplete: false,
+          etaBuffer: 60,
+          fps: 10,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(info.totalFrames ?? 0, 0, { speed: '0', status: 'waiting for the first frame' });
+    },
+    update(p) {
+      const now = p.elapsedMs;
+      // cli-progress redraws at most 10×/s itself; avoid building payloads per frame at high rates.
+      if (now - lastDraw < 50 && p.frames !== p.totalFrames) return;
+      lastDraw = now;
+      bar?.update(p.frames, { speed: p.fps.toFixed(0), status: statusText(p) });
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+/** `123 frames | 30 fps | 2.1 Mbit/s | latency 41 ms | 0 dropped`. */
+export function statusText(p: CaptureProgress): string {
+  const total = p.totalFrames === undefined ? '' : `/${p.totalFrames}`;
+  return `${p.frames}${total} frames | ${p.fps} fps | ${(p.bitrate / 1e6).toFixed(2)} Mbit/s | latency ${Math.round(p.latencyMs)} ms | ${p.dropped} dropped`;
+}

@@ -1,0 +1,178 @@
+import { connect as tcpConnect } from 'node:net';
+import { type BatchingPolicy, IMMEDIATE, microBatch, type RecordingStream } from '@camstream/core';
+import { FileSink } from '@camstream/core/node';
+import {
+  type CamstreamServer,
+  type ConnectSink,
+  connectSink,
+  proxyOrigin,
+  ServerError,
+  startServer,
+} from '@camstream/server';
+import { CliError } from '../errors.js';
+import type { ListenAddress } from './flags.js';
+import type { CaptureBatching } from './options.js';
+
+/** The sinks of one capture, attached to its RecordingStream, and how to end them. */
+export interface CaptureSinks {
+  readonly file: FileSink | undefined;
+  readonly server: CamstreamServer | undefined;
+  readonly connection: ConnectSink | undefined;
+  /** Ends what the RecordingStream's close() does not: the server (viewers get their end) and checks. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link openSinks}. */
+export interface SinkOptions {
+  readonly save?: string | undefined;
+  readonly serve?: ListenAddress | undefined;
+  readonly connect?: string | undefined;
+  readonly batching?: CaptureBatching | undefined;
+  /** A live source: `--connect` flushes every 8 ms (Rerun's gRPC default) instead of 200 ms. */
+  readonly live: boolean;
+}
+
+/**
+ * Opens every requested sink and adds it to `rec` with its batching (decision 0010): `--save` and `--connect`
+ * micro-batch, `--serve` is immediate so live viewers get every frame at once. Each failure is a CliError that
+ * names the sink and the fix; sinks opened before a failure are closed again.
+ */
+export async function openSinks(rec: RecordingStream, options: SinkOptions): Promise<CaptureSinks> {
+  let file: FileSink | undefined;
+  let server: CamstreamServer | undefined;
+  let connection: ConnectSink | undefined;
+  try {
+    if (options.connect !== undefined) await probeProxy(options.connect);
+    if (options.save !== undefined) file = openFile(options.save);
+    if (options.serve !== undefined) server = await serve(options.serve);
+    if (options.connect !== undefined) connection = connectSink(options.connect);
+  } catch (error) {
+    file?.close();
+    await server?.close();
+    throw error;
+  }
+  const fileBatching = microBatch({ ...defined(options.batching) });
+  const connectBatching = microBatch({ maxDelayMs: options.live ? 8 : 200, ...defined(options.batching) });
+  if (file !== undefined) rec.addSink(file, { batching: fileBatching });
+  if (server !== undefined) rec.addSink(server.sink(), { batching: IMMEDIATE satisfies BatchingPolicy });
+  if (connection !== undefined) rec.addSink(connection, { batching: connectBatching });
+  return {
+    file,
+    server,
+    connection,
+    async close() {
+      await server?.close();
+      if (connection?.error !== undefined) {
+        throw new CliError(
+          'runtime',
+          `${options.connect} refused the recording: ${connection.error.rawMessage}; check the server and its token`,
+          { cause: connection.error },
+        );
+      }
+      if (connection !== undefined && !connection.stats.delivered) {
+        throw new CliError(
+          'runtime',
+          `the recording did not reach ${options.connect} (the server went away and did not come back within 5 s); check that it is still running`,
+        );
+      }
+    },
+  };
+}
+
+/** Leaves out undefined fields (exactOptionalPropertyTypes). */
+function defined(batching: CaptureBatching | undefined): CaptureBatching {
+  const out: { maxRows?: number; maxBytes?: number; maxDelayMs?: number } = {};
+  if (batching?.maxRows !== undefined) out.maxRows = batching.maxRows;
+  if (batching?.maxBytes !== undefined) out.maxBytes = batching.maxBytes;
+  if (batching?.maxDelayMs !== undefined) out.maxDelayMs = batching.maxDelayMs;
+  return out;
+}
+
+function openFile(path: string): FileSink {
+  if (!path.endsWith('.rrd')) {
+    throw new CliError(
+      'usage',
+      `--save ${path} does not end in .rrd; expected the path of a Rerun recording such as out.rrd`,
+    );
+  }
+  try {
+    return new FileSink(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : (error as Error).message;
+    throw new CliError('runtime', `cannot write ${path} (${why}); choose another --save path`, {
+      cause: error,
+    });
+  }
+}
+
+async function serve(address: ListenAddress): Promise<CamstreamServer> {
+  try {
+    return await startServer({ host: address.host, port: address.port });
+  } catch (error) {
+    if (error instanceof ServerError && error.code === 'bind-failed') {
+      const cause = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+      const why =
+        cause === 'EADDRINUSE'
+          ? 'the port is in use'
+          : cause === 'EACCES'
+            ? 'permission denied'
+            : error.message;
+      throw new CliError(
+        'runtime',
+        `cannot serve on ${address.host}:${address.port}: ${why}; pick another port with --serve PORT (or stop what listens there)`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Fails fast when nothing listens at the `--connect` address (the sink itself would buffer and retry forever,
+ * which suits a viewer restarting mid-run, not a typo).
+ */
+async function probeProxy(url: string): Promise<void> {
+  let origin: URL;
+  try {
+    origin = new URL(proxyOrigin(url));
+  } catch (error) {
+    throw new CliError(
+      'usage',
+      `--connect ${url} is not a Rerun proxy URL; expected e.g. rerun+http://127.0.0.1:9876/proxy`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const host = origin.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(origin.port || 9876);
+  await new Promise<void>((resolve, reject) => {
+    const socket = tcpConnect({ host, port, timeout: 3000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    const fail = (why: string, cause?: unknown): void => {
+      socket.destroy();
+      reject(
+        new CliError(
+          'runtime',
+          `cannot reach ${url} (${why}); start a viewer there first (e.g. rerun, or camstream capture --serve ${port}) or pass another --connect URL`,
+          { cause },
+        ),
+      );
+    };
+    socket.once('timeout', () => fail('no answer within 3 s'));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'ECONNREFUSED' ? 'connection refused' : (error.code ?? error.message), error),
+    );
+  });
+}

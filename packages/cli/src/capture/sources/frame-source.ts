@@ -1,0 +1,28 @@
+import type { PixelFormat, RawFrame } from '@camstream/core';
+
+/**
+ * Where `capture` gets its pictures: the test pattern, a file, Y4M on stdin or a V4L2 device. Opening a
+ * source reads enough to know its size and rate, so the encoder can be opened before the first frame.
+ */
+export interface FrameSource {
+  /** Names the input in messages: `testsrc`, a path, `stdin`, `/dev/video0`. */
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly fpsNum: number;
+  readonly fpsDen: number;
+  readonly pixelFormat: PixelFormat;
+  /** Frames arrive from outside as they are made (stdin, camera): encode them one by one as they come. */
+  readonly live: boolean;
+  /**
+   * A camera: when the encoder falls behind, drop the oldest waiting frame (latency stays bounded). Otherwise
+   * (stdin, which may be a file piped through ffmpeg) wait, and let the pipe push back on the producer.
+   */
+  readonly dropWhenBehind: boolean;
+  /** Frames the source will give when known in advance (for the progress bar and its ETA). */
+  readonly totalFrames: number | undefined;
+  /** The frames, in order. Iterate once. */
+  frames(): AsyncIterable<RawFrame>;
+  /** Stops producing (kills a child process, destroys a stream); a pending read may end or fail. */
+  close(): void;
+}

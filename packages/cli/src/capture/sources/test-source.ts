@@ -1,0 +1,46 @@
+import { frameByteLength, type RawFrame, renderTestPattern } from '@camstream/core';
+import type { FrameSource } from './frame-source.js';
+
+/** Options of {@link openTestSource}. */
+export interface TestSourceOptions {
+  readonly width: number;
+  readonly height: number;
+  readonly fpsNum: number;
+  readonly fpsDen: number;
+  /** Frames to give; unbounded when undefined. */
+  readonly frames: number | undefined;
+  /**
+   * Render every frame into the same buffer. Only for consumers that copy a frame before asking for the next
+   * (the batch encoder does); saves allocating and collecting a frame's worth of memory per frame.
+   */
+  readonly reuseBuffer: boolean;
+}
+
+/** The core's moving test pattern (bars, bouncing box, frame counter and clock) as a {@link FrameSource}. */
+export function openTestSource(options: TestSourceOptions): FrameSource {
+  const pattern = {
+    width: options.width,
+    height: options.height,
+    fpsNum: options.fpsNum,
+    fpsDen: options.fpsDen,
+  };
+  const size = frameByteLength('I420', options.width, options.height);
+  let stopped = false;
+  async function* frames(): AsyncGenerator<RawFrame, void, undefined> {
+    const shared = options.reuseBuffer ? new Uint8Array(size) : undefined;
+    const end = options.frames ?? Number.POSITIVE_INFINITY;
+    for (let i = 0; i < end && !stopped; i++) yield renderTestPattern(pattern, i, shared);
+  }
+  return {
+    name: 'testsrc',
+    ...pattern,
+    pixelFormat: 'I420',
+    live: false,
+    dropWhenBehind: true,
+    totalFrames: options.frames,
+    frames,
+    close: () => {
+      stopped = true;
+    },
+  };
+}

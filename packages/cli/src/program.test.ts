@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CliError } from './errors.js';
+import { ExitCode, exitCodeFor } from './output/exit-codes.js';
+import { createLogger } from './output/logger.js';
+import { reportError } from './output/report-error.js';
+import { createProgram, run, VERSION } from './program.js';
+
+/** Runs the program in-process and collects what it wrote. */
+async function runCaptured(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await run(['node', 'camstream', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('the camstream program', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('has capture, remux and inspect, each with examples in its help', () => {
+    const program = createProgram();
+    expect(program.commands.map((c) => c.name())).toEqual(['capture', 'remux', 'inspect']);
+    for (const command of program.commands) {
+      let help = '';
+      command.configureOutput({ writeOut: (s) => (help += s) });
+      command.outputHelp();
+      expect(help, command.name()).toMatch(/Examples:\n {2}camstream /);
+    }
+  });
+
+  it('prints the version and help with exit 0', async () => {
+    const version = await runCaptured(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
+    const help = await runCaptured(['capture', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--batch-delay-ms');
+  });
+
+  it('exits 2 with one line naming the flag and the fix for invalid flag values', async () => {
+    for (const [args, expected] of [
+      [['capture', '--size', '1281x720', '--save', 'x.rrd'], /--size <WxH>.*1281.*even/],
+      [['capture', '--fps', 'fast', '--save', 'x.rrd'], /--fps <rate>.*expected e\.g\. 30/],
+      [['capture', '--preset', 'quick', '--save', 'x.rrd'], /--preset.*quick.*ultrafast/],
+      [
+        ['capture', '--crf', '23', '--bitrate', '2M', '--save', 'x.rrd'],
+        /--crf.*cannot be used with.*--bitrate/,
+      ],
+      [['capture', '--nope'], /unknown option '--nope'/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+      [['--log-format', 'yaml', 'capture'], /--log-format.*yaml.*text, json/],
+      [['capture'], /needs somewhere to send the video; add --save/],
+    ] as const) {
+      const result = await runCaptured([...args]);
+      expect(result.code, args.join(' ')).toBe(ExitCode.usage);
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines, args.join(' ')).toHaveLength(1);
+      expect(lines[0]).toMatch(/^camstream: /);
+      expect(lines[0]).toMatch(expected);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('writes errors as JSON lines with --log-format json', async () => {
+    const result = await runCaptured([
+      '--log-format',
+      'json',
+      'capture',
+      '--frames',
+      '-3',
+      '--save',
+      'x.rrd',
+    ]);
+    expect(result.code).toBe(ExitCode.usage);
+    const line = JSON.parse(result.stderr) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 'error', event: 'usage' });
+    expect(line.message).toMatch(/--frames/);
+  });
+
+  it('exits 1 with one line for a runtime error, with the stack only for a bug', async () => {
+    const missing = await runCaptured([
+      'capture',
+      '--input',
+      '/nonexistent/clip.y4m',
+      '--save',
+      '/tmp/never.rrd',
+    ]);
+    expect(missing.code).toBe(ExitCode.runtime);
+    expect(missing.stderr).toBe(
+      'camstream: /nonexistent/clip.y4m does not exist; check the path (--input FILE)\n',
+    );
+
+    const lines: string[] = [];
+    const logger = createLogger({ write: (l) => lines.push(l) });
+    reportError(new TypeError('x is undefined'), logger);
+    expect(lines[0]).toMatch(
+      /^camstream: unexpected error \(please report it\): TypeError: x is undefined\n\s+at /,
+    );
+    expect(exitCodeFor(new TypeError('bug'))).toBe(ExitCode.runtime);
+    expect(exitCodeFor(new CliError('usage', 'bad'))).toBe(ExitCode.usage);
+    expect(exitCodeFor(new CliError('input', 'bad'))).toBe(ExitCode.runtime);
+  });
+});

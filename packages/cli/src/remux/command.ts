@@ -1,0 +1,76 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { loggerFor } from '../output/logger.js';
+import { remuxProgressView } from './progress.js';
+import { remux } from './remux.js';
+
+/**
+ * `camstream remux IN OUT.rrd`: the commander command behind {@link remux}. Progress (a bar on a
+ * terminal, else log lines) and the summary go to stderr, honouring `--quiet` and `--log-format`.
+ */
+export function remuxCommand(): Command {
+  return new Command('remux')
+    .description(
+      'copy the H.264/H.265 video of an MP4/MOV/MKV/WebM or Annex B file into a VideoStream recording (.rrd) without re-encoding',
+    )
+    .argument('<input>', 'video file: .mp4, .mov, .mkv, .webm, or Annex B .h264/.h265')
+    .argument('<output>', 'recording to write (.rrd)')
+    .option('--entity <path>', 'entity path of the video', 'video_stream')
+    .option('--timeline <name>', 'duration timeline set at each frame’s presentation time', 'time')
+    .option('--app-id <id>', 'application id of the recording', 'camstream')
+    .option('--recording-id <id>', 'recording id (default: a random UUID)')
+    .option(
+      '--fps <rate>',
+      'frame rate of Annex B input, which has no timestamps (default: SPS timing, else 25)',
+      parseFps,
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  camstream remux camera.mp4 camera.rrd
+  camstream remux clip.mkv clip.rrd --entity cameras/front --app-id robot
+  camstream remux stream.h264 stream.rrd --fps 30
+
+Files with B-frames or open GOPs cannot be played by Rerun 0.33 as they are and are refused;
+re-encode them with: camstream capture --input FILE --save OUT.rrd`,
+    )
+    .action(async (input: string, output: string, flags: RemuxFlags, command: Command) => {
+      const log = loggerFor(command);
+      const progress = remuxProgressView(log, input, process.stderr.isTTY === true);
+      const result = await remux(input, output, {
+        entity: flags.entity,
+        timeline: flags.timeline,
+        applicationId: flags.appId,
+        ...(flags.recordingId === undefined ? {} : { recordingId: flags.recordingId }),
+        ...(flags.fps === undefined ? {} : { fps: flags.fps }),
+        ...(progress === undefined ? {} : { onProgress: progress.update }),
+      }).finally(() => progress?.stop());
+      log.info(
+        'remux-done',
+        `wrote ${result.output}: ${result.frames} frames (${result.keyframes} keyframes) of ${result.codec} from ${result.container}, ${result.bytesWritten} bytes`,
+        {
+          output: result.output,
+          frames: result.frames,
+          keyframes: result.keyframes,
+          bytes: result.bytesWritten,
+        },
+      );
+    });
+}
+
+interface RemuxFlags {
+  readonly entity: string;
+  readonly timeline: string;
+  readonly appId: string;
+  readonly recordingId?: string;
+  readonly fps?: number;
+}
+
+/** Parses `--fps`: a positive number, else commander's usage error. */
+export function parseFps(value: string): number {
+  const fps = Number(value);
+  if (!Number.isFinite(fps) || fps <= 0) {
+    throw new InvalidArgumentError(`expected a positive frame rate such as 30, got ${JSON.stringify(value)}`);
+  }
+  return fps;
+}

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A test clip made by Debian's ffmpeg from `testsrc2`. */
+export interface ClipSpec {
+  readonly codec: 'h264' | 'h265';
+  /** File extension: the container (`h264`/`h265` for Annex B). */
+  readonly container: 'mp4' | 'mkv' | 'mov' | 'h264' | 'h265';
+  readonly frames?: number;
+  readonly fps?: number;
+  readonly gop?: number;
+  /** H.264 profile (default high). */
+  readonly profile?: 'baseline' | 'high';
+  /** Keep the encoder's default B-frames (default: none). */
+  readonly bFrames?: boolean;
+  /** H.265: keep x265's default open GOPs (CRA pictures); default closed GOPs. */
+  readonly openGop?: boolean;
+  readonly size?: string;
+}
+
+/** A fresh temporary folder for one test file's clips. */
+export function clipDir(): string {
+  return mkdtempSync(join(tmpdir(), 'camstream-cli-'));
+}
+
+/** Encodes a clip with libx264/libx265 in the run; returns its path. */
+export function makeClip(dir: string, name: string, spec: ClipSpec): string {
+  const out = join(dir, `${name}.${spec.container}`);
+  const codecArgs =
+    spec.codec === 'h264'
+      ? ['-c:v', 'libx264', '-profile:v', spec.profile ?? 'high', ...(spec.bFrames ? [] : ['-bf', '0'])]
+      : [
+          '-c:v',
+          'libx265',
+          '-x265-params',
+          `log-level=error${spec.bFrames ? '' : ':bframes=0'}${spec.openGop ? '' : ':open-gop=0'}`,
+        ];
+  const format = spec.container === 'h264' || spec.container === 'h265' ? ['-f', spec.container] : [];
+  execFileSync(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
+      ...['-i', `testsrc2=size=${spec.size ?? '160x120'}:rate=${spec.fps ?? 25}`],
+      ...['-frames:v', String(spec.frames ?? 30), '-pix_fmt', 'yuv420p', '-preset', 'veryfast'],
+      ...codecArgs,
+      ...['-g', String(spec.gop ?? 10)],
+      ...format,
+      out,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return out;
+}
