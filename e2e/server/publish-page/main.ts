@@ -1,7 +1,13 @@
 // A browser page that publishes a RecordingStream to the camstream server with the core-style publishSink
 // and the browser's own WebSocket (served by Vite, source-first; see ../publish.e2e.test.ts).
-import { frameTime, RecordingStream, VideoCodec, VideoStream } from '@camstream/core';
-import { type PublishSink, publishSink } from '../../../packages/server/src/publish/publish-sink.js';
+import {
+  frameTime,
+  type PublishSink,
+  publishSink,
+  RecordingStream,
+  VideoCodec,
+  VideoStream,
+} from '@camstream/core';
 
 interface PublishWindow {
   publishReady: boolean;

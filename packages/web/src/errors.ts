@@ -8,13 +8,19 @@ import { CamstreamError } from '@camstream/core';
  * - `encoder-failed`: the encoder reported an error while running.
  * - `encoder-closed`: a frame was given to an encoder after `close()`.
  * - `invalid-argument`: an option is out of range (odd size, zero frame rate, …).
+ * - `camera-unavailable`: no camera, or it could not be started (in use, hardware error).
+ * - `worker-failed`: an encoder worker could not be loaded or crashed.
+ * - `invalid-state`: a `CaptureSession` method was called in a state that does not allow it (after `dispose()`).
  */
 export type WebErrorCode =
   | 'unsupported'
   | 'permission-denied'
   | 'encoder-failed'
   | 'encoder-closed'
-  | 'invalid-argument';
+  | 'invalid-argument'
+  | 'camera-unavailable'
+  | 'worker-failed'
+  | 'invalid-state';
 
 /** Base class of every error `@camstream/web` throws on purpose; `code` says what went wrong. */
 export class WebError extends Error {

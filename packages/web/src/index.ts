@@ -1,9 +1,39 @@
 /**
- * `@camstream/web`: encode video in the browser with WebCodecs and stream it into an embedded Rerun web
- * viewer. See the package README for an example.
+ * `@camstream/web`: capture a camera in the browser, encode it to H.264 in a worker (WebCodecs, or an
+ * injected ffmpeg.wasm) and stream it into an embedded Rerun web viewer or a camstream server
+ * (`CaptureSession`). See the package README for an example.
  * @packageDocumentation
  */
+export { type CameraDevice, CameraError, listCameras } from './capture/camera.js';
+export { type CameraFailure, describeCameraFailure } from './capture/camera-errors.js';
+export type {
+  WasmEncoderModule,
+  WasmEncoderOpenOptions,
+  WasmLiveEncoder,
+} from './encode/wasm/wasm-module.js';
 export { isCamstreamError, WebError, type WebErrorCode } from './errors.js';
+export { CaptureSession } from './session/capture-session.js';
+export { chooseEncoder, type EncoderAvailability } from './session/resolve-options.js';
+export { CaptureSessionEvent, type CaptureSessionEventMap } from './session/session-events.js';
+export type {
+  ActiveEncoder,
+  ActiveSource,
+  CameraSourceRequest,
+  CaptureSessionOptions,
+  CaptureStats,
+  EncoderChoice,
+  EncoderKind,
+  EncoderRequest,
+  FallbackInfo,
+  FallbackReason,
+  RecordingInfo,
+  SessionAssets,
+  SessionState,
+  SinkFactory,
+  SourceKind,
+  SourceRequest,
+  TestPatternSourceRequest,
+} from './session/session-types.js';
 export {
   CanvasTestPattern,
   type CanvasTestPatternOptions,

@@ -1,0 +1,80 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { poll } from '../harness/browser.js';
+import { launchWithCamera } from '../harness/camera.js';
+import { showsColourBars } from '../harness/pixels.js';
+import {
+  consoleErrors,
+  openWebPage,
+  PIXELS_TIMEOUT_MS,
+  startWebPageServer,
+  timeRangeReaches,
+  type WebPageServer,
+} from './web-page.js';
+
+let server: WebPageServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  // A fake camera exists, but every permission prompt is refused: the user said no.
+  [server, browser] = await Promise.all([startWebPageServer(), launchWithCamera({ kind: 'denied' })]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('CaptureSession when the camera is denied', () => {
+  it('falls back to the test pattern and says so (fallback event, source.kind); the viewer shows it', async () => {
+    const web = await openWebPage(browser, server.url);
+    await web.call('startViewer');
+    await web.call('create', {
+      source: { kind: 'camera', width: 640, height: 480 },
+      encoder: 'auto',
+      injectWasm: false,
+    });
+    await web.call('start');
+    const snap = await web.snapshot();
+    expect(snap.state).toBe('running');
+    expect(snap.source).toMatchObject({ kind: 'test-pattern', reader: 'canvas', width: 640, height: 480 });
+    expect(snap.source?.fallback).toMatchObject({
+      reason: 'permission-denied',
+      requested: { kind: 'camera' },
+    });
+    expect(snap.source?.fallback?.message).toMatch(/Camera access was denied, so the test pattern is shown/);
+    const fallbacks = (await web.call('events')).filter((e) => e.type === 'fallback');
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0]?.detail).toMatchObject({ reason: 'permission-denied' });
+
+    // The pattern's saturated bars (the same six colours as testsrc2) through the real encoder and viewer.
+    await poll(
+      'the test pattern in the viewer',
+      async () => (showsColourBars(await web.page.screenshot()).ok ? true : undefined),
+      PIXELS_TIMEOUT_MS,
+    );
+    await timeRangeReaches(web, snap.recordingId!, 1_000_000_000);
+    await web.call('dispose');
+    expect(web.problems()).toEqual([]);
+    expect(consoleErrors(web)).toEqual([]);
+    await web.page.close();
+  });
+
+  it('without the fallback, start() rejects with a permission-denied WebError and the session stays idle', async () => {
+    const web = await openWebPage(browser, server.url);
+    await web.call('create', {
+      source: { kind: 'camera' },
+      encoder: 'auto',
+      injectWasm: false,
+      fallbackToTestPattern: false,
+    });
+    const error = await web.call('startError');
+    expect(error).toMatchObject({ name: 'CameraError', code: 'permission-denied' });
+    expect(error?.message).toMatch(/denied/);
+    expect((await web.snapshot()).state).toBe('idle');
+    expect(web.page.workers()).toHaveLength(0);
+    await web.call('dispose');
+    expect(web.pageErrors).toEqual([]);
+    await web.page.close();
+  });
+});

@@ -1,0 +1,134 @@
+// The test page of e2e/web: a CaptureSession from @camstream/web (source-first through Vite) feeding the real
+// @rerun-io/web-viewer@0.33.0, driven by the Playwright tests through `window.webTest`.
+// @camstream/web is imported by path: e2e/package.json does not list it (yet).
+import { publishSink, type Sink, StreamCallbackSink } from '@camstream/core';
+import { WebViewer } from '@rerun-io/web-viewer';
+import {
+  CaptureSession,
+  type CaptureSessionOptions,
+  type EncoderChoice,
+  type SourceRequest,
+  viewerSink,
+  type WasmEncoderModule,
+} from '../../../packages/web/src/index.js';
+import type { SessionSnapshot, WebTestApi } from '../web-page-api.js';
+
+let viewer: WebViewer | undefined;
+let session: CaptureSession | undefined;
+const events: { type: string; detail: unknown }[] = [];
+let bytesLogged = 0;
+
+function countingSink(): Sink {
+  // Counts bytes and keeps nothing, so the heap test measures the session, not a growing log.
+  return new StreamCallbackSink(
+    (rrd) => {
+      bytesLogged += rrd.byteLength;
+    },
+    { mode: 'per-message' },
+  );
+}
+
+function record(event: Event): void {
+  const detail = (event as Event & { detail: unknown }).detail;
+  events.push({
+    type: event.type,
+    detail:
+      detail instanceof Error
+        ? { name: detail.name, code: (detail as { code?: string }).code, message: detail.message }
+        : detail,
+  });
+}
+
+const api: WebTestApi = {
+  async startViewer() {
+    viewer = new WebViewer();
+    await viewer.start(null, document.getElementById('viewer'), {
+      hide_welcome_screen: true,
+      width: '100%',
+      height: '100%',
+    });
+    for (const panel of ['blueprint', 'selection', 'time'] as const)
+      viewer.override_panel_state(panel, 'hidden');
+    viewer.override_panel_state('top', 'collapsed');
+  },
+  async create(options) {
+    const channel = viewer?.open_channel('camstream');
+    const sessionOptions: CaptureSessionOptions = {
+      source: options.source,
+      encoder: { kind: options.encoder },
+      sinks: [
+        ...(channel === undefined ? [] : [() => viewerSink(channel)]),
+        ...(options.publishUrl === undefined ? [] : [() => publishSink(options.publishUrl!, { WebSocket })]),
+        countingSink,
+      ],
+      statsIntervalMs: 500,
+      ...(options.fallbackToTestPattern === undefined
+        ? {}
+        : { fallbackToTestPattern: options.fallbackToTestPattern }),
+      ...(options.injectWasm
+        ? {
+            wasm: () => import('./wasm-encoder.js') as Promise<WasmEncoderModule>,
+            ...(options.ffmpeg === undefined
+              ? {}
+              : { assets: { ffmpegCoreURL: options.ffmpeg.coreURL, ffmpegWasmURL: options.ffmpeg.wasmURL } }),
+          }
+        : {}),
+    };
+    session = await CaptureSession.create(sessionOptions);
+    for (const type of ['state', 'recording', 'stats', 'fallback', 'error'])
+      session.addEventListener(type, record);
+  },
+  async start() {
+    await session?.start();
+  },
+  async startError() {
+    try {
+      await session?.start();
+      return null;
+    } catch (error) {
+      return {
+        name: (error as Error).name,
+        code: (error as { code?: string }).code ?? null,
+        message: (error as Error).message,
+      };
+    }
+  },
+  async stop() {
+    await session?.stop();
+  },
+  async switchEncoder(kind: EncoderChoice) {
+    await session?.switchEncoder({ kind });
+  },
+  async switchSource(source: SourceRequest) {
+    await session?.switchSource(source);
+  },
+  async dispose() {
+    if (session === undefined) return;
+    await session.dispose();
+    for (const type of ['state', 'recording', 'stats', 'fallback', 'error'])
+      session.removeEventListener(type, record);
+    session = undefined;
+  },
+  snapshot(): SessionSnapshot {
+    return {
+      state: session?.state ?? null,
+      source: session?.source ?? null,
+      encoder: session?.encoder ?? null,
+      recordingId: session?.recordingId ?? null,
+      stats: session?.stats ?? null,
+      bytesLogged,
+    };
+  },
+  events: () => events.map((e) => ({ type: e.type, detail: e.detail })),
+  clearEvents: () => {
+    events.length = 0;
+  },
+  activeRecording: () => viewer?.get_active_recording_id() ?? null,
+  timeRange(timeline) {
+    const id = viewer?.get_active_recording_id();
+    return id === undefined || id === null ? null : (viewer?.get_time_range(id, timeline) ?? null);
+  },
+};
+
+(window as unknown as { webTest: WebTestApi; webTestReady: boolean }).webTest = api;
+(window as unknown as { webTestReady: boolean }).webTestReady = true;

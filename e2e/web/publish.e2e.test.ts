@@ -1,0 +1,68 @@
+import { type CamstreamServer, startServer } from '@camstream/server';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HarnessWindow, launchBrowser, openViewer, poll } from '../harness/browser.js';
+import { showsColourBars } from '../harness/pixels.js';
+import { type HarnessServer, startHarnessServer } from '../harness/static-server.js';
+import {
+  consoleErrors,
+  openWebPage,
+  PIXELS_TIMEOUT_MS,
+  startWebPageServer,
+  type WebPageServer,
+} from './web-page.js';
+
+let pageServer: WebPageServer;
+let harness: HarnessServer;
+let camstream: CamstreamServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [pageServer, harness, camstream, browser] = await Promise.all([
+    startWebPageServer(),
+    startHarnessServer(),
+    startServer({ port: 0 }),
+    launchBrowser(),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await camstream?.close();
+  await harness?.close();
+  await pageServer?.close();
+});
+
+describe('CaptureSession publishing to a camstream server', () => {
+  it('a session with a publish sink (core publishSink, browser WebSocket) is shown by a viewer on the server', async () => {
+    const web = await openWebPage(browser, pageServer.url);
+    await web.call('create', {
+      source: { kind: 'test-pattern', width: 320, height: 240 },
+      encoder: 'webcodecs',
+      injectWasm: false,
+      publishUrl: camstream.publishUrl,
+    });
+    await web.call('start');
+    const { recordingId, source } = await web.snapshot();
+    expect(source).toMatchObject({ kind: 'test-pattern', fallback: undefined });
+
+    const viewer = await openViewer(browser, harness.url, camstream.proxyUrl);
+    await poll('the published recording in the server’s viewer', async () =>
+      (await viewer.page.evaluate(() => (window as unknown as HarnessWindow).harness.activeRecording())) ===
+      recordingId
+        ? true
+        : undefined,
+    );
+    await poll(
+      'the test pattern in the server’s viewer',
+      async () => (showsColourBars(await viewer.page.screenshot()).ok ? true : undefined),
+      PIXELS_TIMEOUT_MS,
+    );
+    await web.call('dispose');
+    expect(viewer.problems()).toEqual([]);
+    expect(viewer.pageErrors).toEqual([]);
+    expect(consoleErrors(web)).toEqual([]);
+    await viewer.page.close();
+    await web.page.close();
+  });
+});

@@ -1,0 +1,177 @@
+import { realpathSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createServer, defaultClientConditions } from 'vite';
+import { type PageWatch, poll, watchPage } from '../harness/browser.js';
+import type { SessionSnapshot, WebTestApi } from './web-page-api.js';
+
+/**
+ * How long pixel checks poll: longer than `poll`'s default, because on a loaded 2-core machine one screenshot
+ * can take 30 s (seen with six engineers' tests running at once).
+ */
+export const PIXELS_TIMEOUT_MS = 60_000;
+
+/** The test page's Vite dev server (source-first, COOP/COEP like the demo). */
+export interface WebPageServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Serves e2e/web/page with Vite on a free loopback port, cross-origin isolated. */
+export async function startWebPageServer(): Promise<WebPageServer> {
+  const server = await createServer({
+    root: join(import.meta.dirname, 'page'),
+    configFile: false,
+    resolve: { conditions: ['@camstream/source', ...defaultClientConditions] },
+    optimizeDeps: { exclude: ['@rerun-io/web-viewer', '@ffmpeg/core'] },
+    worker: { format: 'es' },
+    server: {
+      port: 0,
+      host: '127.0.0.1',
+      strictPort: false,
+      headers: {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      },
+      fs: { allow: [join(import.meta.dirname, '..', '..')] },
+    },
+    logLevel: 'warn',
+    clearScreen: false,
+  });
+  await server.listen();
+  const address = server.httpServer?.address() as AddressInfo | null | undefined;
+  if (address === null || address === undefined) throw new Error('the Vite server has no address');
+  return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+}
+
+const ffmpegCoreDir = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'packages',
+  'encoder-wasm',
+  'node_modules',
+  '@ffmpeg',
+  'core',
+  'dist',
+  'esm',
+);
+
+/** `@ffmpeg/core`'s files as the Vite dev server serves them (`/@fs/…`, inside `server.fs.allow`). */
+export const FFMPEG_ASSETS = {
+  coreURL: `/@fs${realpathSync(join(ffmpegCoreDir, 'ffmpeg-core.js'))}`,
+  wasmURL: `/@fs${realpathSync(join(ffmpegCoreDir, 'ffmpeg-core.wasm'))}`,
+};
+
+/** The test page in a tab: its API, and what its console said. */
+export interface WebPage extends PageWatch {
+  readonly page: Page;
+  /** Calls `window.webTest[method](...args)` in the page. */
+  call<K extends keyof WebTestApi>(
+    method: K,
+    ...args: Parameters<WebTestApi[K]>
+  ): Promise<Awaited<ReturnType<WebTestApi[K]>>>;
+  snapshot(): Promise<SessionSnapshot>;
+}
+
+/** Opens the test page and waits for its API. */
+export async function openWebPage(browser: Browser, url: string): Promise<WebPage> {
+  const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+  const watch = watchPage(page);
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { webTestReady?: boolean }).webTestReady === true);
+  const call = (async (method: string, ...args: unknown[]) =>
+    page.evaluate(
+      ([m, a]) =>
+        (window as unknown as { webTest: Record<string, (...x: unknown[]) => unknown> }).webTest[
+          m as string
+        ]!(...(a as unknown[])),
+      [method, args] as const,
+    )) as WebPage['call'];
+  return { page, ...watch, call, snapshot: () => call('snapshot') };
+}
+
+/** Waits until the viewer's active recording is `id` and its `time` range reaches `minNs`. */
+export function timeRangeReaches(
+  web: WebPage,
+  id: string,
+  minNs: number,
+): Promise<{ min: number; max: number }> {
+  return poll(`recording ${id} to cover ${minNs} ns`, async () => {
+    if ((await web.call('activeRecording')) !== id) return undefined;
+    const range = await web.call('timeRange', 'time');
+    return range !== null && range.max >= minNs ? range : undefined;
+  });
+}
+
+/** Console errors and page errors, apart from the viewer's known chatter. */
+export function consoleErrors(web: PageWatch): string[] {
+  return [...web.pageErrors, ...web.console.filter((l) => l.startsWith('error'))];
+}
+
+/** Heap and worker counts around repeated start/stop cycles (see {@link measureCycles}). */
+export interface CycleResult {
+  readonly baseHeap: number;
+  readonly endHeap: number;
+  readonly baseWorkers: number;
+  readonly endWorkers: number;
+  /** Workers seen while the first measured cycle ran. */
+  readonly runningWorkers: number;
+  /** `error` events the session dispatched during the cycles. */
+  readonly errors: unknown[];
+}
+
+/**
+ * Runs one warm-up cycle (so module loading and compiled code count as baseline), then `cycles` start →
+ * frames logged → stop cycles, and reads the JS heap after forced GCs (CDP `HeapProfiler.collectGarbage`,
+ * `Performance.getMetrics` `JSHeapUsedSize`) and the dedicated workers (CDP `Target.getTargets`, type
+ * `worker`: the browser's own list, not the page's bookkeeping) before and after.
+ */
+export async function measureCycles(web: WebPage, cycles: number): Promise<CycleResult> {
+  const cdp = await web.page.context().newCDPSession(web.page);
+  await cdp.send('Performance.enable');
+  const heap = async (): Promise<number> => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
+  };
+  const workers = async (): Promise<number> => {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    return targetInfos.filter((t) => t.type === 'worker').length;
+  };
+  const logsMore = (than: number): Promise<number> =>
+    poll('the session to log frames', async () => {
+      const { bytesLogged, state } = await web.snapshot();
+      return state === 'running' && bytesLogged > than ? bytesLogged : undefined;
+    });
+  // A worker's end reaches the target list shortly after terminate(): wait for the count to settle.
+  const settledWorkers = (expected: number): Promise<number> =>
+    poll(
+      'the worker count to settle',
+      async () => ((await workers()) === expected ? expected : undefined),
+      10_000,
+    ).catch(() => workers());
+
+  await web.call('start');
+  let bytes = await logsMore(0);
+  await web.call('stop');
+  await web.call('clearEvents');
+  const baseWorkers = await settledWorkers(0);
+  const baseHeap = await heap();
+  let runningWorkers = 0;
+  const errors: unknown[] = [];
+  for (let i = 0; i < cycles; i++) {
+    await web.call('start');
+    bytes = await logsMore(bytes);
+    if (i === 0) runningWorkers = await workers();
+    await web.call('stop');
+    errors.push(...(await web.call('events')).filter((e) => e.type === 'error').map((e) => e.detail));
+    await web.call('clearEvents');
+  }
+  const endWorkers = await settledWorkers(baseWorkers);
+  const endHeap = await heap();
+  await cdp.detach();
+  return { baseHeap, endHeap, baseWorkers, endWorkers, runningWorkers, errors };
+}

@@ -1,0 +1,468 @@
+import type { EncodedSample } from '@camstream/core';
+import { RecordingStream, toMicros, VideoCodec, VideoStream } from '@camstream/core';
+import { CameraError, openCamera } from '../capture/camera.js';
+import type { FrameSource } from '../capture/frame-source.js';
+import { TestPatternSource } from '../capture/test-pattern-source.js';
+import type { EncoderSettings, SessionEncoder } from '../encode/session-encoder.js';
+import type { WasmEncoderModule } from '../encode/wasm/wasm-module.js';
+import { WasmWorkerEncoder } from '../encode/wasm/wasm-worker-encoder.js';
+import { WebCodecsWorkerEncoder } from '../encode/webcodecs/webcodecs-worker-encoder.js';
+import { webCodecsAvailability } from '../encode/webcodecs-availability.js';
+import { WebError } from '../errors.js';
+import {
+  chooseEncoder,
+  encoderDefaults,
+  type ResolvedEncoder,
+  type ResolvedSessionOptions,
+  type ResolvedSource,
+  resolveEncoder,
+  resolveSessionOptions,
+  resolveSource,
+} from './resolve-options.js';
+import { CaptureSessionEvent, type CaptureSessionEventMap } from './session-events.js';
+import type {
+  ActiveEncoder,
+  ActiveSource,
+  CaptureSessionOptions,
+  CaptureStats,
+  EncoderRequest,
+  FallbackInfo,
+  SessionAssets,
+  SessionState,
+  SinkFactory,
+  SourceRequest,
+} from './session-types.js';
+import { StatsMeter } from './stats-meter.js';
+
+/** One encoder session: an encoder and the recording its samples go to. */
+interface Run {
+  readonly encoder: SessionEncoder;
+  readonly rec: RecordingStream;
+  readonly meter: StatsMeter;
+  readonly info: ActiveEncoder;
+  /** Recording-relative frame time (µs) → when the frame was captured (`performance.now()`). */
+  readonly capturedAt: Map<number, number>;
+  originUs: number | undefined;
+  lastUs: number;
+  closing: boolean;
+}
+
+function asWebError(error: unknown, code: 'encoder-failed' | 'camera-unavailable'): WebError {
+  return error instanceof WebError
+    ? error
+    : new WebError(code, error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/**
+ * A camera (or the test pattern) encoded to H.264 in a worker and logged as a Rerun `VideoStream` into the
+ * sinks the app gives (an embedded viewer, a camstream server). Decision 0011.
+ *
+ * Each encoder session (every `start()`, `switchSource()` or `switchEncoder()` while running) is a new
+ * recording with a new id and time from 0, because Rerun 0.33 cannot change SPS within a stream.
+ *
+ * Events (`addEventListener`): `state`, `recording`, `stats`, `fallback` (the camera could not be used: the
+ * test pattern runs, `detail` says why) and `error` (the session stopped because something failed).
+ *
+ * @example
+ * ```ts
+ * const session = await CaptureSession.create({
+ *   source: { kind: 'camera', width: 1280, height: 720 },
+ *   sinks: [() => viewerSink(viewer.open_channel('camstream'))],
+ * });
+ * session.addEventListener('fallback', (e) => showBanner(e.detail.message));
+ * session.addEventListener('stats', (e) => render(e.detail));
+ * await session.start();
+ * console.log(session.source?.kind, session.encoder?.kind);
+ * ```
+ */
+export class CaptureSession extends EventTarget {
+  readonly #options: ResolvedSessionOptions;
+  readonly #sinks: readonly SinkFactory[];
+  readonly #wasm: (() => Promise<WasmEncoderModule>) | undefined;
+  readonly #assets: SessionAssets;
+  #sourceRequest: ResolvedSource;
+  #encoderRequest: ResolvedEncoder;
+  #state: SessionState = 'idle';
+  #frameSource: FrameSource | undefined;
+  #source: ActiveSource | undefined;
+  #run: Run | undefined;
+  #lastStats: CaptureStats | undefined;
+  #statsTimer: ReturnType<typeof setInterval> | undefined;
+  #wasmModule: Promise<WasmEncoderModule> | undefined;
+  /** Public operations run one after another. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Checks the options and makes an idle session (nothing is opened until {@link CaptureSession.start}).
+   * Throws `WebError` `invalid-argument` saying which option is wrong and what is expected.
+   */
+  static async create(options: CaptureSessionOptions): Promise<CaptureSession> {
+    return new CaptureSession(options);
+  }
+
+  private constructor(options: CaptureSessionOptions) {
+    super();
+    this.#options = resolveSessionOptions(options);
+    this.#sourceRequest = resolveSource(options.source);
+    this.#encoderRequest = resolveEncoder(options.encoder);
+    this.#sinks = [...options.sinks];
+    this.#wasm = options.wasm;
+    this.#assets = options.assets ?? {};
+  }
+
+  /** Where the session is in its life cycle. */
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  /** The source that runs (`kind` says whether it is the camera or the test pattern), while running. */
+  get source(): ActiveSource | undefined {
+    return this.#source;
+  }
+
+  /** The encoder that runs (`kind` says which backend `auto` picked), while running. */
+  get encoder(): ActiveEncoder | undefined {
+    const run = this.#run;
+    // The wasm encoder learns its codec string from its first sample.
+    return run === undefined ? undefined : { ...run.info, codec: run.encoder.codec };
+  }
+
+  /** Id of the recording being logged, while running. */
+  get recordingId(): string | undefined {
+    return this.#run?.rec.storeId.recordingId;
+  }
+
+  /** The numbers of the last `stats` event. */
+  get stats(): CaptureStats | undefined {
+    return this.#lastStats;
+  }
+
+  /**
+   * Opens the source (falling back to the test pattern, with a `fallback` event, when the camera cannot be
+   * used), the encoder worker and a new recording, and starts streaming. Does nothing when running.
+   * Rejects with a `WebError` (`unsupported`, `invalid-argument`, `worker-failed`, …); the session is then idle.
+   */
+  start(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#state === 'running') return;
+      this.#setState('starting');
+      try {
+        await this.#openSource();
+        await this.#openRun();
+      } catch (error) {
+        await this.#teardown();
+        this.#setState('idle');
+        throw error;
+      }
+      this.#statsTimer = setInterval(() => this.#emitStats(), this.#options.statsIntervalMs);
+      this.#setState('running');
+    });
+  }
+
+  /** Stops the camera's tracks, flushes and ends the encoder (its workers end) and closes the recording. */
+  stop(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#state !== 'running') return;
+      this.#setState('stopping');
+      await this.#teardown();
+      this.#setState('idle');
+    });
+  }
+
+  /** Uses another source from now on; while running, reopens it with a new recording. */
+  switchSource(request: SourceRequest): Promise<void> {
+    const resolved = resolveSource(request);
+    return this.#serial(async () => {
+      this.#sourceRequest = resolved;
+      if (this.#state !== 'running') return;
+      this.#setState('starting');
+      try {
+        await this.#teardown();
+        await this.#openSource();
+        await this.#openRun();
+      } catch (error) {
+        await this.#teardown();
+        this.#setState('idle');
+        throw error;
+      }
+      this.#statsTimer = setInterval(() => this.#emitStats(), this.#options.statsIntervalMs);
+      this.#setState('running');
+    });
+  }
+
+  /**
+   * Uses other encoder settings from now on; while running, ends the current encoder and recording and
+   * starts a new recording with the new encoder (the source keeps running).
+   */
+  switchEncoder(request: EncoderRequest): Promise<void> {
+    const resolved = resolveEncoder(request);
+    return this.#serial(async () => {
+      this.#encoderRequest = resolved;
+      if (this.#state !== 'running') return;
+      this.#setState('starting');
+      try {
+        const run = this.#run;
+        this.#run = undefined;
+        if (run !== undefined) await this.#closeRun(run);
+        await this.#openRun();
+      } catch (error) {
+        await this.#teardown();
+        this.#setState('idle');
+        throw error;
+      }
+      this.#setState('running');
+    });
+  }
+
+  /** Stops, and makes the session unusable; every later call but `dispose()` rejects with `invalid-state`. */
+  dispose(): Promise<void> {
+    if (this.#state === 'disposed') return Promise.resolve();
+    return this.#serial(async () => {
+      await this.#teardown();
+      this.#setState('disposed');
+    });
+  }
+
+  /** Adds a listener for one of the {@link CaptureSessionEventMap} events, typed. */
+  override addEventListener<K extends keyof CaptureSessionEventMap>(
+    type: K,
+    listener: ((event: CaptureSessionEventMap[K]) => void) | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | ((event: never) => void) | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+  }
+
+  /** Removes a listener added with {@link CaptureSession.addEventListener}. */
+  override removeEventListener<K extends keyof CaptureSessionEventMap>(
+    type: K,
+    listener: ((event: CaptureSessionEventMap[K]) => void) | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | ((event: never) => void) | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
+  }
+
+  #serial<T>(operation: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(() => {
+      if (this.#state === 'disposed') {
+        throw new WebError('invalid-state', 'this CaptureSession was disposed; create a new one');
+      }
+      return operation();
+    });
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #setState(state: SessionState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.dispatchEvent(new CaptureSessionEvent('state', state));
+  }
+
+  async #openSource(): Promise<void> {
+    const request = this.#sourceRequest;
+    let source: FrameSource;
+    let fallback: FallbackInfo | undefined;
+    if (request.kind === 'camera') {
+      try {
+        source = await openCamera(request);
+      } catch (error) {
+        if (!(error instanceof CameraError) || !this.#options.fallbackToTestPattern) throw error;
+        fallback = {
+          reason: error.failure.reason,
+          message: error.failure.message,
+          requested: {
+            kind: 'camera',
+            ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }),
+            width: request.width,
+            height: request.height,
+            frameRate: request.frameRate,
+            reader: request.reader,
+          },
+        };
+        source = new TestPatternSource(request);
+      }
+    } else {
+      source = new TestPatternSource(request);
+    }
+    this.#frameSource = source;
+    this.#source = { ...source.info, fallback };
+    if (fallback !== undefined) this.dispatchEvent(new CaptureSessionEvent('fallback', fallback));
+    source.start(
+      (frame, capturedAt) => this.#onFrame(frame, capturedAt),
+      (error) => this.#fail(asWebError(error, 'camera-unavailable')),
+    );
+  }
+
+  async #openRun(): Promise<void> {
+    const source = this.#source;
+    if (source === undefined) throw new WebError('invalid-state', 'no source is open');
+    const request = this.#encoderRequest;
+    const { bitrate, keyframeInterval } = encoderDefaults(request, source);
+    const settings: EncoderSettings = {
+      width: source.width,
+      height: source.height,
+      frameRate: source.frameRate,
+      bitrate,
+      keyframeInterval,
+      preset: request.preset,
+    };
+    const picked = chooseEncoder(request.kind, {
+      webcodecs: await webCodecsAvailability(settings),
+      wasmInjected: this.#wasm !== undefined,
+    });
+    let run: Run | undefined;
+    const callbacks = {
+      onSample: (sample: EncodedSample) => {
+        if (run !== undefined) this.#onSample(run, sample);
+      },
+      onError: (error: WebError) => this.#fail(error),
+    };
+    const encoder =
+      picked.kind === 'webcodecs'
+        ? await WebCodecsWorkerEncoder.open(settings, callbacks, this.#assets.webcodecsWorkerURL)
+        : await WasmWorkerEncoder.open(await this.#loadWasm(), settings, callbacks, this.#assets);
+    let rec: RecordingStream;
+    try {
+      rec = new RecordingStream({
+        applicationId: this.#options.applicationId,
+        sinks: this.#sinks.map((make) => make()),
+      });
+      rec.log(this.#options.entityPath, new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    } catch (error) {
+      encoder.destroy();
+      throw error;
+    }
+    run = {
+      encoder,
+      rec,
+      meter: new StatsMeter(performance.now()),
+      info: { kind: picked.kind, codec: encoder.codec, bitrate, keyframeInterval, why: picked.why },
+      capturedAt: new Map(),
+      originUs: undefined,
+      lastUs: -1,
+      closing: false,
+    };
+    this.#run = run;
+    this.#lastStats = undefined;
+    this.dispatchEvent(
+      new CaptureSessionEvent('recording', {
+        recordingId: rec.storeId.recordingId,
+        source,
+        encoder: run.info,
+      }),
+    );
+  }
+
+  #loadWasm(): Promise<WasmEncoderModule> {
+    const load = this.#wasm;
+    if (load === undefined) throw new WebError('unsupported', 'the ffmpeg.wasm encoder was not injected');
+    this.#wasmModule ??= load().catch((cause: unknown) => {
+      this.#wasmModule = undefined;
+      throw new WebError('unsupported', `could not load @camstream/encoder-wasm/browser: ${String(cause)}`, {
+        cause,
+      });
+    });
+    return this.#wasmModule;
+  }
+
+  #onFrame(frame: VideoFrame, capturedAt: number): void {
+    const run = this.#run;
+    if (run === undefined || run.closing) {
+      frame.close();
+      return;
+    }
+    run.meter.captured(capturedAt);
+    if (this.#frameSource instanceof TestPatternSource) run.meter.dropped(this.#frameSource.takeMissed());
+    run.meter.dropped(run.encoder.takeDropped());
+    run.originUs ??= frame.timestamp;
+    const timestampUs = frame.timestamp - run.originUs;
+    // Live: never queue up behind a slow encoder; and never send time backwards.
+    if (run.encoder.inFlight >= this.#options.maxFramesInFlight || timestampUs <= run.lastUs) {
+      run.meter.dropped();
+      frame.close();
+      return;
+    }
+    run.lastUs = timestampUs;
+    run.capturedAt.set(timestampUs, capturedAt);
+    run.encoder.encode(frame, timestampUs);
+  }
+
+  #onSample(run: Run, sample: EncodedSample): void {
+    if (run.rec.closed) return;
+    const now = performance.now();
+    const key = toMicros(sample.pts);
+    const capturedAt = run.capturedAt.get(key);
+    run.capturedAt.delete(key);
+    try {
+      run.rec.setTime(this.#options.timeline, { duration: sample.pts });
+      run.rec.log(this.#options.entityPath, VideoStream.fromFields({ sample: sample.data }));
+    } catch (error) {
+      this.#fail(asWebError(error, 'encoder-failed'));
+      return;
+    }
+    run.meter.encoded(now, sample.data.byteLength, capturedAt === undefined ? undefined : now - capturedAt);
+  }
+
+  #emitStats(): void {
+    const run = this.#run;
+    if (run === undefined || run.closing) return;
+    this.#lastStats = run.meter.read(performance.now(), run.rec.storeId.recordingId);
+    this.dispatchEvent(new CaptureSessionEvent('stats', this.#lastStats));
+  }
+
+  async #closeRun(run: Run): Promise<void> {
+    run.closing = true;
+    try {
+      await run.encoder.close();
+    } finally {
+      run.encoder.destroy();
+      run.capturedAt.clear();
+      await run.rec.close();
+    }
+  }
+
+  /** Closes the run and the source; never throws (teardown must finish). */
+  async #teardown(): Promise<void> {
+    if (this.#statsTimer !== undefined) clearInterval(this.#statsTimer);
+    this.#statsTimer = undefined;
+    const run = this.#run;
+    this.#run = undefined;
+    // The source first, so no frame arrives while the encoder flushes.
+    this.#frameSource?.close();
+    this.#frameSource = undefined;
+    this.#source = undefined;
+    if (run !== undefined) await this.#closeRun(run).catch(() => undefined);
+  }
+
+  /** Something failed while running: report it once, then stop. */
+  #fail(error: WebError): void {
+    if (this.#state !== 'running' && this.#state !== 'starting') return;
+    this.dispatchEvent(new CaptureSessionEvent('error', error));
+    void this.#serial(async () => {
+      if (this.#state === 'idle') return;
+      this.#setState('stopping');
+      await this.#teardown();
+      this.#setState('idle');
+    }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { WebError } from '../errors.js';
+import {
+  chooseEncoder,
+  encoderDefaults,
+  resolveEncoder,
+  resolveSessionOptions,
+  resolveSource,
+} from './resolve-options.js';
+
+const noWebCodecs = { available: false, reason: 'no VideoEncoder' };
+const webCodecs = { available: true, reason: 'ok' };
+
+describe('chooseEncoder', () => {
+  it('auto prefers WebCodecs, then the injected wasm encoder, and says why', () => {
+    expect(chooseEncoder('auto', { webcodecs: webCodecs, wasmInjected: true }).kind).toBe('webcodecs');
+    const wasm = chooseEncoder('auto', { webcodecs: noWebCodecs, wasmInjected: true });
+    expect(wasm.kind).toBe('wasm');
+    expect(wasm.why).toContain('no VideoEncoder');
+  });
+
+  it('refuses what cannot run, with the reason and the fix', () => {
+    expect(() => chooseEncoder('auto', { webcodecs: noWebCodecs, wasmInjected: false })).toThrow(
+      /no VideoEncoder.*import\('@camstream\/encoder-wasm\/browser'\)/,
+    );
+    expect(() => chooseEncoder('wasm', { webcodecs: webCodecs, wasmInjected: false })).toThrow(WebError);
+    try {
+      chooseEncoder('webcodecs', { webcodecs: noWebCodecs, wasmInjected: true });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as WebError).code).toBe('unsupported');
+    }
+  });
+});
+
+describe('resolveSource / resolveEncoder / resolveSessionOptions', () => {
+  it('fills in the defaults: the default camera, 640x480 at 30 fps, auto encoder', () => {
+    expect(resolveSource(undefined)).toEqual({
+      kind: 'camera',
+      deviceId: undefined,
+      width: 640,
+      height: 480,
+      frameRate: 30,
+      reader: 'auto',
+    });
+    expect(resolveEncoder(undefined).kind).toBe('auto');
+    expect(encoderDefaults(resolveEncoder(undefined), { width: 640, height: 480, frameRate: 30 })).toEqual({
+      bitrate: 921_600,
+      keyframeInterval: 60,
+    });
+  });
+
+  it('rejects odd sizes, bad rates and empty sinks with what was expected', () => {
+    expect(() => resolveSource({ kind: 'test-pattern', width: 641 })).toThrow(/even whole number.*got 641/);
+    expect(() => resolveSource({ kind: 'camera', frameRate: 0 })).toThrow(/1 to 120, got 0/);
+    expect(() => resolveSource({ kind: 'screen' } as never)).toThrow(/"camera" or "test-pattern"/);
+    expect(() => resolveEncoder({ kind: 'x264' as never })).toThrow(/"auto", "webcodecs" or "wasm"/);
+    expect(() => resolveEncoder({ keyframeInterval: 0.5 })).toThrow(/whole number of frames/);
+    expect(() => resolveSessionOptions({ sinks: [] })).toThrow(/non-empty array of functions/);
+    expect(() => resolveSessionOptions({ sinks: [() => ({}) as never], statsIntervalMs: 5 })).toThrow(
+      /at least 100 ms/,
+    );
+  });
+});

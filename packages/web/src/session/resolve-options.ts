@@ -1,0 +1,180 @@
+import { WebError } from '../errors.js';
+import type {
+  CaptureSessionOptions,
+  EncoderChoice,
+  EncoderKind,
+  EncoderRequest,
+  SourceRequest,
+} from './session-types.js';
+
+/** A {@link SourceRequest} with every default filled in and checked. */
+export type ResolvedSource =
+  | {
+      readonly kind: 'camera';
+      readonly deviceId: string | undefined;
+      readonly width: number;
+      readonly height: number;
+      readonly frameRate: number;
+      readonly reader: 'auto' | 'track-processor' | 'video-element';
+    }
+  | {
+      readonly kind: 'test-pattern';
+      readonly width: number;
+      readonly height: number;
+      readonly frameRate: number;
+    };
+
+/** An {@link EncoderRequest} with defaults filled in (bitrate and keyframe interval depend on the source). */
+export interface ResolvedEncoder {
+  readonly kind: EncoderChoice;
+  readonly bitrate: number | undefined;
+  readonly keyframeInterval: number | undefined;
+  readonly preset: string | undefined;
+}
+
+const DEFAULT_WIDTH = 640;
+const DEFAULT_HEIGHT = 480;
+const DEFAULT_FRAME_RATE = 30;
+
+function invalid(message: string): WebError {
+  return new WebError('invalid-argument', message);
+}
+
+function checkSize(what: string, value: number): number {
+  if (!Number.isInteger(value) || value < 16 || value > 4096 || value % 2 !== 0) {
+    throw invalid(`source ${what} must be an even whole number of pixels from 16 to 4096, got ${value}`);
+  }
+  return value;
+}
+
+/** Fills in and checks a source request (640x480 at 30 fps by default; sizes even, 16–4096; rate 1–120). */
+export function resolveSource(request: SourceRequest | undefined): ResolvedSource {
+  const r = request ?? { kind: 'camera' };
+  if (r.kind !== 'camera' && r.kind !== 'test-pattern') {
+    throw invalid(
+      `source kind must be "camera" or "test-pattern", got ${JSON.stringify((r as { kind: unknown }).kind)}`,
+    );
+  }
+  const width = checkSize('width', r.width ?? DEFAULT_WIDTH);
+  const height = checkSize('height', r.height ?? DEFAULT_HEIGHT);
+  const frameRate = r.frameRate ?? DEFAULT_FRAME_RATE;
+  if (!(Number.isFinite(frameRate) && frameRate >= 1 && frameRate <= 120)) {
+    throw invalid(`source frameRate must be a number from 1 to 120, got ${frameRate}`);
+  }
+  if (r.kind === 'test-pattern') return { kind: 'test-pattern', width, height, frameRate };
+  const reader = r.reader ?? 'auto';
+  if (reader !== 'auto' && reader !== 'track-processor' && reader !== 'video-element') {
+    throw invalid(
+      `camera reader must be "auto", "track-processor" or "video-element", got ${JSON.stringify(reader)}`,
+    );
+  }
+  return { kind: 'camera', deviceId: r.deviceId, width, height, frameRate, reader };
+}
+
+/** Fills in and checks encoder settings (bitrate > 0, keyframe interval a whole number ≥ 1). */
+export function resolveEncoder(request: EncoderRequest | undefined): ResolvedEncoder {
+  const kind = request?.kind ?? 'auto';
+  if (kind !== 'auto' && kind !== 'webcodecs' && kind !== 'wasm') {
+    throw invalid(`encoder kind must be "auto", "webcodecs" or "wasm", got ${JSON.stringify(kind)}`);
+  }
+  const bitrate = request?.bitrate;
+  if (bitrate !== undefined && !(Number.isFinite(bitrate) && bitrate >= 10_000)) {
+    throw invalid(`encoder bitrate must be at least 10000 bit/s, got ${bitrate}`);
+  }
+  const keyframeInterval = request?.keyframeInterval;
+  if (keyframeInterval !== undefined && !(Number.isInteger(keyframeInterval) && keyframeInterval >= 1)) {
+    throw invalid(`encoder keyframeInterval must be a whole number of frames ≥ 1, got ${keyframeInterval}`);
+  }
+  return { kind, bitrate, keyframeInterval, preset: request?.preset };
+}
+
+/** Bitrate and keyframe interval for a source: 0.1 bit per pixel per frame, a keyframe every two seconds. */
+export function encoderDefaults(
+  encoder: ResolvedEncoder,
+  source: { width: number; height: number; frameRate: number },
+): { bitrate: number; keyframeInterval: number } {
+  return {
+    bitrate: encoder.bitrate ?? Math.round(source.width * source.height * source.frameRate * 0.1),
+    keyframeInterval: encoder.keyframeInterval ?? Math.max(1, Math.round(source.frameRate * 2)),
+  };
+}
+
+/** The session options apart from source and encoder, with defaults, checked. */
+export interface ResolvedSessionOptions {
+  readonly applicationId: string;
+  readonly entityPath: string;
+  readonly timeline: string;
+  readonly statsIntervalMs: number;
+  readonly fallbackToTestPattern: boolean;
+  readonly maxFramesInFlight: number;
+}
+
+/** Checks the sinks and fills in the rest of {@link CaptureSessionOptions}. */
+export function resolveSessionOptions(options: CaptureSessionOptions): ResolvedSessionOptions {
+  if (
+    !Array.isArray(options.sinks) ||
+    options.sinks.length === 0 ||
+    options.sinks.some((s) => typeof s !== 'function')
+  ) {
+    throw invalid(
+      'sinks must be a non-empty array of functions that each make a Sink, e.g. [() => viewerSink(channel)]',
+    );
+  }
+  const statsIntervalMs = options.statsIntervalMs ?? 1000;
+  if (!(Number.isFinite(statsIntervalMs) && statsIntervalMs >= 100)) {
+    throw invalid(`statsIntervalMs must be at least 100 ms, got ${statsIntervalMs}`);
+  }
+  const maxFramesInFlight = options.maxFramesInFlight ?? 2;
+  if (!(Number.isInteger(maxFramesInFlight) && maxFramesInFlight >= 1)) {
+    throw invalid(`maxFramesInFlight must be a whole number ≥ 1, got ${maxFramesInFlight}`);
+  }
+  if (options.wasm !== undefined && typeof options.wasm !== 'function') {
+    throw invalid(
+      "wasm must be a function that imports the encoder, e.g. () => import('@camstream/encoder-wasm/browser')",
+    );
+  }
+  return {
+    applicationId: options.applicationId ?? 'camstream_web',
+    entityPath: options.entityPath ?? 'video_stream',
+    timeline: options.timeline ?? 'time',
+    statsIntervalMs,
+    fallbackToTestPattern: options.fallbackToTestPattern ?? true,
+    maxFramesInFlight,
+  };
+}
+
+/** What this page can encode with, for {@link chooseEncoder}. */
+export interface EncoderAvailability {
+  /** Whether WebCodecs can encode H.264 here, and if not, why. */
+  readonly webcodecs: { readonly available: boolean; readonly reason: string };
+  /** Whether the app injected `@camstream/encoder-wasm/browser`. */
+  readonly wasmInjected: boolean;
+}
+
+/**
+ * Picks the backend for `choice`: `auto` prefers WebCodecs when it can encode H.264, then wasm when injected.
+ * Throws `unsupported` with the reason when the choice cannot run here.
+ */
+export function chooseEncoder(
+  choice: EncoderChoice,
+  availability: EncoderAvailability,
+): { readonly kind: EncoderKind; readonly why: string } {
+  const noWasm =
+    "the ffmpeg.wasm encoder was not injected: pass wasm: () => import('@camstream/encoder-wasm/browser') to CaptureSession.create";
+  switch (choice) {
+    case 'webcodecs':
+      if (!availability.webcodecs.available) throw new WebError('unsupported', availability.webcodecs.reason);
+      return { kind: 'webcodecs', why: 'asked for WebCodecs' };
+    case 'wasm':
+      if (!availability.wasmInjected)
+        throw new WebError('unsupported', `cannot use the wasm encoder: ${noWasm}`);
+      return { kind: 'wasm', why: 'asked for ffmpeg.wasm' };
+    case 'auto':
+      if (availability.webcodecs.available)
+        return { kind: 'webcodecs', why: 'auto: WebCodecs can encode H.264 here' };
+      if (availability.wasmInjected) {
+        return { kind: 'wasm', why: `auto: ffmpeg.wasm, because ${availability.webcodecs.reason}` };
+      }
+      throw new WebError('unsupported', `no H.264 encoder: ${availability.webcodecs.reason}; and ${noWasm}`);
+  }
+}

@@ -1,0 +1,200 @@
+import type { Sink } from '@camstream/core';
+import type { WasmEncoderModule } from '../encode/wasm/wasm-module.js';
+
+/** Where a session's frames come from. */
+export type SourceKind = 'camera' | 'test-pattern';
+
+/** A camera through `getUserMedia`. Sizes and rate are ideals the camera may round. */
+export interface CameraSourceRequest {
+  readonly kind: 'camera';
+  /** `MediaDeviceInfo.deviceId` (see {@link listCameras}); the browser's default camera when absent. */
+  readonly deviceId?: string;
+  /** Ideal width in pixels (default 640). */
+  readonly width?: number;
+  /** Ideal height in pixels (default 480). */
+  readonly height?: number;
+  /** Ideal frames per second (default 30). */
+  readonly frameRate?: number;
+  /**
+   * How frames are read (default `auto`: `MediaStreamTrackProcessor` where the browser has it, else a
+   * `<video>` element with `requestVideoFrameCallback`).
+   */
+  readonly reader?: 'auto' | 'track-processor' | 'video-element';
+}
+
+/** The moving test pattern (`CanvasTestPattern`): what a session shows when there is no camera. */
+export interface TestPatternSourceRequest {
+  readonly kind: 'test-pattern';
+  /** Width in pixels (default 640). */
+  readonly width?: number;
+  /** Height in pixels (default 480). */
+  readonly height?: number;
+  /** Frames per second (default 30). */
+  readonly frameRate?: number;
+}
+
+/** What to capture from. */
+export type SourceRequest = CameraSourceRequest | TestPatternSourceRequest;
+
+/** An encoder backend that actually runs. */
+export type EncoderKind = 'webcodecs' | 'wasm';
+
+/** What the app asks for: a backend, or `auto` (WebCodecs when it can encode H.264, else wasm if injected). */
+export type EncoderChoice = EncoderKind | 'auto';
+
+/** Encoder settings of a session. */
+export interface EncoderRequest {
+  /** Backend (default `auto`). */
+  readonly kind?: EncoderChoice;
+  /** Target bitrate in bit/s (default 0.1 bit per pixel per frame). */
+  readonly bitrate?: number;
+  /** A keyframe every this many frames (default two seconds' worth). */
+  readonly keyframeInterval?: number;
+  /** x264 preset for the wasm backend (default the encoder's own, `ultrafast` for live use). */
+  readonly preset?: string;
+}
+
+/** Where a session finds its workers and the injected encoder's assets; defaults suit Vite and plain ESM. */
+export interface SessionAssets {
+  /** Module URL of the WebCodecs encoder worker (default: `webcodecs-worker.js` beside this package). */
+  readonly webcodecsWorkerURL?: string | URL;
+  /** Module URL of the frame-to-I420 worker of the wasm backend (default: `i420-worker.js` beside this package). */
+  readonly i420WorkerURL?: string | URL;
+  /**
+   * `@ffmpeg/core`'s ESM JS (`dist/esm/ffmpeg-core.js`), for `BrowserLiveEncoder.open`; required for the wasm
+   * backend. With Vite: `import ffmpegCoreURL from '@ffmpeg/core?url'`.
+   */
+  readonly ffmpegCoreURL?: string | URL;
+  /** `@ffmpeg/core`'s `.wasm`; required for the wasm backend. With Vite: `import u from '@ffmpeg/core/wasm?url'`. */
+  readonly ffmpegWasmURL?: string | URL;
+  /** `BrowserLiveEncoder`'s worker URL (default: the encoder's own lookup beside its module). */
+  readonly ffmpegWorkerURL?: string | URL;
+}
+
+/**
+ * Makes one sink for one recording. A session calls every factory again for each new recording (each start
+ * or switch), and the recording closes the sinks it was given when it ends.
+ */
+export type SinkFactory = () => Sink;
+
+/** Options of {@link CaptureSession.create}. */
+export interface CaptureSessionOptions {
+  /** What to capture (default: the default camera at 640x480, 30 fps). */
+  readonly source?: SourceRequest;
+  /** Encoder settings (default `{ kind: 'auto' }`). */
+  readonly encoder?: EncoderRequest;
+  /**
+   * Sinks of each recording, e.g. `[() => viewerSink(viewer.open_channel('camstream'))]` and/or
+   * `[() => publishSink(url, { WebSocket })]`. At least one.
+   */
+  readonly sinks: readonly SinkFactory[];
+  /**
+   * Loads `@camstream/encoder-wasm/browser` (GPL-2.0-or-later) when the `wasm` backend is wanted:
+   * `wasm: () => import('@camstream/encoder-wasm/browser')`. Without it only WebCodecs is available.
+   */
+  readonly wasm?: () => Promise<WasmEncoderModule>;
+  /** Worker and encoder asset URLs, for bundlers that need them spelled out. */
+  readonly assets?: SessionAssets;
+  /** Application id of the recordings (default `camstream_web`). */
+  readonly applicationId?: string;
+  /** Entity the video is logged on (default `video_stream`, as in Rerun's camera_video_stream example). */
+  readonly entityPath?: string;
+  /** Timeline the samples are logged on (default `time`, a duration from 0 per recording). */
+  readonly timeline?: string;
+  /** How often a `stats` event fires while running, ms (default 1000). */
+  readonly statsIntervalMs?: number;
+  /**
+   * Fall back to the test pattern when the camera cannot be opened (default true). With `false`, `start()`
+   * rejects with the camera's `WebError` instead.
+   */
+  readonly fallbackToTestPattern?: boolean;
+  /** Frames allowed in flight inside the encoder before new frames are dropped (default 2: live, never queue). */
+  readonly maxFramesInFlight?: number;
+}
+
+/** Life cycle of a {@link CaptureSession}. */
+export type SessionState = 'idle' | 'starting' | 'running' | 'stopping' | 'disposed';
+
+/** Why the camera was replaced by the test pattern. */
+export type FallbackReason =
+  /** The user or the page's permission policy refused the camera. */
+  | 'permission-denied'
+  /** No camera is connected (or none matches the requested device). */
+  | 'no-camera'
+  /** The camera exists but could not be started (in use elsewhere, hardware error, constraints). */
+  | 'camera-error'
+  /** This page cannot ask for a camera at all (no `mediaDevices`: not a secure context, or an old browser). */
+  | 'unsupported';
+
+/** What a `fallback` event carries. */
+export interface FallbackInfo {
+  readonly reason: FallbackReason;
+  /** A sentence for the user: what happened and what to do. */
+  readonly message: string;
+  /** The camera that was asked for. */
+  readonly requested: CameraSourceRequest;
+}
+
+/** The source a running session captures from ({@link CaptureSession.source}). */
+export interface ActiveSource {
+  readonly kind: SourceKind;
+  /** The camera's label, or `test pattern`. */
+  readonly label: string;
+  /** The camera's device id (`undefined` for the test pattern). */
+  readonly deviceId: string | undefined;
+  /** Frame size delivered, pixels (even; what the encoder gets). */
+  readonly width: number;
+  readonly height: number;
+  /** Frames per second asked of the source. */
+  readonly frameRate: number;
+  /** How frames are read: `track-processor` (`MediaStreamTrackProcessor`), `video-element` or `canvas`. */
+  readonly reader: 'track-processor' | 'video-element' | 'canvas';
+  /** Why this is the test pattern although a camera was asked for (`undefined` otherwise). */
+  readonly fallback: FallbackInfo | undefined;
+}
+
+/** The encoder a running session uses ({@link CaptureSession.encoder}). */
+export interface ActiveEncoder {
+  readonly kind: EncoderKind;
+  /** Codec string, e.g. `avc1.42E01E`. */
+  readonly codec: string;
+  /** Target bitrate, bit/s. */
+  readonly bitrate: number;
+  /** Frames between keyframes. */
+  readonly keyframeInterval: number;
+  /** Why this backend was picked (e.g. `auto: WebCodecs has an H.264 encoder`). */
+  readonly why: string;
+}
+
+/** Numbers a `stats` event carries; rates are over the last {@link CaptureStats.windowMs}. */
+export interface CaptureStats {
+  /** The recording these numbers belong to. */
+  readonly recordingId: string;
+  /** Frames per second the source delivered. */
+  readonly captureFps: number;
+  /** Samples per second the encoder produced. */
+  readonly encodeFps: number;
+  /** Median time from frame captured to sample logged, ms (`undefined` before the first sample). */
+  readonly encodeLatencyMs: number | undefined;
+  /** 95th percentile of the same, ms. */
+  readonly encodeLatencyP95Ms: number | undefined;
+  /** Encoded bit/s. */
+  readonly bitrate: number;
+  /** Frames captured since the recording started. */
+  readonly framesCaptured: number;
+  /** Samples logged since the recording started. */
+  readonly framesEncoded: number;
+  /** Frames dropped since the recording started (encoder behind, or source slots missed). */
+  readonly droppedFrames: number;
+  /** Encoded bytes since the recording started. */
+  readonly bytes: number;
+  /** The averaging window of the rates, ms. */
+  readonly windowMs: number;
+}
+
+/** What a `recording` event carries: a new recording began (start or switch). */
+export interface RecordingInfo {
+  readonly recordingId: string;
+  readonly source: ActiveSource;
+  readonly encoder: ActiveEncoder;
+}

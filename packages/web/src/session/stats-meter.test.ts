@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { quantile, StatsMeter } from './stats-meter.js';
+
+describe('quantile', () => {
+  it('takes the nearest rank and is undefined for no data', () => {
+    expect(quantile([], 0.5)).toBeUndefined();
+    expect(quantile([5], 0.95)).toBe(5);
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2);
+    expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95)).toBe(10);
+  });
+});
+
+describe('StatsMeter', () => {
+  it('turns 30 frames and samples per second into rates, latency and bitrate over its window', () => {
+    const meter = new StatsMeter(0, 1000);
+    for (let i = 0; i < 60; i++) {
+      const t = i * (1000 / 30);
+      meter.captured(t);
+      meter.encoded(t + 10 + (i % 3), 5_000, 10 + (i % 3));
+    }
+    const stats = meter.read(2000, 'rec');
+    expect(stats.recordingId).toBe('rec');
+    // The last second holds 30 frames.
+    expect(stats.captureFps).toBeCloseTo(30, 0);
+    expect(stats.encodeFps).toBeCloseTo(30, 0);
+    expect(stats.bitrate).toBeCloseTo(30 * 5_000 * 8, -4);
+    expect(stats.encodeLatencyMs).toBe(11);
+    expect(stats.encodeLatencyP95Ms).toBe(12);
+    expect(stats.framesCaptured).toBe(60);
+    expect(stats.framesEncoded).toBe(60);
+    expect(stats.bytes).toBe(300_000);
+  });
+
+  it('uses the elapsed time while the recording is younger than the window, and counts drops', () => {
+    const meter = new StatsMeter(100, 2000);
+    for (let i = 0; i < 15; i++) meter.captured(100 + i * 33);
+    meter.dropped(3);
+    meter.dropped();
+    const stats = meter.read(600, 'r');
+    expect(stats.captureFps).toBeCloseTo(30, 0);
+    expect(stats.droppedFrames).toBe(4);
+    expect(stats.encodeLatencyMs).toBeUndefined();
+    expect(stats.bitrate).toBe(0);
+  });
+});
