@@ -15,4 +15,6 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
   preview: { host: '127.0.0.1', port: 4173, headers: isolationHeaders },
   build: { target: 'es2022' },
+  // The session's encoder workers are module workers (`new Worker(url, { type: 'module' })`).
+  worker: { format: 'es' },
 });

@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import { type PageWatch, watchPage } from '../harness/browser.js';
+import { type PageWatch, poll, watchPage } from '../harness/browser.js';
+import { showsColourBars } from '../harness/pixels.js';
 
 const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'demo');
 
@@ -37,8 +38,21 @@ export interface DemoWindow {
     };
     recordingId(): string | null;
     running(): boolean;
+    session(): { source: 'camera' | 'test-pattern'; fallbackReason: string | null; backend: string } | null;
+    openServer(url: string): Promise<void>;
+    /** The session's `stats` events (a subset of `@camstream/web`'s `CaptureStats`). */
+    statsEvents(): {
+      captureFps: number;
+      encodeFps: number;
+      bitrate: number;
+      encodeLatencyMs: number | undefined;
+      encodeLatencyP95Ms: number | undefined;
+      droppedFrames: number;
+    }[];
+    serverUrl(): string | null;
     stats(): {
       frames: number;
+      captureFps: number;
       fps: number;
       kbps: number;
       latencyMs: number | undefined;
@@ -62,8 +76,12 @@ export interface DemoPage extends PageWatch {
  * Opens the demo like `openViewer` opens the harness page: records console lines (not `debug`) and page
  * errors, then waits until the viewer is up and Start is enabled.
  */
-export async function openDemo(browser: Browser, url: string): Promise<DemoPage> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+export async function openDemo(
+  browser: Browser,
+  url: string,
+  viewport: { width: number; height: number } = { width: 1280, height: 800 },
+): Promise<DemoPage> {
+  const page = await browser.newPage({ viewport });
   const watch = watchPage(page);
   await page.goto(url);
   await page.waitForSelector('#start:not([disabled])', { timeout: 60_000 });
@@ -81,4 +99,39 @@ export async function openDemo(browser: Browser, url: string): Promise<DemoPage>
     sessionRecording: () =>
       page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.recordingId()),
   };
+}
+
+/**
+ * Starts summing the page's `layout-shift` entries (PerformanceObserver; shifts right after user input are
+ * excluded, as the CLS metric does). Returns a function that reads the sum so far.
+ */
+export async function watchLayoutShifts(page: Page): Promise<() => Promise<number>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { layoutShift: number };
+    w.layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & {
+        value: number;
+        hadRecentInput: boolean;
+      })[]) {
+        if (!entry.hadRecentInput) w.layoutShift += entry.value;
+      }
+    }).observe({ type: 'layout-shift' });
+  });
+  return () => page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift);
+}
+
+/** How long to wait for a picture: screenshots take seconds each when the shared 2-core machine is loaded. */
+const PICTURE_TIMEOUT_MS = 90_000;
+
+/** Polls screenshots until testsrc2's (or the test pattern's) colour bars are on screen; returns that screenshot. */
+export function colourBarsOnScreen(page: Page, what: string): Promise<Buffer> {
+  return poll(
+    what,
+    async () => {
+      const png = await page.screenshot({ timeout: PICTURE_TIMEOUT_MS });
+      return showsColourBars(png).ok ? png : undefined;
+    },
+    PICTURE_TIMEOUT_MS,
+  );
 }

@@ -2,9 +2,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, poll } from '../harness/browser.js';
-import { showsColourBars } from '../harness/pixels.js';
-import { type DemoPage, type DemoServer, type DemoWindow, openDemo, startDemoServer } from './demo-page.js';
+import { poll } from '../harness/browser.js';
+import { launchWithCamera, makeY4mClip } from '../harness/camera.js';
+import {
+  colourBarsOnScreen,
+  type DemoPage,
+  type DemoServer,
+  type DemoWindow,
+  openDemo,
+  startDemoServer,
+  watchLayoutShifts,
+} from './demo-page.js';
 
 const artifacts = join(import.meta.dirname, '..', 'test-results');
 
@@ -13,8 +21,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  server = await startDemoServer();
-  browser = await launchBrowser();
+  // The camera plays testsrc2 (made here by Debian's ffmpeg), so the viewer's picture can be checked for its bars.
+  const clip = makeY4mClip({ width: 640, height: 480, fps: 30, seconds: 1 });
+  [server, browser] = await Promise.all([startDemoServer(), launchWithCamera({ kind: 'file', path: clip })]);
 });
 
 afterAll(async () => {
@@ -39,47 +48,53 @@ async function timeRangeReaches(
   });
 }
 
-describe('pnpm demo: canvas pattern → WebCodecs H.264 → RecordingStream → embedded viewer', () => {
-  it('streams live, stops cleanly and starts a new recording', async () => {
+describe('pnpm demo: camera → WebCodecs H.264 → RecordingStream → embedded viewer', () => {
+  it('streams the camera live with moving stats and no layout shift; keyboard stop and start make a new recording', async () => {
     const demo = await openDemo(browser, server.url);
     const { page } = demo;
     expect(await page.getAttribute('#stop', 'disabled')).not.toBeNull();
     const idleStats = await statsText(demo);
 
-    await page.click('#start');
+    // Keyboard: the form submits on Enter from a field, like a click on Start.
+    await page.focus('#bitrate');
+    await page.keyboard.press('Enter');
     const first = await poll(
       'a session recording id',
       async () => (await demo.sessionRecording()) ?? undefined,
     );
+    const session = await page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.session());
+    expect(session).toMatchObject({ source: 'camera', fallbackReason: null, backend: 'webcodecs' });
 
-    // The pattern's colour bars appear in the viewer, decoded from our H.264.
-    const shot = await poll('the test pattern in the viewer', async () => {
-      const png = await page.screenshot();
-      return showsColourBars(png).ok ? png : undefined;
-    });
-    writeFileSync(join(artifacts, 'demo.png'), shot);
+    // The camera's testsrc2 bars appear in the viewer, decoded from our H.264.
+    await colourBarsOnScreen(page, 'the camera picture in the viewer');
 
-    // The stats line moves, and the recording's time range grows while streaming.
+    // Stats update while streaming, and only repaint inside fixed boxes: no layout shift.
+    const layoutShift = await watchLayoutShifts(page);
     const a = await timeRangeReaches(demo, first, 0);
     expect(a.min).toBe(0);
     const statsA = await statsText(demo);
     expect(statsA).not.toBe(idleStats);
-    const b = await timeRangeReaches(demo, first, a.max + 500_000_000);
+    const b = await timeRangeReaches(demo, first, a.max + 1_000_000_000);
     expect(b.max).toBeGreaterThan(a.max);
-    await poll('the stats line to change', async () =>
-      (await statsText(demo)) !== statsA ? true : undefined,
-    );
+    await poll('the stats to change', async () => ((await statsText(demo)) !== statsA ? true : undefined));
+    expect(await layoutShift()).toBeLessThan(0.001);
+    // The session's stats events behind the panel: frames counted up, with capture and bitrate seen.
+    const events = await page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.statsEvents());
+    expect(events.length).toBeGreaterThan(1);
+    expect(Math.max(...events.map((e) => e.bitrate))).toBeGreaterThan(0);
+    expect(Math.max(...events.map((e) => e.captureFps))).toBeGreaterThan(0);
+    expect(Math.max(...events.map((e) => e.encodeFps))).toBeGreaterThan(0);
     const stats = await page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.stats());
     expect(stats?.frames).toBeGreaterThan(10);
-    expect(stats?.kbps).toBeGreaterThan(0);
 
-    // Stop: the session ends, the controls flip, nothing more is logged.
-    await page.click('#stop');
+    // Stop (keyboard: Space on the focused Stop button): controls flip, the session ends.
+    await page.focus('#stop');
+    await page.keyboard.press('Space');
     await page.waitForSelector('#start:not([disabled])');
-    expect(await page.getAttribute('#stop', 'disabled')).not.toBeNull();
     expect(await page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.running())).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('start');
 
-    // Start again: a new recording id, time from 0, and it becomes the active recording.
+    // Start again: a new recording id, time from 0, active in the viewer.
     await page.click('#start');
     const second = await poll('a new session recording id', async () => {
       const id = await demo.sessionRecording();
@@ -87,14 +102,56 @@ describe('pnpm demo: canvas pattern → WebCodecs H.264 → RecordingStream → 
     });
     const c = await timeRangeReaches(demo, second, 500_000_000);
     expect(c.min).toBe(0);
-    await poll('the pattern again', async () =>
-      showsColourBars(await page.screenshot()).ok ? true : undefined,
-    );
     await page.click('#stop');
     await page.waitForSelector('#start:not([disabled])');
 
     expect(await page.locator('#error').isHidden()).toBe(true);
     expect(demo.problems()).toEqual([]);
     expect(demo.pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits and shows the video at 1280x800 and 1920x1080 (screenshots saved as artifacts)', async () => {
+    const demo = await openDemo(browser, server.url);
+    const { page } = demo;
+    await page.click('#start');
+    // Screenshots at both checklist sizes (artifacts), each still showing the video.
+    const small = await colourBarsOnScreen(page, 'the video at 1280x800');
+    writeFileSync(join(artifacts, 'demo-1280x800.png'), small);
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    const big = await colourBarsOnScreen(page, 'the video at 1920x1080');
+    writeFileSync(join(artifacts, 'demo-1920x1080.png'), big);
+    // Nothing overflows: the panel and the viewer fit the window side by side.
+    const boxes = await page.evaluate(() => {
+      const panel = document.querySelector('.panel')!.getBoundingClientRect();
+      const viewer = document.querySelector('#viewer')!.getBoundingClientRect();
+      return {
+        panel: panel.right,
+        viewerLeft: viewer.left,
+        viewer: viewer.right,
+        width: innerWidth,
+        scroll: document.body.scrollWidth,
+      };
+    });
+    expect(boxes.viewerLeft).toBe(boxes.panel);
+    expect(boxes.viewer).toBe(boxes.width);
+    expect(boxes.scroll).toBeLessThanOrEqual(boxes.width);
+
+    await page.click('#stop');
+    await page.waitForSelector('#start:not([disabled])');
+    expect(demo.pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a bad setting as an error in the page, and Start stays usable', async () => {
+    const demo = await openDemo(browser, server.url);
+    const { page } = demo;
+    await page.fill('#bitrate', '5');
+    await page.click('#start');
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error')).toContain('Bitrate must be between');
+    expect(await page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.running())).toBe(false);
+    expect(await page.getAttribute('#start', 'disabled')).toBeNull();
+    await page.close();
   });
 });

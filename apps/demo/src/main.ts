@@ -1,21 +1,33 @@
-import { isCamstreamError, type RrdChannel, webCodecsSupport } from '@camstream/web';
+import { type CaptureStats, webCodecsSupport } from '@camstream/web';
 import { WebViewer } from '@rerun-io/web-viewer';
-import { PatternSession } from './session.js';
+import { CaptureMode } from './capture/capture-mode.js';
+import { ServeMode } from './serve/serve-mode.js';
 import type { StreamStats } from './stats.js';
+import { ErrorBanner, pageElements } from './ui/page.js';
+import { StatsPanel } from './ui/stats-panel.js';
 
-const FPS = 30;
-
-/** What the page exposes for tests and for poking at from the console. */
+/**
+ * What the page exposes on `window.camstreamDemo`, for tests, benchmarks and poking at from the console.
+ * Documented in the demo's README; e2e/demo/demo-page.ts mirrors it.
+ */
 export interface CamstreamDemo {
   readonly viewer: WebViewer;
-  /** Recording id of the running (or last) session; `null` before the first Start. */
+  /** Recording id of the running (or last) capture session; `null` before the first Start. */
   recordingId(): string | null;
-  /** Whether a session is streaming. */
+  /** Whether a capture session is streaming. */
   running(): boolean;
-  /** The stats line's numbers, or `null` before the first Start. */
+  /** The stats panel's numbers, or `null` before the first Start. */
   stats(): StreamStats | null;
+  /** The running (or last) session's `stats` events, as `CaptureSession` sent them (benchmarks read these). */
+  statsEvents(): readonly CaptureStats[];
+  /** The running (or last) session's source and encoder; `null` before the first Start. */
+  session(): { source: 'camera' | 'test-pattern'; fallbackReason: string | null; backend: string } | null;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Opens a `camstream capture --serve` stream by URL (the "Open a stream" mode). */
+  openServer(url: string): Promise<void>;
+  /** The proxy URL the viewer follows in "Open a stream" mode, if any. */
+  serverUrl(): string | null;
 }
 
 declare global {
@@ -24,154 +36,62 @@ declare global {
   }
 }
 
-function element<T extends HTMLElement>(id: string, type: new () => T): T {
-  const el = document.getElementById(id);
-  if (!(el instanceof type)) throw new Error(`the page has no #${id} ${type.name}`);
-  return el;
-}
-
-const ui = {
-  start: element('start', HTMLButtonElement),
-  stop: element('stop', HTMLButtonElement),
-  resolution: element('resolution', HTMLSelectElement),
-  status: element('status', HTMLElement),
-  error: element('error', HTMLElement),
-  viewer: element('viewer', HTMLElement),
-  frames: element('stat-frames', HTMLElement),
-  fps: element('stat-fps', HTMLElement),
-  kbps: element('stat-kbps', HTMLElement),
-  latency: element('stat-latency', HTMLElement),
-  dropped: element('stat-dropped', HTMLElement),
-};
-
+const ui = pageElements();
+const errors = new ErrorBanner(ui.error);
 const viewer = new WebViewer();
-let channel: RrdChannel | undefined;
-let session: PatternSession | undefined;
-let lastSession: PatternSession | undefined;
-let busy = false;
-let statsTimer: ReturnType<typeof setInterval> | undefined;
-const support = webCodecsSupport();
+const stats = new StatsPanel(ui);
+const capture = new CaptureMode(ui, errors, stats, viewer);
+const serve = new ServeMode(ui, errors, viewer);
 
-function describe(error: unknown): string {
-  if (isCamstreamError(error)) return `${error.message} (${error.code})`;
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
-function showError(error: unknown): void {
-  console.error(error);
-  ui.error.textContent = describe(error);
-  ui.error.hidden = false;
-}
-
-function clearError(): void {
-  ui.error.textContent = '';
-  ui.error.hidden = true;
+/** Shows the chosen mode's form; the switch is locked while a session runs or a stream is open. */
+function syncModes(): void {
+  const serving = ui.modeServe.checked;
+  ui.captureForm.hidden = serving;
+  ui.serveForm.hidden = !serving;
+  const locked = capture.running || serve.openUrl !== null;
+  ui.modeCapture.disabled = locked;
+  ui.modeServe.disabled = locked;
 }
 
 function setStatus(text: string): void {
   ui.status.textContent = text;
-}
-
-function parseResolution(value: string): { width: number; height: number } {
-  const [w, h] = value.split('x').map(Number);
-  if (w === undefined || h === undefined || !(w > 0 && h > 0)) throw new Error(`bad resolution "${value}"`);
-  return { width: w, height: h };
-}
-
-/** Fills the stats line; rates show only while streaming (`live`), counters stay after Stop. */
-function renderStats(stats: StreamStats | null, live: boolean): void {
-  const rates = live && stats !== null ? stats : undefined;
-  ui.frames.textContent = String(stats?.frames ?? 0);
-  ui.fps.textContent = rates === undefined ? '–' : rates.fps.toFixed(1);
-  ui.kbps.textContent = rates === undefined ? '–' : Math.round(rates.kbps).toString();
-  ui.latency.textContent = rates?.latencyMs === undefined ? '–' : rates.latencyMs.toFixed(1);
-  ui.dropped.textContent = String(stats?.dropped ?? 0);
-}
-
-function updateControls(): void {
-  const ready = channel !== undefined && support.available;
-  const running = session !== undefined;
-  ui.start.disabled = !ready || running || busy;
-  ui.stop.disabled = !running || busy;
-  ui.resolution.disabled = running || busy;
-}
-
-/** Moves focus to `next` when the focused button just got disabled, so keyboard users keep their place. */
-function keepFocus(from: HTMLButtonElement, next: HTMLButtonElement): void {
-  if (document.activeElement === from && from.disabled && !next.disabled) next.focus();
-}
-
-async function start(): Promise<void> {
-  if (channel === undefined || session !== undefined || busy) return;
-  busy = true;
-  updateControls();
-  clearError();
-  const { width, height } = parseResolution(ui.resolution.value);
-  try {
-    session = await PatternSession.start({
-      channel,
-      width,
-      height,
-      fps: FPS,
-      onError: (error) => {
-        showError(error);
-        void stop();
-      },
-    });
-    lastSession = session;
-    setStatus(`Streaming · ${session.codec} · rec ${session.recordingId.slice(0, 8)}`);
-    ui.status.title = `${width}×${height} at ${FPS} fps, ${session.codec}, recording ${session.recordingId}`;
-    renderStats(session.stats(), true);
-    statsTimer = setInterval(() => renderStats(session?.stats() ?? null, true), 250);
-  } catch (error) {
-    showError(error);
-    setStatus('Stopped');
-  } finally {
-    busy = false;
-    updateControls();
-    keepFocus(ui.start, ui.stop);
-  }
-}
-
-async function stop(): Promise<void> {
-  const current = session;
-  if (current === undefined || busy) return;
-  busy = true;
-  updateControls();
-  clearInterval(statsTimer);
-  try {
-    await current.stop();
-  } catch (error) {
-    showError(error);
-  } finally {
-    session = undefined;
-    busy = false;
-    renderStats(current.stats(), false);
-    setStatus(`Stopped · rec ${current.recordingId.slice(0, 8)}`);
-    updateControls();
-    keepFocus(ui.stop, ui.start);
-  }
+  ui.status.title = text;
 }
 
 async function main(): Promise<void> {
   window.camstreamDemo = {
     viewer,
-    recordingId: () => (session ?? lastSession)?.recordingId ?? null,
-    running: () => session !== undefined,
-    stats: () => (session ?? lastSession)?.stats() ?? null,
-    start,
-    stop,
+    recordingId: () => capture.session?.recordingId ?? null,
+    running: () => capture.running,
+    stats: () => capture.stats(),
+    statsEvents: () => capture.session?.statsEvents() ?? [],
+    session: () => {
+      const s = capture.session;
+      if (s === undefined) return null;
+      return {
+        source: s.fromCamera ? 'camera' : 'test-pattern',
+        fallbackReason: s.fallbackReason ?? null,
+        backend: s.backend,
+      };
+    },
+    start: () => capture.start(),
+    stop: () => capture.stop(),
+    openServer: async (url) => {
+      ui.modeServe.checked = true;
+      syncModes();
+      await serve.open(url);
+    },
+    serverUrl: () => serve.openUrl,
   };
-  ui.start.addEventListener('click', () => void start());
-  ui.stop.addEventListener('click', () => void stop());
-  renderStats(null, false);
-  if (!support.available) showError(support.reason);
+  for (const radio of [ui.modeCapture, ui.modeServe]) radio.addEventListener('change', syncModes);
+  capture.onChange = syncModes;
+  serve.onChange = syncModes;
+  if (new URLSearchParams(location.search).has('server')) ui.modeServe.checked = true;
+  syncModes();
+  capture.updateControls();
+  serve.updateControls();
 
-  // Show a session's recording as soon as the viewer knows it (a second Start opens a second recording).
-  viewer.on('recording_open', (event) => {
-    if (event.recording_id === session?.recordingId) viewer.set_active_recording_id(event.recording_id);
-  });
+  const cameras = await capture.refreshCameras();
   try {
     await viewer.start(null, ui.viewer, {
       hide_welcome_screen: true,
@@ -180,15 +100,21 @@ async function main(): Promise<void> {
       theme: 'dark',
     });
   } catch (error) {
-    setStatus('Viewer failed to start');
-    showError(error);
+    setStatus('The viewer failed to start');
+    errors.show(error);
     return;
   }
   viewer.override_panel_state('blueprint', 'collapsed');
   viewer.override_panel_state('selection', 'collapsed');
-  channel = viewer.open_channel('camstream');
-  setStatus(support.available ? 'Ready: press Start' : 'WebCodecs unavailable');
-  updateControls();
+  capture.ready(viewer.open_channel('camstream'));
+  serve.ready();
+  const support = webCodecsSupport();
+  if (!support.available) errors.show(support.reason);
+  setStatus(
+    cameras > 0
+      ? 'Ready: press Start'
+      : 'Ready: no camera found, so Start streams the test pattern through the real encoder and viewer',
+  );
 }
 
 void main();
