@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const packages = ['core', 'web', 'server'];
+const packages = ['core', 'web', 'server', 'encoder-wasm', 'cli'];
 const work = mkdtempSync(join(tmpdir(), 'camstream-smoke-'));
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -59,6 +59,9 @@ console.log('smoke: ' + messages.map((m) => m.kind).join(', '));
 const server = await startServer({ port: 0 });
 const page = await fetch(server.url);
 if (!page.ok || !(await page.text()).includes('proxy')) throw new Error('smoke: the hosted viewer page did not load');
+// The page imports the viewer from the installed @rerun-io/web-viewer: it must resolve from built code.
+const viewerJs = await fetch(new URL('/viewer/index.js', server.url));
+if (!viewerJs.ok) throw new Error('smoke: the hosted page cannot load the viewer (' + viewerJs.status + ')');
 await server.close();
 console.log('smoke: server served its viewer page at ' + server.url);
 `;
@@ -68,6 +71,8 @@ console.log('smoke: server served its viewer page at ' + server.url);
     join(app, 'browser-consumer.ts'),
     `import { RecordingStream } from '@camstream/core';
 import { CanvasTestPattern, type RrdChannel, viewerSink, WebCodecsH264Encoder, webCodecsSupport } from '@camstream/web';
+import type { BrowserLiveEncoder } from '@camstream/encoder-wasm/browser';
+export type WasmEncoder = BrowserLiveEncoder;
 export async function start(channel: RrdChannel): Promise<void> {
   if (!webCodecsSupport().available) return;
   const rec = new RecordingStream({ applicationId: 'smoke', sinks: [viewerSink(channel)] });
@@ -86,6 +91,15 @@ export async function start(channel: RrdChannel): Promise<void> {
     consumer.replace('const sink: FileSink | undefined = undefined;', 'const sink = FileSink;'),
   );
   process.stdout.write(run('node', ['consumer.mjs'], app));
+
+  // The CLI as a user runs it (npx camstream …): capture the test pattern through ffmpeg.wasm, then inspect.
+  const cli = (...args) => run('npx', ['--no-install', 'camstream', ...args], app);
+  console.log(`smoke: camstream ${cli('--version').trim()}`);
+  cli('capture', '--frames', '30', '--size', '320x240', '--gop', '10', '--save', 'smoke.rrd', '--quiet');
+  const report = JSON.parse(cli('inspect', 'smoke.rrd', '--json'));
+  const samples = report.videoStreams?.[0]?.samples;
+  if (samples !== 30) throw new Error(`smoke: camstream inspect saw ${samples} samples in smoke.rrd, expected 30`);
+  console.log('smoke: camstream capture → smoke.rrd → inspect: 30 samples');
   console.log(`consumer smoke test passed for ${packages.map((p) => `@camstream/${p}`).join(', ')}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
