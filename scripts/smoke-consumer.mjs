@@ -98,7 +98,8 @@ export async function start(channel: RrdChannel): Promise<void> {
   cli('capture', '--frames', '30', '--size', '320x240', '--gop', '10', '--save', 'smoke.rrd', '--quiet');
   const report = JSON.parse(cli('inspect', 'smoke.rrd', '--json'));
   const samples = report.videoStreams?.[0]?.samples;
-  if (samples !== 30) throw new Error(`smoke: camstream inspect saw ${samples} samples in smoke.rrd, expected 30`);
+  if (samples !== 30)
+    throw new Error(`smoke: camstream inspect saw ${samples} samples in smoke.rrd, expected 30`);
   console.log('smoke: camstream capture → smoke.rrd → inspect: 30 samples');
   console.log(`consumer smoke test passed for ${packages.map((p) => `@camstream/${p}`).join(', ')}`);
 } finally {
