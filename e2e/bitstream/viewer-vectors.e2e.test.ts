@@ -14,12 +14,8 @@ import {
   type AccessUnit,
   AccessUnitSplitter,
   concatStream,
-  type EncodedMessage,
   frameTime,
-  RecordingStream,
-  StreamCallbackSink,
   splitAnnexB,
-  VideoCodec,
   VideoStream,
 } from '@camstream/core';
 import type { Browser } from 'playwright-core';
@@ -33,9 +29,10 @@ import {
   VIEWER_PROBLEMS,
   type ViewerPage,
 } from '../harness/browser.js';
-import { probeFrames } from '../harness/media.js';
+import { probeFrames, sizeOf, testsrcArgs } from '../harness/media.js';
 import { showsColourBars } from '../harness/pixels.js';
 import { type HarnessServer, startHarnessServer } from '../harness/static-server.js';
+import { collectingVideoRecording } from '../harness/viewer-harness.js';
 import { type EncodedChunk, encodeAnnexBInPage } from '../harness/webcodecs.js';
 
 const run = promisify(execFile);
@@ -155,17 +152,8 @@ async function probe(path: string): Promise<Pick<Encoded, 'idrFrames' | 'frameCo
 async function encode(v: Vector): Promise<Encoded> {
   const path = join(dir, `${v.name}.h264`);
   await run('ffmpeg', [
-    ...[
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc2=size=${v.size}:rate=${FPS}`,
-    ],
-    ...['-frames:v', String(v.frames), '-pix_fmt', v.pixFmt ?? 'yuv420p', ...v.args],
+    ...testsrcArgs({ ...sizeOf(v.size), fps: FPS, frames: v.frames }),
+    ...['-pix_fmt', v.pixFmt ?? 'yuv420p', ...v.args],
     ...['-threads', '1', '-f', 'h264', path],
   ]);
   return { path, bytes: new Uint8Array(readFileSync(path)), ...(await probe(path)) };
@@ -196,13 +184,7 @@ function problemsSince(from: number): string[] {
  * call: store info + codec; then one complete RRD stream per frame), and waits until the viewer has it all.
  */
 async function play(recordingId: string, samples: readonly Uint8Array[], fps: number): Promise<void> {
-  const calls: { bytes: Uint8Array; messages: readonly EncodedMessage[] }[] = [];
-  const rec = new RecordingStream({
-    applicationId: 'camstream_bitstream_e2e',
-    recordingId,
-    sinks: [new StreamCallbackSink((bytes, messages) => calls.push({ bytes: bytes.slice(), messages }))],
-  });
-  rec.log('video_stream', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+  const { rec, calls } = collectingVideoRecording(recordingId, 'camstream_bitstream_e2e');
   samples.forEach((sample, i) => {
     rec.setTime('time', { duration: frameTime(i, fps) });
     rec.log('video_stream', VideoStream.fromFields({ sample }));

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { decodeRrd, isKeyframeSample } from '@camstream/core';
 import { expect } from 'vitest';
+import { sizeOf, testsrcArgs } from '../harness/media.js';
 
 /** Debian's ffmpeg, quiet. */
 export const FFMPEG = '/usr/bin/ffmpeg';
@@ -23,16 +24,7 @@ export function makeTestsrc2(
   },
 ): void {
   execFileSync(FFMPEG, [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=${options.size}:rate=${options.fps}`,
-    '-frames:v',
-    String(options.frames),
+    ...testsrcArgs({ ...sizeOf(options.size), fps: options.fps, frames: options.frames }),
     ...(options.filter === undefined ? [] : ['-vf', options.filter, '-fps_mode', 'passthrough']),
     ...(options.codec === undefined ? [] : ['-c:v', options.codec, '-bf', '0']),
     '-pix_fmt',
@@ -47,15 +39,7 @@ export function testsrc2Y4mPipe(options: { size: string; fps: number; frames: nu
   const child = spawn(
     FFMPEG,
     [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc2=size=${options.size}:rate=${options.fps}`,
-      '-frames:v',
-      String(options.frames),
+      ...testsrcArgs({ ...sizeOf(options.size), fps: options.fps, frames: options.frames, overwrite: false }),
       '-pix_fmt',
       'yuv420p',
       '-f',

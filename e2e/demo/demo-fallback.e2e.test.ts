@@ -1,45 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { poll } from '../harness/browser.js';
 import { launchWithCamera } from '../harness/camera.js';
-import {
-  colourBarsOnScreen,
-  type DemoServer,
-  type DemoWindow,
-  openDemo,
-  startDemoServer,
-} from './demo-page.js';
+import { ARTIFACTS as artifacts, colourBarsOnScreen, sessionStarted, useDemo } from './demo-page.js';
 
-const artifacts = join(import.meta.dirname, '..', 'test-results');
-
-let server: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  // A camera exists, but the browser refuses every permission prompt: the user said no.
-  [server, browser] = await Promise.all([startDemoServer(), launchWithCamera({ kind: 'denied' })]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// A camera exists, but the browser refuses every permission prompt: the user said no.
+const setup = useDemo(() => launchWithCamera({ kind: 'denied' }));
 
 describe('pnpm demo without camera permission', () => {
   it('streams the test pattern through the real encoder and viewer, and says why', async () => {
-    const demo = await openDemo(browser, server.url);
+    const demo = await setup.open();
     const { page } = demo;
     // The camera is listed (without a label until access is granted), so it is what Start asks for.
     expect(await page.inputValue('#camera')).toBe('');
     await page.click('#start');
 
-    const session = await poll(
-      'a session',
-      async () =>
-        (await page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.session())) ?? undefined,
-    );
+    const session = await sessionStarted(page);
     expect(session.source).toBe('test-pattern');
     expect(session.fallbackReason).toMatch(/Camera access was denied/);
     // Said in the page, not only in the API.

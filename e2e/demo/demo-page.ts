@@ -1,12 +1,17 @@
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import { type PageWatch, poll, watchPage } from '../harness/browser.js';
 import { showsColourBars } from '../harness/pixels.js';
 
 const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'demo');
+
+/** Where demo tests keep screenshots (e2e/test-results). */
+export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 
 /** The demo's Vite dev server, started in-process on a free loopback port. */
 export interface DemoServer {
@@ -99,6 +104,55 @@ export async function openDemo(
     sessionRecording: () =>
       page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.recordingId()),
   };
+}
+
+/** The demo's dev server and a browser, shared by one test file. */
+export interface DemoSetup {
+  readonly server: DemoServer;
+  readonly browser: Browser;
+  /** Opens the demo in a new tab of {@link browser} (see {@link openDemo}). */
+  open(viewport?: { width: number; height: number }): Promise<DemoPage>;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` that create {@link ARTIFACTS}, start the demo's dev server and the browser
+ * `launch` returns (e.g. `launchWithCamera(…)`), and close both after the file.
+ */
+export function useDemo(launch: () => Promise<Browser>): DemoSetup {
+  let server: DemoServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [server, browser] = await Promise.all([startDemoServer(), launch()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const setup: DemoSetup = {
+    get server() {
+      if (server === undefined) throw new Error('the demo server is not started (beforeAll)');
+      return server;
+    },
+    get browser() {
+      if (browser === undefined) throw new Error('the browser is not launched (beforeAll)');
+      return browser;
+    },
+    open: (viewport) => openDemo(setup.browser, setup.server.url, viewport),
+  };
+  return setup;
+}
+
+/** The demo's current session (`window.camstreamDemo.session()`), or null before Start. */
+export function demoSession(page: Page): Promise<ReturnType<DemoWindow['camstreamDemo']['session']>> {
+  return page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.session());
+}
+
+/** Polls until the demo has a session (after Start); returns it. */
+export function sessionStarted(
+  page: Page,
+): Promise<NonNullable<ReturnType<DemoWindow['camstreamDemo']['session']>>> {
+  return poll('a session', async () => (await demoSession(page)) ?? undefined);
 }
 
 /**

@@ -2,36 +2,21 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameTime, RecordingStream, VideoCodec, VideoStream } from '@camstream/core';
 import { type CamstreamServer, startServer } from '@camstream/server';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, poll } from '../harness/browser.js';
 import { makeH264Clip, splitAccessUnits } from '../harness/media.js';
-import {
-  colourBarsOnScreen,
-  type DemoServer,
-  type DemoWindow,
-  openDemo,
-  startDemoServer,
-} from './demo-page.js';
+import { ARTIFACTS as artifacts, colourBarsOnScreen, type DemoWindow, useDemo } from './demo-page.js';
 
-const artifacts = join(import.meta.dirname, '..', 'test-results');
-
-let demoServer: DemoServer;
-let browser: Browser;
 let units: Uint8Array[];
 
-beforeAll(async () => {
+beforeAll(() => {
   // Real x264 output (Debian ffmpeg, testsrc2), split into one access unit per frame.
   units = splitAccessUnits(
     makeH264Clip({ width: 320, height: 240, fps: 30, frames: 60, profile: 'baseline', gop: 30 }).bytes,
   ).map((u) => u.data);
-  [demoServer, browser] = await Promise.all([startDemoServer(), launchBrowser()]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await demoServer?.close();
-});
+const setup = useDemo(() => launchBrowser());
 
 /** Publishes the clip into `server` live at 30 fps, looping, until the returned function is called. */
 function publishLive(server: CamstreamServer, recordingId: string): () => Promise<void> {
@@ -54,7 +39,7 @@ describe('pnpm demo, "Open a stream" mode', () => {
     const server = await startServer({ port: 0 });
     const stopPublishing = publishLive(server, 'demo-serve');
     try {
-      const demo = await openDemo(browser, demoServer.url);
+      const demo = await setup.open();
       const { page } = demo;
       // Keyboard: switch mode with the radio, type the URL, Enter submits.
       await page.check('#mode-serve');
@@ -67,8 +52,11 @@ describe('pnpm demo, "Open a stream" mode', () => {
           ? true
           : undefined,
       );
-      await poll('the served recording in the viewer', async () =>
-        (await demo.activeRecording()) === 'demo-serve' ? true : undefined,
+      // The viewer connects over gRPC-web and waits for a keyframe; on a loaded 2-core machine that has taken >30 s.
+      await poll(
+        'the served recording in the viewer',
+        async () => ((await demo.activeRecording()) === 'demo-serve' ? true : undefined),
+        90_000,
       );
       const shot = await colourBarsOnScreen(page, 'the served video on screen');
       writeFileSync(join(artifacts, 'demo-serve.png'), shot);
@@ -90,7 +78,7 @@ describe('pnpm demo, "Open a stream" mode', () => {
   it('sends a token-protected server to its own hosted page, and says so', async () => {
     const server = await startServer({ port: 0, token: 'demo-secret-token' });
     try {
-      const demo = await openDemo(browser, demoServer.url);
+      const demo = await setup.open();
       const { page } = demo;
       await page.check('#mode-serve');
       // Without the token in the URL, the server itself answers that it needs one.

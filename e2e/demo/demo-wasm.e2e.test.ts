@@ -1,35 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { poll } from '../harness/browser.js';
-import { launchWithCamera, makeY4mClip } from '../harness/camera.js';
-import {
-  colourBarsOnScreen,
-  type DemoServer,
-  type DemoWindow,
-  openDemo,
-  startDemoServer,
-} from './demo-page.js';
+import { launchWithCamera, testsrcCamera } from '../harness/camera.js';
+import { ARTIFACTS as artifacts, colourBarsOnScreen, demoSession, useDemo } from './demo-page.js';
 
-const artifacts = join(import.meta.dirname, '..', 'test-results');
-
-let server: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  const clip = makeY4mClip({ width: 640, height: 480, fps: 30, seconds: 1 });
-  [server, browser] = await Promise.all([startDemoServer(), launchWithCamera({ kind: 'file', path: clip })]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = useDemo(() => launchWithCamera(testsrcCamera(640, 480)));
 
 describe('pnpm demo with the ffmpeg.wasm (x264) backend', () => {
   it('encodes the camera with x264 in a worker and shows it in the viewer', async () => {
-    const demo = await openDemo(browser, server.url);
+    const demo = await setup.open();
     const { page } = demo;
     await page.selectOption('#backend', 'wasm');
     expect(await page.isDisabled('#preset')).toBe(false);
@@ -37,7 +17,7 @@ describe('pnpm demo with the ffmpeg.wasm (x264) backend', () => {
     await page.click('#start');
     await page.waitForSelector('#stop:not([disabled])', { timeout: 60_000 });
     expect(await page.locator('#error').isHidden()).toBe(true);
-    const session = await page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.session());
+    const session = await demoSession(page);
     expect(session).toMatchObject({ source: 'camera', backend: 'wasm' });
     expect(await page.textContent('#stat-encoder')).toBe('x264 wasm');
 

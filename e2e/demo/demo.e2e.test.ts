@@ -1,35 +1,20 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { poll } from '../harness/browser.js';
-import { launchWithCamera, makeY4mClip } from '../harness/camera.js';
+import { launchWithCamera, testsrcCamera } from '../harness/camera.js';
 import {
+  ARTIFACTS as artifacts,
   colourBarsOnScreen,
   type DemoPage,
-  type DemoServer,
   type DemoWindow,
-  openDemo,
-  startDemoServer,
+  demoSession,
+  useDemo,
   watchLayoutShifts,
 } from './demo-page.js';
 
-const artifacts = join(import.meta.dirname, '..', 'test-results');
-
-let server: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  // The camera plays testsrc2 (made here by Debian's ffmpeg), so the viewer's picture can be checked for its bars.
-  const clip = makeY4mClip({ width: 640, height: 480, fps: 30, seconds: 1 });
-  [server, browser] = await Promise.all([startDemoServer(), launchWithCamera({ kind: 'file', path: clip })]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The camera plays testsrc2 (made here by Debian's ffmpeg), so the viewer's picture can be checked for its bars.
+const setup = useDemo(() => launchWithCamera(testsrcCamera(640, 480)));
 
 async function statsText(demo: DemoPage): Promise<string> {
   return (await demo.page.textContent('#stats')) ?? '';
@@ -50,7 +35,7 @@ async function timeRangeReaches(
 
 describe('pnpm demo: camera → WebCodecs H.264 → RecordingStream → embedded viewer', () => {
   it('streams the camera live with moving stats and no layout shift; keyboard stop and start make a new recording', async () => {
-    const demo = await openDemo(browser, server.url);
+    const demo = await setup.open();
     const { page } = demo;
     expect(await page.getAttribute('#stop', 'disabled')).not.toBeNull();
     const idleStats = await statsText(demo);
@@ -62,7 +47,7 @@ describe('pnpm demo: camera → WebCodecs H.264 → RecordingStream → embedded
       'a session recording id',
       async () => (await demo.sessionRecording()) ?? undefined,
     );
-    const session = await page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.session());
+    const session = await demoSession(page);
     expect(session).toMatchObject({ source: 'camera', fallbackReason: null, backend: 'webcodecs' });
 
     // The camera's testsrc2 bars appear in the viewer, decoded from our H.264.
@@ -112,7 +97,7 @@ describe('pnpm demo: camera → WebCodecs H.264 → RecordingStream → embedded
   });
 
   it('fits and shows the video at 1280x800 and 1920x1080 (screenshots saved as artifacts)', async () => {
-    const demo = await openDemo(browser, server.url);
+    const demo = await setup.open();
     const { page } = demo;
     await page.click('#start');
     // Screenshots at both checklist sizes (artifacts), each still showing the video.
@@ -144,7 +129,7 @@ describe('pnpm demo: camera → WebCodecs H.264 → RecordingStream → embedded
   });
 
   it('shows a bad setting as an error in the page, and Start stays usable', async () => {
-    const demo = await openDemo(browser, server.url);
+    const demo = await setup.open();
     const { page } = demo;
     await page.fill('#bitrate', '5');
     await page.click('#start');

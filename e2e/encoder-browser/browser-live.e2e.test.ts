@@ -7,30 +7,16 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  concatStream,
-  type EncodedMessage,
-  RecordingStream,
-  StreamCallbackSink,
-  testPattern,
-  VideoCodec,
-  VideoStream,
-} from '@camstream/core';
+import { testPattern, VideoStream } from '@camstream/core';
 import { EncoderPool, encodeBatch } from '@camstream/encoder-wasm';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, defaultClientConditions, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type HarnessWindow,
-  launchBrowser,
-  openViewer,
-  poll,
-  sendRrd,
-  watchPage,
-} from '../harness/browser.js';
+import { launchBrowser, poll, watchPage } from '../harness/browser.js';
 import { probeFrames } from '../harness/media.js';
 import { type HarnessServer, startHarnessServer } from '../harness/static-server.js';
 import { showsTestPattern } from '../harness/test-pattern-pixels.js';
+import { callStreams, collectingVideoRecording, openViewerWith } from '../harness/viewer-harness.js';
 import type { EncodeRequest, EncodeResult, EncoderPageWindow } from './page/main.js';
 
 const FRAMES = 60;
@@ -183,22 +169,14 @@ describe('BrowserLiveEncoder in Chromium', () => {
 
   it('the ring-mode samples play in the real viewer with the pattern’s colours', async () => {
     expect(ring?.samples).toHaveLength(FRAMES);
-    const calls: { bytes: Uint8Array; messages: readonly EncodedMessage[] }[] = [];
-    const rec = new RecordingStream({
-      applicationId: 'camstream_e2e',
-      recordingId: 'e2e-encoder-browser',
-      sinks: [new StreamCallbackSink((bytes, messages) => calls.push({ bytes: bytes.slice(), messages }))],
-    });
-    rec.log('video_stream', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    const { rec, calls } = collectingVideoRecording('e2e-encoder-browser');
     for (const s of ring.samples) {
       rec.setTime('time', { duration: BigInt(s.pts) });
       rec.log('video_stream', VideoStream.fromFields({ sample: Buffer.from(s.data, 'base64') }));
     }
     await rec.close();
-    const first = concatStream([...(calls[0]?.messages ?? []), ...(calls[1]?.messages ?? [])]);
-    const viewer = await openViewer(browser, harness.url);
-    await viewer.page.evaluate(() => (window as unknown as HarnessWindow).harness.openChannel('camstream'));
-    await sendRrd(viewer.page, [first, ...calls.slice(2).map((c) => c.bytes)]);
+    const { first, perFrame } = callStreams(calls);
+    const viewer = await openViewerWith(browser, harness.url, [first, ...perFrame]);
     await poll('the pattern colours on screen', async () => {
       const png = await viewer.page.screenshot();
       if (!showsTestPattern(png).ok) return undefined;

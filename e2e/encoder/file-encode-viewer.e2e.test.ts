@@ -1,52 +1,30 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  concatStream,
-  type EncodedMessage,
-  RecordingStream,
-  StreamCallbackSink,
-  testPattern,
-  VideoCodec,
-  VideoStream,
-  Y4M_FRAME_LINE,
-  y4mHeaderBytes,
-} from '@camstream/core';
+import { testPattern, VideoStream, Y4M_FRAME_LINE, y4mHeaderBytes } from '@camstream/core';
 import { encodeFile } from '@camstream/encoder-wasm';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HarnessWindow, launchBrowser, openViewer, poll, sendRrd } from '../harness/browser.js';
-import { countColours } from '../harness/pixels.js';
-import { type HarnessServer, startHarnessServer } from '../harness/static-server.js';
+import { type HarnessWindow, poll } from '../harness/browser.js';
+import {
+  callStreams,
+  collectingVideoRecording,
+  corePatternOnScreen,
+  openViewerWith,
+  useViewerHarness,
+} from '../harness/viewer-harness.js';
 
 const FRAMES = 45;
 const artifacts = join(import.meta.dirname, '..', 'test-results');
 
-// The core test pattern's 75% bars as RGB (BT.601 limited range decodes to ~191 per lit channel).
-const PATTERN_COLOURS = {
-  yellow: [191, 191, 0],
-  cyan: [0, 191, 191],
-  green: [0, 191, 0],
-  magenta: [191, 0, 191],
-  red: [191, 0, 0],
-  blue: [0, 0, 191],
-} as const;
-
-let server: HarnessServer;
-let browser: Browser;
+const harness = useViewerHarness(artifacts);
 let dir: string;
 
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'camstream-file-e2e-'));
-  server = await startHarnessServer();
-  browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -73,13 +51,7 @@ function variableRateMp4(): { path: string; pts: bigint[] } {
 describe('encodeFile samples play in the real web viewer', () => {
   it('variable-rate mp4 → encodeFile (ffmpeg.wasm decode + x264) → RecordingStream → viewer shows the bars on the source timeline', async () => {
     const source = variableRateMp4();
-    const calls: { bytes: Uint8Array; messages: readonly EncodedMessage[] }[] = [];
-    const rec = new RecordingStream({
-      applicationId: 'camstream_e2e',
-      recordingId: 'e2e-encode-file',
-      sinks: [new StreamCallbackSink((bytes, messages) => calls.push({ bytes: bytes.slice(), messages }))],
-    });
-    rec.log('video_stream', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    const { rec, calls } = collectingVideoRecording('e2e-encode-file');
     const pts: bigint[] = [];
     for await (const sample of encodeFile(source.path, { threads: 2, gop: 15, preset: 'veryfast' })) {
       rec.setTime('time', { duration: sample.pts });
@@ -90,12 +62,9 @@ describe('encodeFile samples play in the real web viewer', () => {
     // Every frame, with the file's own (variable) timestamps.
     expect(pts).toEqual(source.pts);
 
-    const first = concatStream([...(calls[0]?.messages ?? []), ...(calls[1]?.messages ?? [])]);
-    const perFrame = calls.slice(2).map((c) => c.bytes);
+    const { first, perFrame } = callStreams(calls);
     expect(perFrame).toHaveLength(FRAMES);
-    const viewer = await openViewer(browser, server.url);
-    await viewer.page.evaluate(() => (window as unknown as HarnessWindow).harness.openChannel('camstream'));
-    await sendRrd(viewer.page, [first, ...perFrame]);
+    const viewer = await openViewerWith(harness.browser, harness.server.url, [first, ...perFrame]);
     const range = await poll('the whole file on the timeline', async () => {
       const r = await viewer.page.evaluate(() =>
         (window as unknown as HarnessWindow).harness.timeRange('time'),
@@ -103,15 +72,7 @@ describe('encodeFile samples play in the real web viewer', () => {
       return r !== null && BigInt(r.max) === source.pts.at(-1) ? r : undefined;
     });
     expect(BigInt(range.min)).toBe(0n);
-    const counts = await poll('the pattern colours on screen', async () => {
-      const png = await viewer.page.screenshot();
-      const c = countColours(png, PATTERN_COLOURS);
-      if (Object.values(c).filter((n) => n >= 300).length >= 4) {
-        writeFileSync(join(artifacts, 'encoder-wasm-file.png'), png);
-        return c;
-      }
-      return undefined;
-    });
+    const counts = await corePatternOnScreen(viewer.page, join(artifacts, 'encoder-wasm-file.png'));
     expect(Object.values(counts).filter((n) => n >= 300).length).toBeGreaterThanOrEqual(4);
     expect(viewer.problems()).toEqual([]);
     expect(viewer.pageErrors).toEqual([]);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
+import { testsrcArgs } from './media.js';
 
 /** How the browser's camera behaves. */
 export type FakeCamera =
@@ -35,6 +36,11 @@ export function cameraArgs(camera: FakeCamera): string[] {
   }
 }
 
+/** A camera playing a fresh 1 s, 30 fps {@link makeY4mClip} of `testsrc2` at `width`x`height` (made now). */
+export function testsrcCamera(width: number, height: number): FakeCamera {
+  return { kind: 'file', path: makeY4mClip({ width, height, fps: 30, seconds: 1 }) };
+}
+
 /** Launches Debian's Chromium with the viewer flags and a fake camera. */
 export function launchWithCamera(camera: FakeCamera): Promise<Browser> {
   return chromium.launch({
@@ -59,21 +65,7 @@ export function makeY4mClip(options: {
   const path = join(dir, `testsrc2-${width}x${height}-${fps}.y4m`);
   execFileSync(
     'ffmpeg',
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc2=size=${width}x${height}:rate=${fps}`,
-      '-t',
-      String(seconds),
-      '-pix_fmt',
-      'yuv420p',
-      path,
-    ],
+    [...testsrcArgs({ width, height, fps }), '-t', String(seconds), '-pix_fmt', 'yuv420p', path],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return path;

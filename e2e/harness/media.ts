@@ -4,6 +4,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AccessUnit, AccessUnitSplitter } from '@camstream/core';
 
+/**
+ * Debian ffmpeg's arguments up to the output options: quiet, overwriting (unless `overwrite: false`), input
+ * `testsrc2` at `width`x`height` and `fps`, and `frames` frames if given.
+ */
+export function testsrcArgs(options: {
+  width: number;
+  height: number;
+  fps: number;
+  frames?: number;
+  overwrite?: boolean;
+}): string[] {
+  const { width, height, fps, frames, overwrite = true } = options;
+  return [
+    ...['-hide_banner', '-loglevel', 'error', ...(overwrite ? ['-y'] : [])],
+    ...['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`],
+    ...(frames === undefined ? [] : ['-frames:v', String(frames)]),
+  ];
+}
+
+/** `testsrcArgs`' `width` and `height` from a `WxH` size string. */
+export function sizeOf(size: string): { width: number; height: number } {
+  const match = /^(\d+)x(\d+)$/.exec(size);
+  if (match === null) throw new Error(`not a WxH size: ${size}`);
+  return { width: Number(match[1]), height: Number(match[2]) };
+}
+
 /** Options for an H.264 test clip made by Debian's ffmpeg. */
 export interface ClipOptions {
   width: number;
@@ -26,16 +52,7 @@ export function makeH264Clip(options: ClipOptions): { path: string; bytes: Uint8
   execFileSync(
     'ffmpeg',
     [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc2=size=${options.width}x${options.height}:rate=${options.fps}`,
-      '-frames:v',
-      String(options.frames),
+      ...testsrcArgs(options),
       '-c:v',
       'libx264',
       '-profile:v',

@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   concatStream,
-  type EncodedMessage,
   frameTime,
   RecordingStream,
   Scalars,
@@ -12,42 +11,22 @@ import {
   VideoStream,
 } from '@camstream/core';
 import { FileSink } from '@camstream/core/node';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type HarnessWindow,
-  launchBrowser,
-  openViewer,
-  poll,
-  sendRrd,
-  type ViewerPage,
-} from '../harness/browser.js';
+import { describe, expect, it } from 'vitest';
+import { type HarnessWindow, openViewer, poll, sendRrd, type ViewerPage } from '../harness/browser.js';
 import { makeH264Clip, probeFrames, splitAccessUnits } from '../harness/media.js';
 import { saturatedPixels, showsColourBars } from '../harness/pixels.js';
-import { type HarnessServer, startHarnessServer } from '../harness/static-server.js';
+import { collectingRecording, useViewerHarness } from '../harness/viewer-harness.js';
 
 const FPS = 30;
 const FRAMES = 60;
 const artifacts = join(import.meta.dirname, '..', 'test-results');
 
-let server: HarnessServer;
-let browser: Browser;
+const setup = useViewerHarness(artifacts);
 let open: ViewerPage[] = [];
-
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  server = await startHarnessServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 async function newViewer(url?: string): Promise<ViewerPage> {
   for (const v of open) await v.page.close();
-  const viewer = await openViewer(browser, server.url, url);
+  const viewer = await openViewer(setup.browser, setup.server.url, url);
   open = [viewer];
   return viewer;
 }
@@ -104,12 +83,7 @@ describe('the real web viewer (@rerun-io/web-viewer 0.33.0) plays what Recording
       expect(units).toHaveLength(probed.length);
       expect(units.map((u) => u.isKeyframe)).toEqual(probed.map((f) => f.keyFrame));
       expect(units.filter((u) => u.isKeyframe).map((u) => u.index)).toEqual([0, 30]);
-      const calls: { bytes: Uint8Array; messages: readonly EncodedMessage[] }[] = [];
-      const rec = new RecordingStream({
-        applicationId: 'camstream_e2e',
-        recordingId: `e2e-${profile}`,
-        sinks: [new StreamCallbackSink((bytes, messages) => calls.push({ bytes: bytes.slice(), messages }))],
-      });
+      const { rec, calls } = collectingRecording(`e2e-${profile}`);
       const times = logClip(rec, clip);
       await rec.close();
       expect(times).toHaveLength(FRAMES);
@@ -156,7 +130,7 @@ describe('the real web viewer (@rerun-io/web-viewer 0.33.0) plays what Recording
     const times = logClip(rec, clip);
     await rec.close();
 
-    const viewer = await newViewer(server.serveFile('clip.rrd', path));
+    const viewer = await newViewer(setup.server.serveFile('clip.rrd', path));
     const h = harness(viewer);
     await poll('recording to open', async () => ((await h.recording()) === 'e2e-file' ? true : undefined));
     await poll('time range', async () => {

@@ -1,42 +1,25 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { poll } from '../harness/browser.js';
-import { launchWithCamera, makeY4mClip } from '../harness/camera.js';
+import { testsrcCamera } from '../harness/camera.js';
 import { showsColourBars } from '../harness/pixels.js';
 import {
+  ARTIFACTS as artifacts,
   consoleErrors,
   FFMPEG_ASSETS,
   measureCycles,
-  openWebPage,
   PIXELS_TIMEOUT_MS,
-  startWebPageServer,
   timeRangeReaches,
-  type WebPageServer,
+  useWebPageWithCamera,
+  waitForColourBars,
 } from './web-page.js';
 
-const artifacts = join(import.meta.dirname, '..', 'test-results');
-let server: WebPageServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  const clip = makeY4mClip({ width: 320, height: 240, fps: 30, seconds: 1 });
-  [server, browser] = await Promise.all([
-    startWebPageServer(),
-    launchWithCamera({ kind: 'file', path: clip }),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = useWebPageWithCamera(() => testsrcCamera(320, 240));
 
 describe('CaptureSession with the injected ffmpeg.wasm encoder', () => {
   it('shows the camera’s frames through x264; switching to WebCodecs mid-session switches the recording', async () => {
-    const web = await openWebPage(browser, server.url);
+    const web = await setup.open();
     await web.call('startViewer');
     await web.call('create', {
       source: { kind: 'camera', width: 320, height: 240 },
@@ -78,11 +61,7 @@ describe('CaptureSession with the injected ffmpeg.wasm encoder', () => {
     expect(switched.recordingId).not.toBe(wasmId);
     const b = await timeRangeReaches(web, switched.recordingId!, 500_000_000);
     expect(b.min).toBe(0);
-    await poll(
-      'the camera’s colour bars in the viewer (WebCodecs)',
-      async () => (showsColourBars(await web.page.screenshot()).ok ? true : undefined),
-      PIXELS_TIMEOUT_MS,
-    );
+    await waitForColourBars(web, 'the camera’s colour bars in the viewer (WebCodecs)');
 
     await web.call('dispose');
     // Playwright learns of a worker's end from a CDP event that may trail dispose() a little.
@@ -107,7 +86,7 @@ describe('CaptureSession with the injected ffmpeg.wasm encoder', () => {
   it('start/stop cycles with the wasm backend bring the JS heap and the worker count back to their baseline', async () => {
     // No viewer (its recordings grow the heap by design). 10 cycles, not 20: each opens ffmpeg.wasm anew
     // (compile + warm-up), and the webcodecs test in lifecycle.e2e.test.ts already runs 20.
-    const web = await openWebPage(browser, server.url);
+    const web = await setup.open();
     await web.call('create', {
       source: { kind: 'camera', width: 320, height: 240 },
       encoder: 'wasm',

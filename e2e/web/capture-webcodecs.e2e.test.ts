@@ -1,41 +1,24 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { poll } from '../harness/browser.js';
-import { launchWithCamera, makeY4mClip } from '../harness/camera.js';
+import { testsrcCamera } from '../harness/camera.js';
 import { showsColourBars } from '../harness/pixels.js';
 import {
+  ARTIFACTS as artifacts,
   consoleErrors,
-  openWebPage,
   PIXELS_TIMEOUT_MS,
-  startWebPageServer,
   timeRangeReaches,
-  type WebPageServer,
+  useWebPageWithCamera,
+  waitForColourBars,
 } from './web-page.js';
 
-const artifacts = join(import.meta.dirname, '..', 'test-results');
-let server: WebPageServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  // The fake camera plays testsrc2 (made here by Debian's ffmpeg): its colour bars are what the viewer must show.
-  const clip = makeY4mClip({ width: 640, height: 480, fps: 30, seconds: 1 });
-  [server, browser] = await Promise.all([
-    startWebPageServer(),
-    launchWithCamera({ kind: 'file', path: clip }),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The fake camera plays testsrc2 (made here by Debian's ffmpeg): its colour bars are what the viewer must show.
+const setup = useWebPageWithCamera(() => testsrcCamera(640, 480));
 
 describe('CaptureSession with the WebCodecs worker: camera → H.264 → embedded viewer', () => {
   it('shows the camera’s frames in the viewer, the time range grows; stop/start makes a new recording', async () => {
-    const web = await openWebPage(browser, server.url);
+    const web = await setup.open();
     await web.call('startViewer');
     await web.call('create', { source: { kind: 'camera' }, encoder: 'auto', injectWasm: false });
     await web.call('start');
@@ -95,7 +78,7 @@ describe('CaptureSession with the WebCodecs worker: camera → H.264 → embedde
   });
 
   it('reads the camera through a <video> element where MediaStreamTrackProcessor is not used', async () => {
-    const web = await openWebPage(browser, server.url);
+    const web = await setup.open();
     await web.call('startViewer');
     await web.call('create', {
       source: { kind: 'camera', reader: 'video-element' },
@@ -105,11 +88,7 @@ describe('CaptureSession with the WebCodecs worker: camera → H.264 → embedde
     await web.call('start');
     const snap = await web.snapshot();
     expect(snap.source).toMatchObject({ kind: 'camera', reader: 'video-element' });
-    await poll(
-      'the camera’s colour bars in the viewer',
-      async () => (showsColourBars(await web.page.screenshot()).ok ? true : undefined),
-      PIXELS_TIMEOUT_MS,
-    );
+    await waitForColourBars(web, 'the camera’s colour bars in the viewer');
     await timeRangeReaches(web, snap.recordingId!, 1_000_000_000);
     await web.call('dispose');
     expect(web.problems()).toEqual([]);

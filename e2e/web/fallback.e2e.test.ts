@@ -1,33 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { poll } from '../harness/browser.js';
-import { launchWithCamera } from '../harness/camera.js';
-import { showsColourBars } from '../harness/pixels.js';
-import {
-  consoleErrors,
-  openWebPage,
-  PIXELS_TIMEOUT_MS,
-  startWebPageServer,
-  timeRangeReaches,
-  type WebPageServer,
-} from './web-page.js';
+import { describe, expect, it } from 'vitest';
+import { consoleErrors, timeRangeReaches, useWebPageWithCamera, waitForColourBars } from './web-page.js';
 
-let server: WebPageServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  // A fake camera exists, but every permission prompt is refused: the user said no.
-  [server, browser] = await Promise.all([startWebPageServer(), launchWithCamera({ kind: 'denied' })]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// A fake camera exists, but every permission prompt is refused: the user said no.
+const setup = useWebPageWithCamera({ kind: 'denied' });
 
 describe('CaptureSession when the camera is denied', () => {
   it('falls back to the test pattern and says so (fallback event, source.kind); the viewer shows it', async () => {
-    const web = await openWebPage(browser, server.url);
+    const web = await setup.open();
     await web.call('startViewer');
     await web.call('create', {
       source: { kind: 'camera', width: 640, height: 480 },
@@ -48,11 +27,7 @@ describe('CaptureSession when the camera is denied', () => {
     expect(fallbacks[0]?.detail).toMatchObject({ reason: 'permission-denied' });
 
     // The pattern's saturated bars (the same six colours as testsrc2) through the real encoder and viewer.
-    await poll(
-      'the test pattern in the viewer',
-      async () => (showsColourBars(await web.page.screenshot()).ok ? true : undefined),
-      PIXELS_TIMEOUT_MS,
-    );
+    await waitForColourBars(web, 'the test pattern in the viewer');
     await timeRangeReaches(web, snap.recordingId!, 1_000_000_000);
     await web.call('dispose');
     expect(web.problems()).toEqual([]);
@@ -61,7 +36,7 @@ describe('CaptureSession when the camera is denied', () => {
   });
 
   it('without the fallback, start() rejects with a permission-denied WebError and the session stays idle', async () => {
-    const web = await openWebPage(browser, server.url);
+    const web = await setup.open();
     await web.call('create', {
       source: { kind: 'camera' },
       encoder: 'auto',

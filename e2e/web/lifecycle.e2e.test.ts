@@ -1,30 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchWithCamera } from '../harness/camera.js';
-import {
-  consoleErrors,
-  measureCycles,
-  openWebPage,
-  startWebPageServer,
-  timeRangeReaches,
-  type WebPageServer,
-} from './web-page.js';
+import { describe, expect, it } from 'vitest';
+import { consoleErrors, measureCycles, timeRangeReaches, useWebPageWithCamera } from './web-page.js';
 
-let server: WebPageServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startWebPageServer(), launchWithCamera({ kind: 'fake', fps: 30 })]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = useWebPageWithCamera({ kind: 'fake', fps: 30 });
 
 describe('CaptureSession life cycle', () => {
   it('switching encoder or source mid-session starts a new recording that the viewer switches to', async () => {
-    const web = await openWebPage(browser, server.url);
+    const web = await setup.open();
     await web.call('startViewer');
     await web.call('create', { source: { kind: 'camera' }, encoder: 'auto', injectWasm: false });
     await web.call('start');
@@ -59,7 +40,7 @@ describe('CaptureSession life cycle', () => {
 
   it('20 start/stop cycles bring the JS heap and the worker count back to their baseline', async () => {
     // No viewer here: its recordings would grow the heap by design; this measures the session alone.
-    const web = await openWebPage(browser, server.url);
+    const web = await setup.open();
     await web.call('create', { source: { kind: 'camera' }, encoder: 'webcodecs', injectWasm: false });
     const r = await measureCycles(web, 20);
     console.log(

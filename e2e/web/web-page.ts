@@ -1,9 +1,12 @@
-import { realpathSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, defaultClientConditions } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import { type PageWatch, poll, watchPage } from '../harness/browser.js';
+import { type FakeCamera, launchWithCamera } from '../harness/camera.js';
+import { showsColourBars } from '../harness/pixels.js';
 import type { SessionSnapshot, WebTestApi } from './web-page-api.js';
 
 /**
@@ -11,6 +14,9 @@ import type { SessionSnapshot, WebTestApi } from './web-page-api.js';
  * can take 30 s (seen with six engineers' tests running at once).
  */
 export const PIXELS_TIMEOUT_MS = 60_000;
+
+/** Where tests keep screenshots and streams (e2e/test-results). */
+export const ARTIFACTS = join(import.meta.dirname, '..', 'test-results');
 
 /** The test page's Vite dev server (source-first, COOP/COEP like the demo). */
 export interface WebPageServer {
@@ -90,6 +96,55 @@ export async function openWebPage(browser: Browser, url: string): Promise<WebPag
       [method, args] as const,
     )) as WebPage['call'];
   return { page, ...watch, call, snapshot: () => call('snapshot') };
+}
+
+/** The test page's server and a Chromium with a fake camera, shared by one test file. */
+export interface WebPageSetup {
+  readonly server: WebPageServer;
+  readonly browser: Browser;
+  /** Opens the test page in a new tab of {@link browser}. */
+  open(): Promise<WebPage>;
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` that start the test page's server and a Chromium with `camera` (a function
+ * is called in `beforeAll`, e.g. to make a clip) and create {@link ARTIFACTS}; closes both after the file.
+ */
+export function useWebPageWithCamera(camera: FakeCamera | (() => FakeCamera)): WebPageSetup {
+  let server: WebPageServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [server, browser] = await Promise.all([
+      startWebPageServer(),
+      launchWithCamera(typeof camera === 'function' ? camera() : camera),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const setup: WebPageSetup = {
+    get server() {
+      if (server === undefined) throw new Error('the test page server is not started (beforeAll)');
+      return server;
+    },
+    get browser() {
+      if (browser === undefined) throw new Error('the browser is not launched (beforeAll)');
+      return browser;
+    },
+    open: () => openWebPage(setup.browser, setup.server.url),
+  };
+  return setup;
+}
+
+/** Polls screenshots (up to {@link PIXELS_TIMEOUT_MS}) until the page shows the colour bars; `what` names them. */
+export function waitForColourBars(web: WebPage, what: string): Promise<true> {
+  return poll(
+    what,
+    async () => (showsColourBars(await web.page.screenshot()).ok ? true : undefined),
+    PIXELS_TIMEOUT_MS,
+  );
 }
 
 /** Waits until the viewer's active recording is `id` and its `time` range reaches `minNs`. */
