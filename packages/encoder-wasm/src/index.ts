@@ -29,6 +29,8 @@ export {
   type H264Profile,
   type ResolvedOptions,
   resolveOptions,
+  X264_PRESETS,
+  X264_TUNES,
   type X264Preset,
   type X264Tune,
 } from './options.js';

@@ -2,27 +2,35 @@ import { frameByteLength, type PixelFormat, type RawFrame } from '@camstream/cor
 import { EncoderError } from './errors.js';
 
 /** x264 presets, fastest first. */
-export type X264Preset =
-  | 'ultrafast'
-  | 'superfast'
-  | 'veryfast'
-  | 'faster'
-  | 'fast'
-  | 'medium'
-  | 'slow'
-  | 'slower'
-  | 'veryslow';
+export const X264_PRESETS = [
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+  'slow',
+  'slower',
+  'veryslow',
+] as const;
+
+/** One of {@link X264_PRESETS}. */
+export type X264Preset = (typeof X264_PRESETS)[number];
 
 /** x264 tunings; `zerolatency` (the default) is what live mode needs: no lookahead, one frame in, one out. */
-export type X264Tune =
-  | 'zerolatency'
-  | 'film'
-  | 'animation'
-  | 'grain'
-  | 'stillimage'
-  | 'fastdecode'
-  | 'psnr'
-  | 'ssim';
+export const X264_TUNES = [
+  'zerolatency',
+  'film',
+  'animation',
+  'grain',
+  'stillimage',
+  'fastdecode',
+  'psnr',
+  'ssim',
+] as const;
+
+/** One of {@link X264_TUNES}. */
+export type X264Tune = (typeof X264_TUNES)[number];
 
 /** H.264 profiles x264 can be limited to. */
 export type H264Profile = 'baseline' | 'main' | 'high';
@@ -74,27 +82,8 @@ export interface ResolvedOptions {
   readonly frameBytes: number;
 }
 
-const PRESETS = new Set<string>([
-  'ultrafast',
-  'superfast',
-  'veryfast',
-  'faster',
-  'fast',
-  'medium',
-  'slow',
-  'slower',
-  'veryslow',
-]);
-const TUNES = new Set<string>([
-  'zerolatency',
-  'film',
-  'animation',
-  'grain',
-  'stillimage',
-  'fastdecode',
-  'psnr',
-  'ssim',
-]);
+const PRESETS = new Set<string>(X264_PRESETS);
+const TUNES = new Set<string>(X264_TUNES);
 const PROFILES = new Set<string>(['baseline', 'main', 'high']);
 const FORMATS = new Set<string>(['I420', 'NV12', 'RGBA']);
 const FFMPEG_PIX_FMT: Record<PixelFormat, string> = { I420: 'yuv420p', NV12: 'nv12', RGBA: 'rgba' };

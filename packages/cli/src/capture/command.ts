@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { PixelFormat } from '@camstream/core';
-import type { X264Preset, X264Tune } from '@camstream/encoder-wasm';
+import { X264_PRESETS, X264_TUNES, type X264Preset, type X264Tune } from '@camstream/encoder-wasm';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../errors.js';
 import { loggerFor } from '../output/logger.js';
@@ -55,28 +55,6 @@ export interface CaptureFlags {
   readonly profile?: string;
 }
 
-const PRESETS: readonly X264Preset[] = [
-  'ultrafast',
-  'superfast',
-  'veryfast',
-  'faster',
-  'fast',
-  'medium',
-  'slow',
-  'slower',
-  'veryslow',
-];
-const TUNES: readonly X264Tune[] = [
-  'zerolatency',
-  'film',
-  'animation',
-  'grain',
-  'stillimage',
-  'fastdecode',
-  'psnr',
-  'ssim',
-];
-
 /** Turns a flag parser's CliError into commander's InvalidArgumentError (exit code 2, one line). */
 function arg<T>(parse: (text: string) => T): (text: string) => T {
   return (text) => {
@@ -118,7 +96,7 @@ export function captureCommand(): Command {
     .option('--duration <time>', 'stop after this much video: 10, 10s, 1.5m, 500ms', arg(parseDuration))
     .option('--realtime', 'pace the test pattern at its frame rate (implied by --serve and --connect)')
     .optionsGroup('Encoding (H.264, x264):')
-    .addOption(new Option('--preset <preset>', 'x264 preset (default veryfast)').choices(PRESETS))
+    .addOption(new Option('--preset <preset>', 'x264 preset (default veryfast)').choices(X264_PRESETS))
     .addOption(
       new Option('--crf <n>', 'constant quality, 0–51 (x264 default 23)')
         .argParser(arg(parseCrf))
@@ -130,7 +108,7 @@ export function captureCommand(): Command {
       'frames from one keyframe to the next (default 30)',
       arg((t) => parsePositiveInt(t, 'gop')),
     )
-    .addOption(new Option('--tune <tune>', 'x264 tune').choices(TUNES).default('zerolatency'))
+    .addOption(new Option('--tune <tune>', 'x264 tune').choices(X264_TUNES).default('zerolatency'))
     .option(
       '--threads <n>',
       'encoder threads of a bounded run (default: CPU count)',
