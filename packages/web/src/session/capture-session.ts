@@ -145,17 +145,10 @@ export class CaptureSession extends EventTarget {
   start(): Promise<void> {
     return this.#serial(async () => {
       if (this.#state === 'running') return;
-      this.#setState('starting');
-      try {
+      await this.#bringUp(async () => {
         await this.#openSource();
         await this.#openRun();
-      } catch (error) {
-        await this.#teardown();
-        this.#setState('idle');
-        throw error;
-      }
-      this.#statsTimer = setInterval(() => this.#emitStats(), this.#options.statsIntervalMs);
-      this.#setState('running');
+      });
     });
   }
 
@@ -175,18 +168,11 @@ export class CaptureSession extends EventTarget {
     return this.#serial(async () => {
       this.#sourceRequest = resolved;
       if (this.#state !== 'running') return;
-      this.#setState('starting');
-      try {
+      await this.#bringUp(async () => {
         await this.#teardown();
         await this.#openSource();
         await this.#openRun();
-      } catch (error) {
-        await this.#teardown();
-        this.#setState('idle');
-        throw error;
-      }
-      this.#statsTimer = setInterval(() => this.#emitStats(), this.#options.statsIntervalMs);
-      this.#setState('running');
+      });
     });
   }
 
@@ -199,19 +185,30 @@ export class CaptureSession extends EventTarget {
     return this.#serial(async () => {
       this.#encoderRequest = resolved;
       if (this.#state !== 'running') return;
-      this.#setState('starting');
-      try {
+      await this.#bringUp(async () => {
         const run = this.#run;
         this.#run = undefined;
         if (run !== undefined) await this.#closeRun(run);
         await this.#openRun();
-      } catch (error) {
-        await this.#teardown();
-        this.#setState('idle');
-        throw error;
-      }
-      this.#setState('running');
+      });
     });
+  }
+
+  /**
+   * `starting` → `open()` → `running`, with the stats timer running (a teardown inside `open` stops it); if
+   * `open` fails, everything is torn down, the session is idle and the error goes to the caller.
+   */
+  async #bringUp(open: () => Promise<void>): Promise<void> {
+    this.#setState('starting');
+    try {
+      await open();
+    } catch (error) {
+      await this.#teardown();
+      this.#setState('idle');
+      throw error;
+    }
+    this.#statsTimer ??= setInterval(() => this.#emitStats(), this.#options.statsIntervalMs);
+    this.#setState('running');
   }
 
   /** Stops, and makes the session unusable; every later call but `dispose()` rejects with `invalid-state`. */
