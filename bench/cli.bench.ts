@@ -15,7 +15,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { frameByteLength, renderTestPattern, testPattern } from '@camstream/core';
 import { EncoderPool, encodeBatch } from '@camstream/encoder-wasm';
-import { fmt, interleave, type Measurement, median, type SummaryRow, writeResults } from './lib.js';
+import {
+  fmt,
+  interleave,
+  type Measurement,
+  median,
+  nativeX264Args,
+  type SummaryRow,
+  writeResults,
+} from './lib.js';
 
 const FRAMES = 600;
 const [W, H] = [1280, 720];
@@ -134,21 +142,8 @@ function nativeFps(raw: string): number {
   const t0 = performance.now();
   const run = spawnSync('ffmpeg', [
     ...['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${W}x${H}`],
-    ...[
-      '-framerate',
-      '30',
-      '-i',
-      raw,
-      '-c:v',
-      'libx264',
-      '-preset',
-      PRESET,
-      '-tune',
-      'zerolatency',
-      '-bf',
-      '0',
-    ],
-    ...['-g', String(GOP), '-keyint_min', String(GOP), '-sc_threshold', '0', '-threads', String(THREADS)],
+    ...['-framerate', '30', '-i', raw],
+    ...nativeX264Args(PRESET, GOP, THREADS),
     ...['-f', 'h264', '-y', '/dev/null'],
   ]);
   if (run.status !== 0) throw new Error(`native ffmpeg failed: ${run.stderr}`);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // Not a dependency of the bench package's build: imported from sources (the `@camstream/source` condition).
 import { decodeFile, EncoderPool, encodeFile, type X264Preset } from '@camstream/encoder-wasm';
-import { fmt, interleave, type Measurement, type SummaryRow, writeResults } from './lib.js';
+import { fmt, interleave, type Measurement, nativeX264Args, type SummaryRow, writeResults } from './lib.js';
 
 const FRAMES = 300;
 const GOP = 30;
@@ -55,19 +55,8 @@ if (process.env.CAMSTREAM_FILE_RSS_CHILD) {
 function nativeEncodeFps(preset: X264Preset): number {
   const t0 = performance.now();
   const run = spawnSync('ffmpeg', [
-    ...['-v', 'error', '-threads', '2', '-i', SOURCE, '-threads', '2', '-c:v', 'libx264', '-preset', preset],
-    ...[
-      '-tune',
-      'zerolatency',
-      '-bf',
-      '0',
-      '-g',
-      String(GOP),
-      '-keyint_min',
-      String(GOP),
-      '-sc_threshold',
-      '0',
-    ],
+    ...['-v', 'error', '-threads', '2', '-i', SOURCE],
+    ...nativeX264Args(preset, GOP, 2),
     ...['-f', 'h264', '-y', '/dev/null'],
   ]);
   if (run.status !== 0) throw new Error(`native ffmpeg failed: ${run.stderr}`);

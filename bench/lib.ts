@@ -102,3 +102,15 @@ export function writeResults(
 }
 
 export const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+/**
+ * The native anchor's x264 options, the same as camstream's encoders use (`encodeArgs`): zerolatency, no B-frames,
+ * a keyframe exactly every `gop` frames.
+ */
+export function nativeX264Args(preset: string, gop: number, threads: number): string[] {
+  const g = String(gop);
+  return [
+    ...['-c:v', 'libx264', '-preset', preset, '-tune', 'zerolatency', '-bf', '0'],
+    ...['-g', g, '-keyint_min', g, '-sc_threshold', '0', '-threads', String(threads)],
+  ];
+}
