@@ -104,6 +104,21 @@ describe('encodeBatch', () => {
 });
 
 describe('EncoderPool', () => {
+  it('moves a transferred segment back unchanged with reuse, and encodes it the same as a copied one', async () => {
+    const o = resolveOptions({ ...SMALL, preset: 'ultrafast' });
+    const args = encodeArgs(o, BATCH_INPUT, BATCH_OUTPUT);
+    const frames = concat([...testPattern({ ...SMALL, frames: 4 })].map((f) => f.data));
+    const copied = await pool.run(args, frames);
+    expect(copied.frames).toBeUndefined();
+    const sent = frames.slice();
+    const moved = await pool.run(args, sent, { transfer: true, reuse: true });
+    expect(sent.byteLength).toBe(0); // detached: it went to the worker
+    expect(moved.frames).toEqual(frames);
+    expect(moved.bytes).toEqual(copied.bytes);
+    // Without reuse the buffer stays with the worker.
+    expect((await pool.run(args, frames.slice(), { transfer: true })).frames).toBeUndefined();
+  });
+
   // The stack-pointer fix: without it an instance dies with "memory access out of bounds" after ~165 runs.
   // The 1000 runs of a 16x16 frame take ~8 s here (CAMSTREAM_EXEC_RUNS overrides the count).
   it('runs many short encodes in one worker without running out of stack', async () => {

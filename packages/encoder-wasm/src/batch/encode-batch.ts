@@ -30,7 +30,7 @@ export interface BatchEncodeOptions extends H264EncoderOptions {
 
 interface Segment {
   readonly pts: bigint[];
-  readonly result: Promise<{ bytes: Uint8Array; ms: number }>;
+  readonly result: Promise<{ bytes: Uint8Array; ms: number; frames?: Uint8Array }>;
 }
 
 /**
@@ -58,22 +58,28 @@ export async function* encodeBatch(
   let framesIn = 0;
   let samplesOut = 0;
   let segmentsDone = 0;
-  let buffer = new Uint8Array(o.frameBytes * segmentFrames);
+  const segmentBytes = o.frameBytes * segmentFrames;
+  // Segment buffers go to a worker and come back when it is done: at most maxInFlight + 1 are ever allocated.
+  const spare: Uint8Array<ArrayBuffer>[] = [];
+  let buffer = new Uint8Array(segmentBytes);
   let pts: bigint[] = [];
 
   const submit = (): void => {
     const data = pts.length === segmentFrames ? buffer : buffer.subarray(0, pts.length * o.frameBytes);
     // The segment buffer is ours alone: move it to the worker.
-    const result = options.pool.run(args, data, { transfer: true });
+    const result = options.pool.run(args, data, { transfer: true, reuse: true });
     // Failures surface when the segment is joined; do not let them be unhandled meanwhile.
     result.catch(() => {});
     inFlight.push({ pts, result });
-    buffer = new Uint8Array(o.frameBytes * segmentFrames);
+    buffer = spare.pop() ?? new Uint8Array(segmentBytes);
     pts = [];
   };
 
   async function* join(segment: Segment): AsyncGenerator<EncodedSample, void, undefined> {
-    const { bytes, ms } = await segment.result;
+    const { bytes, ms, frames } = await segment.result;
+    if (frames !== undefined && frames.buffer instanceof ArrayBuffer && frames.buffer.byteLength === segmentBytes) {
+      spare.push(new Uint8Array(frames.buffer, 0, segmentBytes));
+    }
     const units = [...splitter.push(bytes), ...splitter.end()];
     if (units.length !== segment.pts.length) {
       throw new EncoderError(

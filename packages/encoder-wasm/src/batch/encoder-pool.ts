@@ -65,19 +65,27 @@ export class EncoderPool {
   /**
    * Encodes packed raw frames with `args` (reading `BATCH_INPUT`, writing `BATCH_OUTPUT`) on a free thread;
    * throws `encoder-failed` with ffmpeg's exit code and log tail, `worker-crashed` if the thread died. With
-   * `transfer`, `frames.buffer` is moved to the worker (detached here).
+   * `transfer`, `frames.buffer` is moved to the worker (detached here); with `reuse` as well, it comes back as
+   * the result's `frames` once the segment is encoded.
    */
   async run(
     args: readonly string[],
     frames: Uint8Array,
-    options: { readonly warmup?: boolean; readonly transfer?: boolean } = {},
-  ): Promise<{ bytes: Uint8Array; ms: number }> {
+    options: { readonly warmup?: boolean; readonly transfer?: boolean; readonly reuse?: boolean } = {},
+  ): Promise<{ bytes: Uint8Array; ms: number; frames?: Uint8Array }> {
     if (this.closed) throw new EncoderError('encoder-closed', 'the encoder pool is closed');
     let result: BatchResult;
     try {
-      const task: BatchTask = { assets: this.assets, args, frames, warmup: options.warmup ?? false };
+      const transfer = options.transfer ?? false;
+      const task: BatchTask = {
+        assets: this.assets,
+        args,
+        frames,
+        warmup: options.warmup ?? false,
+        returnFrames: transfer && (options.reuse ?? false),
+      };
       // Transferring the segment's buffer saves copying megabytes of raw frames into the worker.
-      const transferList = options.transfer ? [frames.buffer as ArrayBuffer] : [];
+      const transferList = transfer ? [frames.buffer as ArrayBuffer] : [];
       result = await this.piscina.run(task, { transferList });
     } catch (error) {
       throw new EncoderError('worker-crashed', `a batch worker failed: ${(error as Error).message}`, {
@@ -85,7 +93,9 @@ export class EncoderPool {
       });
     }
     if (!result.ok) throw EncoderError.ffmpeg('batch segment', result);
-    return { bytes: result.bytes, ms: result.ms };
+    return result.frames === undefined
+      ? { bytes: result.bytes, ms: result.ms }
+      : { bytes: result.bytes, ms: result.ms, frames: result.frames };
   }
 
   /** Stops the threads. */

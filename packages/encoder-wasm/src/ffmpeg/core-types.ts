@@ -16,7 +16,8 @@ export interface EmFS {
   makedev(major: number, minor: number): number;
   registerDevice(dev: number, ops: EmDeviceOps): void;
   mkdev(path: string, dev: number): void;
-  writeFile(path: string, data: Uint8Array): void;
+  /** With `canOwn`, MEMFS keeps `data` itself as the file's contents instead of a copy. */
+  writeFile(path: string, data: Uint8Array, opts?: { canOwn?: boolean }): void;
   readFile(path: string): Uint8Array;
   unlink(path: string): void;
   analyzePath(path: string): { exists: boolean };

@@ -44,11 +44,19 @@ export interface BatchTask {
   readonly frames: Uint8Array;
   /** Set for a warm-up task (its output is discarded). */
   readonly warmup?: boolean;
+  /** Move `frames` back in the result (the caller transferred it and reuses the buffer for its next segment). */
+  readonly returnFrames?: boolean;
 }
 
 /** A batch task's result: Annex B bytes, or ffmpeg's failure. */
 export type BatchResult =
-  | { readonly ok: true; readonly bytes: Uint8Array; readonly ms: number }
+  | {
+      readonly ok: true;
+      readonly bytes: Uint8Array;
+      readonly ms: number;
+      /** The task's `frames`, moved back when `returnFrames` asked for it. */
+      readonly frames?: Uint8Array;
+    }
   | { readonly ok: false; readonly exitCode: number; readonly logTail: readonly string[] };
 
 /** MEMFS paths of a batch task. */
