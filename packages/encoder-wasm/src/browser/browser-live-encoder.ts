@@ -1,5 +1,4 @@
 import {
-  type AccessUnit,
   AccessUnitSplitter,
   type EncodedSample,
   type Encoder,
@@ -7,8 +6,8 @@ import {
   VideoCodec,
 } from '@camstream/core';
 import { EncoderError } from '../errors.js';
-import { checkFrame, encodeArgs, type ResolvedOptions, resolveOptions } from '../options.js';
-import { AsyncQueue } from '../sample-queue.js';
+import { LiveSession } from '../live/live-session.js';
+import { encodeArgs, type ResolvedOptions, resolveOptions } from '../options.js';
 import { FrameRing } from './frame-ring.js';
 import {
   type BrowserWorkerInit,
@@ -21,12 +20,7 @@ import {
   WARMUP_INPUT,
   WARMUP_OUTPUT,
 } from './protocol.js';
-import type {
-  BrowserEncoderMode,
-  BrowserFullQueuePolicy,
-  BrowserLiveEncoderOptions,
-  BrowserLiveEncoderStats,
-} from './types.js';
+import type { BrowserEncoderMode, BrowserLiveEncoderOptions, BrowserLiveEncoderStats } from './types.js';
 
 function nonNegativeInt(name: string, value: number | undefined, min: number): void {
   if (value !== undefined && (!Number.isSafeInteger(value) || value < min))
@@ -66,57 +60,35 @@ export class BrowserLiveEncoder implements Encoder {
   private readonly worker: Worker;
   private readonly ring: FrameRing | undefined;
   private readonly segmentFrames: number;
-  private readonly splitter: AccessUnitSplitter;
-  private readonly out = new AsyncQueue<EncodedSample>();
-  private readonly queue: RawFrame[] = [];
-  private readonly waiters: (() => void)[] = [];
-  private readonly ptsFifo: bigint[] = [];
-  private readonly maxQueued: number;
-  private readonly whenFull: BrowserFullQueuePolicy;
-  private readonly onDrop: ((frame: RawFrame) => void) | undefined;
-  // Frames that must start a new IDR (the first frame given to encode() after requestKeyframe()).
-  private readonly keyframes = new WeakSet<RawFrame>();
-  private keyframeWanted = false;
-  private posted = 0;
-  private consumed = 0;
-  private framesIn = 0;
-  private dropped = 0;
-  private samplesOut = 0;
-  private restarts = 0;
+  private readonly session: LiveSession;
   private execs = 0;
   private warmupMs = 0;
   private segmentBusy = false;
   private endPosted = false;
-  private state: 'open' | 'closing' | 'closed' | 'failed' = 'open';
-  private failure: EncoderError | undefined;
-  private readonly finished: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void };
 
   private constructor(options: ResolvedOptions, live: BrowserLiveEncoderOptions, mode: BrowserEncoderMode) {
     this.options = options;
     this.mode = mode;
     this.segmentFrames = live.segmentFrames ?? 3;
     this.ring = mode === 'ring' ? FrameRing.create(live.ringSlots ?? 3, options.frameBytes) : undefined;
-    // In ring mode the worker's frame-end signal comes after exactly one frame's packet (zerolatency), so the
-    // splitter may cut at the first slice; segments arrive whole and are split by their slice headers.
-    this.splitter = new AccessUnitSplitter({
-      codec: 'h264',
-      copy: 'always',
-      firstSliceOnly: mode === 'ring' && options.tune === 'zerolatency',
-    });
-    this.maxQueued = live.maxQueuedFrames ?? 2;
-    this.whenFull = live.whenFull ?? 'drop-oldest';
-    this.onDrop = live.onDrop;
     this.worker = live.workerURL
       ? new Worker(live.workerURL, { type: 'module', name: 'camstream-encoder' })
       : new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'camstream-encoder' });
-    let resolve!: () => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
+    this.session = new LiveSession({
+      options,
+      // Segments mode collects a segment in the queue: that is not back-pressure.
+      maxQueuedFrames: (live.maxQueuedFrames ?? 2) + (mode === 'segments' ? this.segmentFrames : 0),
+      whenFull: live.whenFull ?? 'drop-oldest',
+      onDrop: live.onDrop,
+      // In ring mode the worker's frame-end signal comes after exactly one frame's packet (zerolatency), so the
+      // splitter may cut at the first slice; segments arrive whole and are split by their slice headers.
+      splitter: new AccessUnitSplitter({
+        codec: 'h264',
+        copy: 'always',
+        firstSliceOnly: mode === 'ring' && options.tune === 'zerolatency',
+      }),
+      transport: { pump: () => this.pump(), release: () => this.worker.terminate() },
     });
-    promise.catch(() => {});
-    this.finished = { promise, resolve, reject };
   }
 
   /**
@@ -177,7 +149,7 @@ export class BrowserLiveEncoder implements Encoder {
             `the encoder's worker could not start: ${message.message}`,
           );
           reject(e);
-          this.fail(e);
+          this.session.fail(e);
         } else this.onMessage(message);
       };
       this.worker.onerror = (event) => {
@@ -187,13 +159,13 @@ export class BrowserLiveEncoder implements Encoder {
           `the encoder's worker failed: ${event.message || 'it could not be loaded (check workerURL)'}`,
         );
         if (!ready) reject(e);
-        this.fail(e);
+        this.session.fail(e);
       };
       signal?.addEventListener(
         'abort',
         () => {
           this.abort(signal.reason);
-          if (!ready) reject(this.failure);
+          if (!ready) reject(this.session.failure);
         },
         { once: true },
       );
@@ -203,17 +175,7 @@ export class BrowserLiveEncoder implements Encoder {
 
   /** Counters: mode, frames in, encoded, dropped, samples out, restarts. */
   stats(): BrowserLiveEncoderStats {
-    return {
-      mode: this.mode,
-      framesIn: this.framesIn,
-      framesConsumed: this.consumed,
-      samplesOut: this.samplesOut,
-      framesDropped: this.dropped,
-      queued: this.queue.length,
-      keyframeRestarts: this.restarts,
-      execs: this.execs,
-      warmupMs: this.warmupMs,
-    };
+    return { mode: this.mode, ...this.session.counters(), execs: this.execs, warmupMs: this.warmupMs };
   }
 
   /**
@@ -221,32 +183,7 @@ export class BrowserLiveEncoder implements Encoder {
    * `encoder-closed` after `close()`, the failure after one. With `whenFull: 'wait'` may return a promise.
    */
   encode(frame: RawFrame): void | Promise<void> {
-    if (this.state !== 'open')
-      throw this.failure ?? new EncoderError('encoder-closed', 'encode() after close()');
-    checkFrame(frame, this.options);
-    this.framesIn++;
-    if (this.keyframeWanted) {
-      this.keyframeWanted = false;
-      this.keyframes.add(frame);
-    }
-    this.queue.push(frame);
-    this.pump();
-    // Segments mode collects a segment in the queue: that is not back-pressure.
-    const limit = this.maxQueued + (this.mode === 'segments' ? this.segmentFrames : 0);
-    if (this.queue.length <= limit) return;
-    if (this.whenFull === 'drop-oldest') {
-      const drop = this.queue.shift() as RawFrame;
-      // A keyframe request outlives the frame it was attached to.
-      if (this.keyframes.delete(drop)) {
-        const next = this.queue[0];
-        if (next) this.keyframes.add(next);
-        else this.keyframeWanted = true;
-      }
-      this.dropped++;
-      this.onDrop?.(drop);
-      return;
-    }
-    return new Promise<void>((resolve) => this.waiters.push(resolve));
+    return this.session.encode(frame);
   }
 
   /**
@@ -254,27 +191,22 @@ export class BrowserLiveEncoder implements Encoder {
    * (x264 has no keyframe trigger through ffmpeg's CLI); segments mode starts a new segment there.
    */
   requestKeyframe(): void {
-    if (this.state === 'open') this.keyframeWanted = true;
+    this.session.requestKeyframe();
   }
 
   /** Encodes what is queued, flushes the encoder, ends {@link samples}, and stops the worker. */
-  async close(): Promise<void> {
-    if (this.state === 'open') {
-      this.state = 'closing';
-      this.pump();
-    }
-    await this.finished.promise;
+  close(): Promise<void> {
+    return this.session.close();
   }
 
   /** Stops at once: the worker is terminated, queued frames are dropped, `samples()` throws `aborted`. */
   abort(reason?: unknown): void {
-    if (this.state === 'closed' || this.state === 'failed') return;
-    this.fail(new EncoderError('aborted', 'the live encoder was aborted', { cause: reason }));
+    this.session.abort(reason);
   }
 
   /** The encoded samples, in order; ends after `close()`, throws the failure after one. Iterate once. */
   samples(): AsyncIterable<EncodedSample> {
-    return this.out;
+    return this.session.samples;
   }
 
   private send(message: BrowserWorkerRequest, transfer: Transferable[] = []): void {
@@ -282,30 +214,27 @@ export class BrowserLiveEncoder implements Encoder {
   }
 
   private pump(): void {
-    if (this.state !== 'open' && this.state !== 'closing') return;
+    if (this.session.ended) return;
     if (this.ring) this.pumpRing(this.ring);
     else this.pumpSegments();
   }
 
   /** Moves queued frames into the ring while it has room (a keyframe frame needs room for its restart marker). */
   private pumpRing(ring: FrameRing): void {
+    const s = this.session;
     for (;;) {
-      const frame = this.queue[0];
+      const frame = s.peek(0);
       if (!frame) break;
-      const restart = this.keyframes.has(frame) && this.posted > 0;
+      const restart = s.startsKeyframe(frame) && s.posted > 0;
       if (ring.size > ring.layout.slots - (restart ? 2 : 1)) break;
-      this.queue.shift();
       if (restart) {
-        this.keyframes.delete(frame);
-        this.restarts++;
+        s.keyframeRestarts++;
         ring.tryWriteEnd('restart');
       }
-      this.ptsFifo.push(frame.pts);
-      this.posted++;
+      s.take(1);
       ring.tryWrite(frame.data);
-      this.waiters.shift()?.();
     }
-    if (this.state === 'closing' && this.queue.length === 0 && !this.endPosted && ring.hasRoom) {
+    if (s.state === 'closing' && s.queued === 0 && !this.endPosted && ring.hasRoom) {
       this.endPosted = true;
       ring.tryWriteEnd('close');
     }
@@ -314,72 +243,68 @@ export class BrowserLiveEncoder implements Encoder {
   /** Sends the next segment when the worker is idle: `segmentFrames` frames, cut short before a keyframe frame. */
   private pumpSegments(): void {
     if (this.segmentBusy) return;
+    const s = this.session;
     let count = 0;
-    while (count < this.queue.length && count < this.segmentFrames) {
-      const frame = this.queue[count] as RawFrame;
-      if (count > 0 && this.keyframes.has(frame)) break;
+    while (count < s.queued && count < this.segmentFrames) {
+      if (count > 0 && s.startsKeyframe(s.peek(count) as RawFrame)) break;
       count++;
     }
-    const cutForKeyframe = count < this.segmentFrames && count < this.queue.length;
-    if (count === 0 || (count < this.segmentFrames && !cutForKeyframe && this.state !== 'closing')) {
-      if (this.state === 'closing' && this.queue.length === 0) this.finish();
+    const cutForKeyframe = count < this.segmentFrames && count < s.queued;
+    if (count === 0 || (count < this.segmentFrames && !cutForKeyframe && s.state !== 'closing')) {
+      if (s.state === 'closing' && s.queued === 0) s.finish();
       return;
     }
-    if (cutForKeyframe) this.restarts++;
-    const frames = this.queue.splice(0, count);
+    if (cutForKeyframe) s.keyframeRestarts++;
     const packed = new Uint8Array(count * this.options.frameBytes);
-    frames.forEach((frame, i) => {
-      this.keyframes.delete(frame);
-      this.ptsFifo.push(frame.pts);
+    s.take(count).forEach((frame, i) => {
       packed.set(frame.data, i * this.options.frameBytes);
     });
-    this.posted += count;
     this.segmentBusy = true;
     this.execs++;
     this.send({ type: 'segment', frames: packed, count }, [packed.buffer]);
-    for (let i = 0; i < count; i++) this.waiters.shift()?.();
   }
 
   private onMessage(message: BrowserWorkerMessage): void {
-    if (this.state === 'failed' || this.state === 'closed') return;
+    const s = this.session;
+    if (s.ended) return;
     try {
       switch (message.type) {
         case 'data':
-          this.emit(this.splitter.push(message.bytes));
+          s.output(message.bytes);
           break;
         case 'frame-end':
-          this.consumed = message.consumed;
-          this.emit(this.splitter.endAccessUnit());
+          s.framesConsumed = message.consumed;
+          s.endAccessUnit();
           this.pump();
           break;
         case 'run-end':
           this.execs++;
-          this.emit(this.splitter.endAccessUnit());
+          s.endAccessUnit();
           if (message.exitCode !== 0)
-            this.fail(
+            s.fail(
               EncoderError.ffmpeg('live encode', { exitCode: message.exitCode, logTail: message.logTail }),
             );
-          else if (!message.restart) this.finish();
+          else if (!message.restart) s.finish();
           else this.pump();
           break;
         case 'segment-done':
           this.segmentBusy = false;
           if (message.exitCode !== 0) {
-            this.fail(
+            s.fail(
               EncoderError.ffmpeg('segment encode', { exitCode: message.exitCode, logTail: message.logTail }),
             );
             return;
           }
-          this.emit(this.splitter.push(message.bytes));
-          this.emit(this.splitter.endAccessUnit());
-          this.consumed += message.count;
+          s.output(message.bytes);
+          s.endAccessUnit();
+          s.framesConsumed += message.count;
           this.pump();
           break;
         default:
           break;
       }
     } catch (error) {
-      this.fail(
+      s.fail(
         error instanceof EncoderError
           ? error
           : new EncoderError(
@@ -391,53 +316,5 @@ export class BrowserLiveEncoder implements Encoder {
             ),
       );
     }
-  }
-
-  private emit(units: readonly AccessUnit[]): void {
-    for (const au of units) {
-      const pts = this.ptsFifo.shift();
-      if (pts === undefined)
-        throw new EncoderError(
-          'encoder-failed',
-          `the encoder produced sample ${au.index} with no input frame left to pair it with`,
-        );
-      this.samplesOut++;
-      this.out.push({
-        codec: VideoCodec.H264,
-        codecString: au.codecString ?? 'avc1',
-        data: au.data,
-        pts,
-        isKeyframe: au.isKeyframe,
-        index: this.samplesOut - 1,
-      });
-    }
-  }
-
-  private finish(): void {
-    this.emit(this.splitter.end());
-    if (this.ptsFifo.length > 0) {
-      this.fail(
-        new EncoderError(
-          'encoder-failed',
-          `the encoder ended with ${this.ptsFifo.length} frame(s) not encoded`,
-        ),
-      );
-      return;
-    }
-    this.state = 'closed';
-    this.out.end();
-    this.worker.terminate();
-    this.finished.resolve();
-  }
-
-  private fail(error: EncoderError): void {
-    if (this.state === 'closed' || this.state === 'failed') return;
-    this.state = 'failed';
-    this.failure = error;
-    this.queue.length = 0;
-    for (const wake of this.waiters.splice(0)) wake();
-    this.out.fail(error);
-    this.worker.terminate();
-    this.finished.reject(error);
   }
 }

@@ -1,6 +1,5 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import {
-  type AccessUnit,
   AccessUnitSplitter,
   type EncodedSample,
   type Encoder,
@@ -9,14 +8,7 @@ import {
 } from '@camstream/core';
 import { EncoderError } from '../errors.js';
 import { loadCoreAssets } from '../ffmpeg/wasm-module.js';
-import {
-  checkFrame,
-  encodeArgs,
-  type H264EncoderOptions,
-  type ResolvedOptions,
-  resolveOptions,
-} from '../options.js';
-import { AsyncQueue } from '../sample-queue.js';
+import { encodeArgs, type H264EncoderOptions, type ResolvedOptions, resolveOptions } from '../options.js';
 import { workerEntry } from '../worker/entry.js';
 import {
   LIVE_INPUT,
@@ -26,9 +18,9 @@ import {
   WARMUP_INPUT,
   WARMUP_OUTPUT,
 } from '../worker/protocol.js';
+import { type FullQueuePolicy, LiveSession } from './live-session.js';
 
-/** What {@link LiveEncoder} does with a frame when its input queue is full. */
-export type FullQueuePolicy = 'drop-oldest' | 'wait';
+export type { FullQueuePolicy } from './live-session.js';
 
 /** Options of {@link LiveEncoder.open}. */
 export interface LiveEncoderOptions extends H264EncoderOptions {
@@ -91,28 +83,10 @@ export class LiveEncoder implements Encoder {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly signal: Int32Array;
-  private readonly splitter: AccessUnitSplitter;
-  private readonly out = new AsyncQueue<EncodedSample>();
-  private readonly queue: RawFrame[] = [];
-  private readonly waiters: (() => void)[] = [];
-  private readonly ptsFifo: bigint[] = [];
-  private readonly maxQueued: number;
-  private readonly whenFull: FullQueuePolicy;
-  private readonly onDrop: ((frame: RawFrame) => void) | undefined;
+  private readonly session: LiveSession;
   private readonly transferFrames: boolean;
-  private posted = 0;
-  private consumed = 0;
-  private framesIn = 0;
-  private dropped = 0;
-  private samplesOut = 0;
-  private restarts = 0;
   private warmupMs = 0;
-  private keyframeWanted = false;
-  // Frames that must start a new IDR (the first frame given to encode() after requestKeyframe()).
-  private readonly keyframes = new WeakSet<RawFrame>();
-  private state: 'open' | 'closing' | 'closed' | 'failed' = 'open';
-  private failure: EncoderError | undefined;
-  private finished: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void };
+  private endPosted = false;
 
   private constructor(
     options: ResolvedOptions,
@@ -125,25 +99,27 @@ export class LiveEncoder implements Encoder {
     this.worker = worker;
     this.port = port;
     this.signal = new Int32Array(signal);
-    // Every sample gets a buffer of its own (consumers may transfer it). With zerolatency the worker's frame-end
-    // signal comes after exactly one frame's packet, so the splitter may stop reading at the first slice.
-    this.splitter = new AccessUnitSplitter({
-      codec: 'h264',
-      copy: 'always',
-      firstSliceOnly: options.tune === 'zerolatency',
-    });
-    this.maxQueued = live.maxQueuedFrames ?? 2;
-    this.whenFull = live.whenFull ?? 'drop-oldest';
-    this.onDrop = live.onDrop;
     this.transferFrames = live.transferFrames ?? false;
-    let resolve!: () => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
+    this.session = new LiveSession({
+      options,
+      maxQueuedFrames: live.maxQueuedFrames ?? 2,
+      whenFull: live.whenFull ?? 'drop-oldest',
+      onDrop: live.onDrop,
+      // Every sample gets a buffer of its own (consumers may transfer it). With zerolatency the worker's frame-end
+      // signal comes after exactly one frame's packet, so the splitter may stop reading at the first slice.
+      splitter: new AccessUnitSplitter({
+        codec: 'h264',
+        copy: 'always',
+        firstSliceOnly: options.tune === 'zerolatency',
+      }),
+      transport: {
+        pump: () => this.pump(),
+        release: () => {
+          this.port.close();
+          void this.worker.terminate();
+        },
+      },
     });
-    promise.catch(() => {});
-    this.finished = { promise, resolve, reject };
   }
 
   /** Starts a worker, loads the core (shared compiled module), warms it up, and starts the encoder. */
@@ -212,45 +188,37 @@ export class LiveEncoder implements Encoder {
           cause: error,
         });
         if (!ready) reject(e);
-        this.fail(e);
+        this.session.fail(e);
       });
       this.worker.on('exit', (code) => {
-        if (this.state === 'closed' || this.state === 'failed') return;
+        if (this.session.ended) return;
         const e = new EncoderError(
           'worker-crashed',
           `the live encoder's worker exited (code ${code}) in the middle of the stream`,
           { exitCode: code },
         );
         if (!ready) reject(e);
-        this.fail(e);
+        this.session.fail(e);
       });
       signal?.addEventListener(
         'abort',
         () => {
           this.abort(signal.reason);
-          if (!ready) reject(this.failure);
+          if (!ready) reject(this.session.failure);
         },
         { once: true },
       );
       // Aborted while the core was loading, before this listener existed.
       if (signal?.aborted) {
         this.abort(signal.reason);
-        reject(this.failure);
+        reject(this.session.failure);
       }
     });
   }
 
   /** Counters: frames in, read, dropped, samples out, keyframe restarts. */
   stats(): LiveEncoderStats {
-    return {
-      framesIn: this.framesIn,
-      framesConsumed: this.consumed,
-      samplesOut: this.samplesOut,
-      framesDropped: this.dropped,
-      queued: this.queue.length,
-      keyframeRestarts: this.restarts,
-      warmupMs: this.warmupMs,
-    };
+    return { ...this.session.counters(), warmupMs: this.warmupMs };
   }
 
   /**
@@ -258,30 +226,7 @@ export class LiveEncoder implements Encoder {
    * `encoder-closed` after `close()`, the failure after one. With `whenFull: 'wait'` may return a promise.
    */
   encode(frame: RawFrame): void | Promise<void> {
-    if (this.state !== 'open')
-      throw this.failure ?? new EncoderError('encoder-closed', 'encode() after close()');
-    checkFrame(frame, this.options);
-    this.framesIn++;
-    if (this.keyframeWanted) {
-      this.keyframeWanted = false;
-      this.keyframes.add(frame);
-    }
-    this.queue.push(frame);
-    this.pump();
-    if (this.queue.length <= this.maxQueued) return;
-    if (this.whenFull === 'drop-oldest') {
-      const drop = this.queue.shift() as RawFrame;
-      // A keyframe request outlives the frame it was attached to.
-      if (this.keyframes.delete(drop)) {
-        const next = this.queue[0];
-        if (next) this.keyframes.add(next);
-        else this.keyframeWanted = true;
-      }
-      this.dropped++;
-      this.onDrop?.(drop);
-      return;
-    }
-    return new Promise<void>((resolve) => this.waiters.push(resolve));
+    return this.session.encode(frame);
   }
 
   /**
@@ -290,27 +235,22 @@ export class LiveEncoder implements Encoder {
    * (`bench/encoder.bench.ts` and the tests measure it) and a fresh rate-control state.
    */
   requestKeyframe(): void {
-    if (this.state === 'open') this.keyframeWanted = true;
+    this.session.requestKeyframe();
   }
 
   /** Encodes what is queued, flushes the encoder, ends {@link samples}, and stops the worker. */
-  async close(): Promise<void> {
-    if (this.state === 'open') {
-      this.state = 'closing';
-      this.pump();
-    }
-    await this.finished.promise;
+  close(): Promise<void> {
+    return this.session.close();
   }
 
   /** Stops at once: the worker is terminated, queued frames are dropped, `samples()` throws `aborted`. */
   abort(reason?: unknown): void {
-    if (this.state === 'closed' || this.state === 'failed') return;
-    this.fail(new EncoderError('aborted', 'the live encoder was aborted', { cause: reason }));
+    this.session.abort(reason);
   }
 
   /** The encoded samples, in order; ends after `close()`, throws the failure after one. Iterate once. */
   samples(): AsyncIterable<EncodedSample> {
-    return this.out;
+    return this.session.samples;
   }
 
   private post(message: { frame: Uint8Array } | { end: 'close' | 'restart' }): void {
@@ -325,53 +265,47 @@ export class LiveEncoder implements Encoder {
 
   /** Moves queued frames to the worker while it holds fewer than WORKER_DEPTH. */
   private pump(): void {
-    while (
-      this.queue.length > 0 &&
-      this.posted - this.consumed < WORKER_DEPTH &&
-      (this.state === 'open' || this.state === 'closing')
-    ) {
-      const frame = this.queue.shift() as RawFrame;
-      if (this.keyframes.delete(frame) && this.posted > 0) {
-        this.restarts++;
+    const s = this.session;
+    while (s.queued > 0 && s.posted - s.framesConsumed < WORKER_DEPTH && !s.ended) {
+      const frame = s.peek(0) as RawFrame;
+      if (s.startsKeyframe(frame) && s.posted > 0) {
+        s.keyframeRestarts++;
         this.post({ end: 'restart' });
       }
-      this.ptsFifo.push(frame.pts);
-      this.posted++;
+      s.take(1);
       this.post({ frame: frame.data });
-      this.waiters.shift()?.();
     }
-    if (this.state === 'closing' && this.queue.length === 0 && !this.endPosted) {
+    if (s.state === 'closing' && s.queued === 0 && !this.endPosted) {
       this.endPosted = true;
       this.post({ end: 'close' });
     }
   }
-  private endPosted = false;
 
   private onMessage(message: LiveWorkerMessage): void {
-    if (this.state === 'failed' || this.state === 'closed') return;
+    if (this.session.ended) return;
     try {
       switch (message.type) {
         case 'data':
-          this.emit(this.splitter.push(message.bytes));
+          this.session.output(message.bytes);
           break;
         case 'frame-end':
-          this.consumed = message.consumed;
-          this.emit(this.splitter.endAccessUnit());
+          this.session.framesConsumed = message.consumed;
+          this.session.endAccessUnit();
           this.pump();
           break;
         case 'run-end':
-          this.emit(this.splitter.endAccessUnit());
+          this.session.endAccessUnit();
           if (message.exitCode !== 0) {
-            this.fail(
+            this.session.fail(
               EncoderError.ffmpeg('live encode', { exitCode: message.exitCode, logTail: message.logTail }),
             );
-          } else if (!message.restart) this.finish();
+          } else if (!message.restart) this.session.finish();
           break;
         default:
           break;
       }
     } catch (error) {
-      this.fail(
+      this.session.fail(
         new EncoderError(
           'encoder-failed',
           `the encoder's output did not parse: ${(error as Error).message}`,
@@ -379,56 +313,5 @@ export class LiveEncoder implements Encoder {
         ),
       );
     }
-  }
-
-  private emit(units: readonly AccessUnit[]): void {
-    for (const au of units) {
-      const pts = this.ptsFifo.shift();
-      if (pts === undefined)
-        throw new EncoderError(
-          'encoder-failed',
-          `the encoder produced sample ${au.index} with no input frame left to pair it with`,
-        );
-      this.samplesOut++;
-      this.out.push({
-        codec: VideoCodec.H264,
-        codecString: au.codecString ?? 'avc1',
-        data: au.data,
-        pts,
-        isKeyframe: au.isKeyframe,
-        index: this.samplesOut - 1,
-      });
-    }
-  }
-
-  private finish(): void {
-    this.emit(this.splitter.end());
-    this.state = 'closed';
-    if (this.ptsFifo.length > 0) {
-      this.state = 'open';
-      this.fail(
-        new EncoderError(
-          'encoder-failed',
-          `the encoder ended with ${this.ptsFifo.length} frame(s) not encoded`,
-        ),
-      );
-      return;
-    }
-    this.out.end();
-    this.port.close();
-    void this.worker.terminate();
-    this.finished.resolve();
-  }
-
-  private fail(error: EncoderError): void {
-    if (this.state === 'closed' || this.state === 'failed') return;
-    this.state = 'failed';
-    this.failure = error;
-    this.queue.length = 0;
-    for (const wake of this.waiters.splice(0)) wake();
-    this.out.fail(error);
-    this.port.close();
-    void this.worker.terminate();
-    this.finished.reject(error);
   }
 }
