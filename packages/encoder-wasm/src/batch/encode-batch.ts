@@ -77,7 +77,11 @@ export async function* encodeBatch(
 
   async function* join(segment: Segment): AsyncGenerator<EncodedSample, void, undefined> {
     const { bytes, ms, frames } = await segment.result;
-    if (frames !== undefined && frames.buffer instanceof ArrayBuffer && frames.buffer.byteLength === segmentBytes) {
+    if (
+      frames !== undefined &&
+      frames.buffer instanceof ArrayBuffer &&
+      frames.buffer.byteLength === segmentBytes
+    ) {
       spare.push(new Uint8Array(frames.buffer, 0, segmentBytes));
     }
     const units = [...splitter.push(bytes), ...splitter.end()];
