@@ -1,6 +1,7 @@
-import { type CaptureStats, webCodecsSupport } from '@camstream/web';
+import { type CaptureStats, type WasmEncoderModule, webCodecsSupport } from '@camstream/web';
 import { WebViewer } from '@rerun-io/web-viewer';
 import { CaptureMode } from './capture/capture-mode.js';
+import { loadWasmEncoder, WASM_ASSETS } from './capture/demo-session.js';
 import { ServeMode } from './serve/serve-mode.js';
 import type { StreamStats } from './stats.js';
 import { ErrorBanner, pageElements } from './ui/page.js';
@@ -28,6 +29,11 @@ export interface CamstreamDemo {
   openServer(url: string): Promise<void>;
   /** The proxy URL the viewer follows in "Open a stream" mode, if any. */
   serverUrl(): string | null;
+  /**
+   * The page's ffmpeg.wasm encoder module and asset URLs, as the session gets them (benchmarks time the
+   * encoder alone on pre-made frames with these).
+   */
+  wasmEncoder(): Promise<{ module: WasmEncoderModule; assets: typeof WASM_ASSETS }>;
 }
 
 declare global {
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
       await serve.open(url);
     },
     serverUrl: () => serve.openUrl,
+    wasmEncoder: async () => ({ module: await loadWasmEncoder(), assets: WASM_ASSETS }),
   };
   for (const radio of [ui.modeCapture, ui.modeServe]) radio.addEventListener('change', syncModes);
   capture.onChange = syncModes;

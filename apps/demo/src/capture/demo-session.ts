@@ -15,6 +15,17 @@ import ffmpegWasmURL from '@ffmpeg/core/wasm?url';
 import ffmpegCoreURL from '@ffmpeg/core?url';
 import type { StreamStats } from '../stats.js';
 
+/** The ffmpeg.wasm encoder's asset URLs as this build serves them. */
+export const WASM_ASSETS = { ffmpegWorkerURL, ffmpegCoreURL, ffmpegWasmURL } as const;
+
+/**
+ * Loads the ffmpeg.wasm encoder (`@camstream/encoder-wasm/browser`). Injected: only this app pulls the GPL
+ * encoder in; @camstream/web itself stays MIT. The cast: @camstream/web types `preset` as a string, the encoder
+ * as its X264Preset union; the page's preset picker offers only x264 presets.
+ */
+export const loadWasmEncoder = (): Promise<WasmEncoderModule> =>
+  import('@camstream/encoder-wasm/browser') as Promise<unknown> as Promise<WasmEncoderModule>;
+
 /** Which encoder the user asked for. */
 export type BackendChoice = 'auto' | 'webcodecs' | 'wasm';
 
@@ -89,11 +100,8 @@ export class DemoSession {
       sinks: [() => viewerSink(options.channel)],
       applicationId: 'camstream_demo',
       statsIntervalMs: 500,
-      // Injected: only this app pulls the GPL encoder in; @camstream/web itself stays MIT.
-      // The cast: @camstream/web types `preset` as a string, the encoder as its X264Preset union; the page's
-      // preset picker offers only x264 presets.
-      wasm: () => import('@camstream/encoder-wasm/browser') as Promise<unknown> as Promise<WasmEncoderModule>,
-      assets: { webcodecsWorkerURL, i420WorkerURL, ffmpegWorkerURL, ffmpegCoreURL, ffmpegWasmURL },
+      wasm: loadWasmEncoder,
+      assets: { webcodecsWorkerURL, i420WorkerURL, ...WASM_ASSETS },
     });
     session.addEventListener('error', (event) => options.onError(event.detail));
     await session.start();

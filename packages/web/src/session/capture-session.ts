@@ -352,7 +352,7 @@ export class CaptureSession extends EventTarget {
     run = {
       encoder,
       rec,
-      meter: new StatsMeter(performance.now()),
+      meter: new StatsMeter(performance.now(), this.#options.statsWindowMs),
       info: { kind: picked.kind, codec: encoder.codec, bitrate, keyframeInterval, why: picked.why },
       capturedAt: new Map(),
       originUs: undefined,

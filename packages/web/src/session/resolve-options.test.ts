@@ -60,5 +60,9 @@ describe('resolveSource / resolveEncoder / resolveSessionOptions', () => {
     expect(() => resolveSessionOptions({ sinks: [() => ({}) as never], statsIntervalMs: 5 })).toThrow(
       /at least 100 ms/,
     );
+    expect(() => resolveSessionOptions({ sinks: [() => ({}) as never], statsWindowMs: Number.NaN })).toThrow(
+      /statsWindowMs must be at least 100 ms, got NaN/,
+    );
+    expect(resolveSessionOptions({ sinks: [() => ({}) as never] }).statsWindowMs).toBe(2000);
   });
 });

@@ -105,6 +105,7 @@ export interface ResolvedSessionOptions {
   readonly entityPath: string;
   readonly timeline: string;
   readonly statsIntervalMs: number;
+  readonly statsWindowMs: number;
   readonly fallbackToTestPattern: boolean;
   readonly maxFramesInFlight: number;
 }
@@ -124,6 +125,10 @@ export function resolveSessionOptions(options: CaptureSessionOptions): ResolvedS
   if (!(Number.isFinite(statsIntervalMs) && statsIntervalMs >= 100)) {
     throw invalid(`statsIntervalMs must be at least 100 ms, got ${statsIntervalMs}`);
   }
+  const statsWindowMs = options.statsWindowMs ?? 2000;
+  if (!(Number.isFinite(statsWindowMs) && statsWindowMs >= 100)) {
+    throw invalid(`statsWindowMs must be at least 100 ms, got ${statsWindowMs}`);
+  }
   const maxFramesInFlight = options.maxFramesInFlight ?? 2;
   if (!(Number.isInteger(maxFramesInFlight) && maxFramesInFlight >= 1)) {
     throw invalid(`maxFramesInFlight must be a whole number ≥ 1, got ${maxFramesInFlight}`);
@@ -138,6 +143,7 @@ export function resolveSessionOptions(options: CaptureSessionOptions): ResolvedS
     entityPath: options.entityPath ?? 'video_stream',
     timeline: options.timeline ?? 'time',
     statsIntervalMs,
+    statsWindowMs,
     fallbackToTestPattern: options.fallbackToTestPattern ?? true,
     maxFramesInFlight,
   };

@@ -104,6 +104,11 @@ export interface CaptureSessionOptions {
   /** How often a `stats` event fires while running, ms (default 1000). */
   readonly statsIntervalMs?: number;
   /**
+   * The sliding window the rates and latency quantiles of a `stats` event are computed over, ms (default 2000).
+   * Longer windows smooth the numbers and give the p99 more samples.
+   */
+  readonly statsWindowMs?: number;
+  /**
    * Fall back to the test pattern when the camera cannot be opened (default true). With `false`, `start()`
    * rejects with the camera's `WebError` instead.
    */
@@ -178,6 +183,8 @@ export interface CaptureStats {
   readonly encodeLatencyMs: number | undefined;
   /** 95th percentile of the same, ms. */
   readonly encodeLatencyP95Ms: number | undefined;
+  /** 99th percentile of the same, ms (over a 2 s window of 30 fps that is the worst sample but one). */
+  readonly encodeLatencyP99Ms: number | undefined;
   /** Encoded bit/s. */
   readonly bitrate: number;
   /** Frames captured since the recording started. */

@@ -26,9 +26,20 @@ describe('StatsMeter', () => {
     expect(stats.bitrate).toBeCloseTo(30 * 5_000 * 8, -4);
     expect(stats.encodeLatencyMs).toBe(11);
     expect(stats.encodeLatencyP95Ms).toBe(12);
+    expect(stats.encodeLatencyP99Ms).toBe(12);
     expect(stats.framesCaptured).toBe(60);
     expect(stats.framesEncoded).toBe(60);
     expect(stats.bytes).toBe(300_000);
+  });
+
+  it('reports the median, p95 and p99 of the latencies in its window', () => {
+    const meter = new StatsMeter(0, 10_000);
+    // 200 samples with latencies 200, 199, …, 1 ms, logged out of latency order.
+    for (let i = 0; i < 200; i++) meter.encoded(i * 10, 1_000, 200 - i);
+    const stats = meter.read(2_000, 'r');
+    expect(stats.encodeLatencyMs).toBe(100);
+    expect(stats.encodeLatencyP95Ms).toBe(190);
+    expect(stats.encodeLatencyP99Ms).toBe(198);
   });
 
   it('uses the elapsed time while the recording is younger than the window, and counts drops', () => {

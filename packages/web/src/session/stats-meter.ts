@@ -62,6 +62,7 @@ export class StatsMeter {
       encodeFps: this.#samples.length / seconds,
       encodeLatencyMs: quantile(latencies, 0.5),
       encodeLatencyP95Ms: quantile(latencies, 0.95),
+      encodeLatencyP99Ms: quantile(latencies, 0.99),
       bitrate: (windowBytes * 8) / seconds,
       framesCaptured: this.#framesCaptured,
       framesEncoded: this.#framesEncoded,

@@ -3,6 +3,7 @@ import { WebError } from '../../errors.js';
 import type { SessionAssets } from '../../session/session-types.js';
 import type { EncoderCallbacks, EncoderSettings, SessionEncoder } from '../session-encoder.js';
 import { startWorker } from '../worker-start.js';
+import { frameToI420 } from './frame-to-i420.js';
 import type { FromI420Worker, ToI420Worker } from './i420-worker-protocol.js';
 import type { WasmEncoderModule, WasmLiveEncoder } from './wasm-module.js';
 
@@ -11,9 +12,14 @@ function spawnI420Worker(): Worker {
   return new Worker(new URL('./i420-worker.js', import.meta.url), { type: 'module', name: 'camstream-i420' });
 }
 
+/** Formats `copyTo` reads as packed I420 with no conversion: a plain copy, cheap enough for the main thread. */
+const PLAIN_I420 = new Set<VideoPixelFormat | null>(['I420', 'I420A']);
+
 /**
- * The ffmpeg.wasm backend: frames go to an I420 worker (read-back and conversion off the main thread), the
- * packed pictures to the injected `BrowserLiveEncoder`, which encodes in its own worker.
+ * The ffmpeg.wasm backend: frames become packed I420 pictures for the injected `BrowserLiveEncoder`, which
+ * encodes in its own worker. I420 frames (most cameras) are copied out on the main thread, a plain `copyTo`;
+ * others (NV12, RGBA, GPU-backed) go to an I420 worker for the read-back and conversion. Skipping the worker
+ * saves a round trip through the main thread's event loop, which the viewer keeps busy.
  */
 export class WasmWorkerEncoder implements SessionEncoder {
   readonly kind = 'wasm' as const;
@@ -25,8 +31,10 @@ export class WasmWorkerEncoder implements SessionEncoder {
   readonly #pump: Promise<void>;
   #inFlight = 0;
   #dropped = 0;
-  #converting = 0;
-  #drained: (() => void) | undefined;
+  /** The I420 worker's pending conversions, oldest first (it answers in order). */
+  readonly #converting: { resolve: (data: Uint8Array) => void; reject: (error: WebError) => void }[] = [];
+  /** Frames reach the encoder in capture order, whichever way they were converted. */
+  #delivered: Promise<void> = Promise.resolve();
   #index = 0;
   #done = false;
 
@@ -112,21 +120,29 @@ export class WasmWorkerEncoder implements SessionEncoder {
       return;
     }
     this.#inFlight++;
-    this.#converting++;
-    const message: ToI420Worker = {
-      type: 'frame',
-      frame,
-      width: this.#settings.width,
-      height: this.#settings.height,
-      timestampUs,
-    };
-    this.#worker.postMessage(message, [frame as unknown as Transferable]);
+    const { width, height } = this.#settings;
+    let picture: Promise<Uint8Array>;
+    if (PLAIN_I420.has(frame.format)) {
+      picture = frameToI420(frame, width, height).finally(() => frame.close());
+    } else {
+      picture = new Promise((resolve, reject) => this.#converting.push({ resolve, reject }));
+      const message: ToI420Worker = { type: 'frame', frame, width, height, timestampUs };
+      this.#worker.postMessage(message, [frame as unknown as Transferable]);
+    }
+    // Handled by the chain below, maybe only after earlier frames: not an unhandled rejection meanwhile.
+    picture.catch(() => undefined);
+    this.#delivered = this.#delivered
+      .then(() => picture)
+      .then(
+        (data) => this.#submit(data, timestampUs),
+        (error: unknown) => this.#fail(asWebError(error)),
+      );
   }
 
   async close(): Promise<void> {
     if (this.#done) return;
     // Let the frames being converted reach the encoder, then flush it.
-    if (this.#converting > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    await this.#delivered;
     this.#worker.terminate();
     try {
       await this.#encoder.close();
@@ -142,9 +158,9 @@ export class WasmWorkerEncoder implements SessionEncoder {
     this.#worker.onmessage = null;
     this.#worker.onerror = null;
     this.#worker.terminate();
-    const drained = this.#drained;
-    this.#drained = undefined;
-    drained?.();
+    for (const pending of this.#converting.splice(0)) {
+      pending.reject(new WebError('encoder-failed', 'the encoder was stopped'));
+    }
     void Promise.resolve(
       this.#encoder.abort === undefined ? this.#encoder.close() : this.#encoder.abort(),
     ).catch(() => undefined);
@@ -165,28 +181,28 @@ export class WasmWorkerEncoder implements SessionEncoder {
 
   #onConverted(message: FromI420Worker): void {
     if (message.type === 'ready') return;
-    this.#converting = Math.max(0, this.#converting - 1);
+    const pending = this.#converting.shift();
     if (message.type === 'error') {
       this.#fail(new WebError(message.code, message.message));
       return;
     }
+    pending?.resolve(message.data);
+  }
+
+  #submit(data: Uint8Array, timestampUs: number): void {
+    if (this.#done) return;
     try {
       const result = this.#encoder.encode({
         format: 'I420',
         width: this.#settings.width,
         height: this.#settings.height,
-        data: message.data,
-        pts: micros(message.timestampUs),
+        data,
+        pts: micros(timestampUs),
         index: this.#index++,
       });
       if (result instanceof Promise) result.catch((error: unknown) => this.#fail(asWebError(error)));
     } catch (error) {
       this.#fail(asWebError(error));
-    }
-    if (this.#converting === 0) {
-      const drained = this.#drained;
-      this.#drained = undefined;
-      drained?.();
     }
   }
 
