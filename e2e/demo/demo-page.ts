@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WasmEncoderModule } from '@camstream/web';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
@@ -52,9 +53,15 @@ export interface DemoWindow {
       bitrate: number;
       encodeLatencyMs: number | undefined;
       encodeLatencyP95Ms: number | undefined;
+      encodeLatencyP99Ms: number | undefined;
       droppedFrames: number;
     }[];
     serverUrl(): string | null;
+    /** The page's ffmpeg.wasm encoder module (`@camstream/encoder-wasm/browser`) and its asset URLs. */
+    wasmEncoder(): Promise<{
+      module: WasmEncoderModule;
+      assets: { ffmpegWorkerURL: string; ffmpegCoreURL: string; ffmpegWasmURL: string };
+    }>;
     stats(): {
       frames: number;
       captureFps: number;

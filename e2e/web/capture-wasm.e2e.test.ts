@@ -84,8 +84,7 @@ describe('CaptureSession with the injected ffmpeg.wasm encoder', () => {
   });
 
   it('start/stop cycles with the wasm backend bring the JS heap and the worker count back to their baseline', async () => {
-    // No viewer (its recordings grow the heap by design). 10 cycles, not 20: each opens ffmpeg.wasm anew
-    // (compile + warm-up), and the webcodecs test in lifecycle.e2e.test.ts already runs 20.
+    // No viewer (its recordings grow the heap by design).
     const web = await setup.open();
     await web.call('create', {
       source: { kind: 'camera', width: 320, height: 240 },
@@ -93,9 +92,9 @@ describe('CaptureSession with the injected ffmpeg.wasm encoder', () => {
       injectWasm: true,
       ffmpeg: FFMPEG_ASSETS,
     });
-    const r = await measureCycles(web, 10);
+    const r = await measureCycles(web, 20);
     console.log(
-      `wasm: JS heap baseline ${r.baseHeap} B, after 10 cycles ${r.endHeap} B (${r.endHeap - r.baseHeap} B)`,
+      `wasm: JS heap baseline ${r.baseHeap} B, after 20 cycles ${r.endHeap} B (${r.endHeap - r.baseHeap} B)`,
     );
     // The I420 worker and the encoder's own worker, while started.
     expect(r.runningWorkers).toBe(2);
