@@ -7,6 +7,7 @@ import { showsColourBars } from '../harness/pixels.js';
 import {
   ARTIFACTS as artifacts,
   consoleErrors,
+  consoleErrorsAfterCycles,
   FFMPEG_ASSETS,
   measureCycles,
   PIXELS_TIMEOUT_MS,
@@ -99,11 +100,12 @@ describe('CaptureSession with the injected ffmpeg.wasm encoder', () => {
     // The I420 worker and the encoder's own worker, while started.
     expect(r.runningWorkers).toBe(2);
     expect(r.errors).toEqual([]);
+    expect(r.unclosedFrames).toEqual([]);
     expect(r.baseWorkers).toBe(0);
     expect(r.endWorkers).toBe(r.baseWorkers);
     expect(r.endHeap - r.baseHeap).toBeLessThan(1024 * 1024);
     await web.call('dispose');
-    expect(consoleErrors(web)).toEqual([]);
+    expect(consoleErrorsAfterCycles(web)).toEqual([]);
     await web.page.close();
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { consoleErrors, measureCycles, timeRangeReaches, useWebPageWithCamera } from './web-page.js';
+import {
+  consoleErrors,
+  consoleErrorsAfterCycles,
+  measureCycles,
+  timeRangeReaches,
+  useWebPageWithCamera,
+} from './web-page.js';
 
 const setup = useWebPageWithCamera({ kind: 'fake', fps: 30 });
 
@@ -48,12 +54,13 @@ describe('CaptureSession life cycle', () => {
     );
     expect(r.runningWorkers).toBe(1); // the WebCodecs worker, while started
     expect(r.errors).toEqual([]);
+    expect(r.unclosedFrames).toEqual([]);
     expect(r.baseWorkers).toBe(0);
     expect(r.endWorkers).toBe(r.baseWorkers);
     // Tolerance 1 MiB: under two camera frames (640x480 I420 is 460 kB), well above GC noise (~0.3 MB seen).
     expect(r.endHeap - r.baseHeap).toBeLessThan(1024 * 1024);
     await web.call('dispose');
-    expect(consoleErrors(web)).toEqual([]);
+    expect(consoleErrorsAfterCycles(web)).toEqual([]);
     await web.page.close();
   });
 });

@@ -165,6 +165,20 @@ export function consoleErrors(web: PageWatch): string[] {
   return [...web.pageErrors, ...web.console.filter((l) => l.startsWith('error'))];
 }
 
+/**
+ * Chromium's console error when a `VideoFrame` is garbage collected unclosed. It cannot say whose frame: on a
+ * loaded machine it fires now and then while a camera track stops, for a frame `MediaStreamTrackProcessor` made
+ * and never handed out (seen in 2 of 3 runs of 20 wasm cycles with the CPUs busy, while every frame the page
+ * read had been closed or moved to a worker). The cycle tests check the frames the page reads directly
+ * ({@link CycleResult.unclosedFrames}) and drop only this line from the console check.
+ */
+const UNCLOSED_FRAME_GC = /A VideoFrame was garbage collected without being closed/;
+
+/** {@link consoleErrors} apart from Chromium's unattributable unclosed-frame report (see {@link measureCycles}). */
+export function consoleErrorsAfterCycles(web: PageWatch): string[] {
+  return consoleErrors(web).filter((l) => !UNCLOSED_FRAME_GC.test(l));
+}
+
 /** Heap and worker counts around repeated start/stop cycles (see {@link measureCycles}). */
 export interface CycleResult {
   readonly baseHeap: number;
@@ -175,13 +189,52 @@ export interface CycleResult {
   readonly runningWorkers: number;
   /** `error` events the session dispatched during the cycles. */
   readonly errors: unknown[];
+  /**
+   * Frames the page read from a stream during the cycles and neither closed nor moved to a worker (when each
+   * was read, page ms).
+   */
+  readonly unclosedFrames: string[];
+}
+
+/**
+ * Follows every `VideoFrame` the page reads from a stream until it is closed or posted to a worker (moved):
+ * what a leak in our capture path would leave behind, attributed, unlike Chromium's console report.
+ */
+async function trackFrames(web: WebPage): Promise<() => Promise<string[]>> {
+  await web.page.evaluate(() => {
+    const open = new Map<VideoFrame, string>();
+    (window as unknown as { openFrames: Map<VideoFrame, string> }).openFrames = open;
+    const read = ReadableStreamDefaultReader.prototype.read;
+    ReadableStreamDefaultReader.prototype.read = async function (this: ReadableStreamDefaultReader) {
+      const result = await read.call(this);
+      if (result.value instanceof VideoFrame)
+        open.set(result.value, `read at ${performance.now().toFixed(0)} ms`);
+      return result;
+    } as typeof read;
+    const close = VideoFrame.prototype.close;
+    VideoFrame.prototype.close = function (this: VideoFrame) {
+      open.delete(this);
+      close.call(this);
+    };
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: unknown) {
+      const frame = (message as { frame?: unknown } | null)?.frame;
+      if (frame instanceof VideoFrame) open.delete(frame);
+      post.call(this, message, transfer as StructuredSerializeOptions);
+    } as typeof post;
+  });
+  return () =>
+    web.page.evaluate(() => [
+      ...(window as unknown as { openFrames: Map<VideoFrame, string> }).openFrames.values(),
+    ]);
 }
 
 /**
  * Runs one warm-up cycle (so module loading and compiled code count as baseline), then `cycles` start →
  * frames logged → stop cycles, and reads the JS heap after forced GCs (CDP `HeapProfiler.collectGarbage`,
  * `Performance.getMetrics` `JSHeapUsedSize`) and the dedicated workers (CDP `Target.getTargets`, type
- * `worker`: the browser's own list, not the page's bookkeeping) before and after.
+ * `worker`: the browser's own list, not the page's bookkeeping) before and after, and which frames the page read
+ * and did not close.
  */
 export async function measureCycles(web: WebPage, cycles: number): Promise<CycleResult> {
   const cdp = await web.page.context().newCDPSession(web.page);
@@ -209,6 +262,7 @@ export async function measureCycles(web: WebPage, cycles: number): Promise<Cycle
       10_000,
     ).catch(() => workers());
 
+  const unclosedFrames = await trackFrames(web);
   await web.call('start');
   let bytes = await logsMore(0);
   await web.call('stop');
@@ -228,5 +282,13 @@ export async function measureCycles(web: WebPage, cycles: number): Promise<Cycle
   const endWorkers = await settledWorkers(baseWorkers);
   const endHeap = await heap();
   await cdp.detach();
-  return { baseHeap, endHeap, baseWorkers, endWorkers, runningWorkers, errors };
+  return {
+    baseHeap,
+    endHeap,
+    baseWorkers,
+    endWorkers,
+    runningWorkers,
+    errors,
+    unclosedFrames: await unclosedFrames(),
+  };
 }
