@@ -1,4 +1,5 @@
 import type { RawFrame } from '@camstream/core';
+import type { FullQueuePolicy, LiveSessionCounters } from '../live/live-session.js';
 import type { H264EncoderOptions } from '../options.js';
 
 /**
@@ -8,7 +9,7 @@ import type { H264EncoderOptions } from '../options.js';
 export type BrowserEncoderMode = 'ring' | 'segments';
 
 /** What the browser live encoder does with a frame when its input queue is full (same as Node's). */
-export type BrowserFullQueuePolicy = 'drop-oldest' | 'wait';
+export type BrowserFullQueuePolicy = FullQueuePolicy;
 
 /** Options of `BrowserLiveEncoder.open()`: the Node encoder's H.264 options plus where the assets are. */
 export interface BrowserLiveEncoderOptions extends H264EncoderOptions {
@@ -43,21 +44,9 @@ export interface BrowserLiveEncoderOptions extends H264EncoderOptions {
 }
 
 /** Counters of a browser live encoder. */
-export interface BrowserLiveEncoderStats {
+export interface BrowserLiveEncoderStats extends LiveSessionCounters {
   /** Which feeding mode runs. */
   readonly mode: BrowserEncoderMode;
-  /** Frames given to `encode()`. */
-  readonly framesIn: number;
-  /** Frames handed to ffmpeg and encoded (ring: read by ffmpeg; segments: in finished segments). */
-  readonly framesConsumed: number;
-  /** Samples emitted. */
-  readonly samplesOut: number;
-  /** Frames dropped by the full-queue policy. */
-  readonly framesDropped: number;
-  /** Frames waiting in the main thread. */
-  readonly queued: number;
-  /** ffmpeg runs started for a keyframe request (ring mode) or segments cut short for one (segments). */
-  readonly keyframeRestarts: number;
   /** ffmpeg runs so far (segments mode: one per segment), warm-up excluded. */
   readonly execs: number;
   /** Time of the warm-up run, ms (0 without warm-up). */

@@ -18,7 +18,7 @@ import {
   WARMUP_INPUT,
   WARMUP_OUTPUT,
 } from '../worker/protocol.js';
-import { type FullQueuePolicy, LiveSession } from './live-session.js';
+import { type FullQueuePolicy, LiveSession, type LiveSessionCounters } from './live-session.js';
 
 export type { FullQueuePolicy } from './live-session.js';
 
@@ -50,19 +50,7 @@ export interface LiveEncoderOptions extends H264EncoderOptions {
 }
 
 /** Counters of a {@link LiveEncoder}. */
-export interface LiveEncoderStats {
-  /** Frames given to `encode()`. */
-  readonly framesIn: number;
-  /** Frames the encoder has read. */
-  readonly framesConsumed: number;
-  /** Samples emitted. */
-  readonly samplesOut: number;
-  /** Frames dropped by the full-queue policy. */
-  readonly framesDropped: number;
-  /** Frames waiting in the main thread. */
-  readonly queued: number;
-  /** Keyframe requests served (each restarts the encoder). */
-  readonly keyframeRestarts: number;
+export interface LiveEncoderStats extends LiveSessionCounters {
   /** Time of the warm-up run, ms (0 without warm-up). */
   readonly warmupMs: number;
 }

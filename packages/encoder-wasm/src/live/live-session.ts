@@ -44,11 +44,17 @@ export interface LiveSessionOptions {
 
 /** The counters every live encoder's `stats()` has. */
 export interface LiveSessionCounters {
+  /** Frames given to `encode()`. */
   readonly framesIn: number;
+  /** Frames handed to ffmpeg and encoded (read by ffmpeg; browser segments mode: in finished segments). */
   readonly framesConsumed: number;
+  /** Samples emitted. */
   readonly samplesOut: number;
+  /** Frames dropped by the full-queue policy. */
   readonly framesDropped: number;
+  /** Frames waiting in the main thread. */
   readonly queued: number;
+  /** Keyframe requests served: ffmpeg runs restarted (browser segments mode: segments cut short). */
   readonly keyframeRestarts: number;
 }
 
