@@ -183,7 +183,9 @@ export class WasmWorkerEncoder implements SessionEncoder {
     if (message.type === 'ready') return;
     const pending = this.#converting.shift();
     if (message.type === 'error') {
-      this.#fail(new WebError(message.code, message.message));
+      const error = new WebError(message.code, message.message);
+      pending?.reject(error);
+      this.#fail(error);
       return;
     }
     pending?.resolve(message.data);
