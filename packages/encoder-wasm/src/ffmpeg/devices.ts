@@ -1,5 +1,6 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { FrameInputDevice, type InputMessage, mountOutputDevice } from './frame-device.js';
+import { freeBytes } from './free-buffer.js';
 
 export { type InputMessage, mountOutputDevice };
 
@@ -8,11 +9,16 @@ export const SIGNAL_POSTED = 0;
 
 /**
  * The Node input device: a {@link FrameInputDevice} whose frames come through a `MessagePort`, taken with
- * `receiveMessageOnPort` and waited for with `Atomics.wait` on `signal`.
+ * `receiveMessageOnPort` and waited for with `Atomics.wait` on `signal`. Each frame arrived in a buffer of its
+ * own (moved or cloned into this thread), so it is freed as soon as ffmpeg has read it.
  */
 export class BlockingInputDevice extends FrameInputDevice {
   constructor(port: MessagePort, signal: Int32Array, onFrameConsumed: (consumed: number) => void) {
-    super(() => nextMessage(port, signal), onFrameConsumed);
+    super(
+      () => nextMessage(port, signal),
+      onFrameConsumed,
+      freeBytes,
+    );
   }
 }
 

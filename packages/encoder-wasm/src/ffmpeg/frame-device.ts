@@ -16,14 +16,21 @@ const MAJOR = 64;
 export class FrameInputDevice {
   private readonly next: () => InputMessage;
   private readonly onFrameConsumed: (consumed: number) => void;
+  private readonly release: ((frame: Uint8Array) => void) | undefined;
   private frame: Uint8Array | undefined;
   private pos = 0;
   private consumed = 0;
   private ended: 'close' | 'restart' | undefined;
 
-  constructor(next: () => InputMessage, onFrameConsumed: (consumed: number) => void) {
+  /** `release` gets each frame once ffmpeg has read all of it (the device keeps no reference). */
+  constructor(
+    next: () => InputMessage,
+    onFrameConsumed: (consumed: number) => void,
+    release?: (frame: Uint8Array) => void,
+  ) {
     this.next = next;
     this.onFrameConsumed = onFrameConsumed;
+    this.release = release;
   }
 
   /** How the last run's input ended (undefined while frames still come). */
@@ -52,6 +59,7 @@ export class FrameInputDevice {
     if (this.ended) return 0;
     if (!this.frame || this.pos >= this.frame.length) {
       if (this.frame) {
+        this.release?.(this.frame);
         this.frame = undefined;
         this.consumed++;
         this.onFrameConsumed(this.consumed);

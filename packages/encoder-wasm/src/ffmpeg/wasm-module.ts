@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { StackExportNames } from './core-types.js';
+import { freeBytes } from './free-buffer.js';
 import { findStackExports } from './stack-exports.js';
 
 export { findStackExports };
@@ -25,7 +26,10 @@ export function loadCoreAssets(): Promise<CoreAssets> {
     const wasmPath = require.resolve('@ffmpeg/core/wasm');
     const jsPath = require.resolve('@ffmpeg/core');
     const [wasm, js] = await Promise.all([readFile(wasmPath), readFile(jsPath, 'utf8')]);
-    return { module: await WebAssembly.compile(wasm), stack: findStackExports(js) };
+    const module = await WebAssembly.compile(wasm);
+    // The module keeps its own copy of the bytes; the 31 MB read from disk would otherwise wait for a GC.
+    freeBytes(wasm);
+    return { module, stack: findStackExports(js) };
   })();
   assets.catch(() => {
     assets = undefined;

@@ -242,10 +242,15 @@ export class LiveEncoder implements Encoder {
   }
 
   private post(message: { frame: Uint8Array } | { end: 'close' | 'restart' }): void {
-    const data = 'frame' in message ? message.frame : undefined;
-    const whole = data !== undefined && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-    if (this.transferFrames && whole && !(data.buffer instanceof SharedArrayBuffer)) {
-      this.port.postMessage(message, [data.buffer as ArrayBuffer]);
+    if ('frame' in message) {
+      // The worker gets a buffer of its own holding just this frame (it frees it as soon as ffmpeg has read it):
+      // the caller's, moved, when it may be taken; else a copy (structured clone would copy the whole buffer
+      // behind a view).
+      const data = message.frame;
+      const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+      const own =
+        this.transferFrames && whole && !(data.buffer instanceof SharedArrayBuffer) ? data : data.slice();
+      this.port.postMessage({ frame: own }, [own.buffer as ArrayBuffer]);
     } else this.port.postMessage(message);
     Atomics.add(this.signal, 0, 1);
     Atomics.notify(this.signal, 0);
