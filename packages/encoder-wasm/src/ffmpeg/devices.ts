@@ -14,11 +14,7 @@ export const SIGNAL_POSTED = 0;
  */
 export class BlockingInputDevice extends FrameInputDevice {
   constructor(port: MessagePort, signal: Int32Array, onFrameConsumed: (consumed: number) => void) {
-    super(
-      () => nextMessage(port, signal),
-      onFrameConsumed,
-      freeBytes,
-    );
+    super(() => nextMessage(port, signal), onFrameConsumed, freeBytes);
   }
 }
 

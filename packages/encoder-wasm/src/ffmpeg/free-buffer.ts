@@ -12,7 +12,8 @@ let closedPort: MessagePort | undefined;
  */
 export function freeBytes(bytes: Uint8Array): void {
   const buffer = bytes.buffer;
-  if (!(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength) return;
+  if (!(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength)
+    return;
   if (buffer.byteLength === 0) return;
   if (!closedPort) {
     const { port1 } = new MessageChannel();
