@@ -72,12 +72,18 @@ function rawPath(w: number, h: number): string {
 }
 
 /** The raw file's frames, read one at a time. */
-function* readFrames(path: string, w: number, h: number): Generator<RawFrame> {
+/**
+ * The raw file's frames. `reuse`: every frame is read into the same buffer, as native ffmpeg reads its input
+ * (for `encodeBatch`, which copies each frame before it asks for the next); else a fresh buffer per frame, as a
+ * live source hands them out.
+ */
+function* readFrames(path: string, w: number, h: number, reuse = false): Generator<RawFrame> {
   const size = (w * h * 3) / 2;
   const fd = openSync(path, 'r');
+  const shared = reuse ? new Uint8Array(size) : undefined;
   try {
     for (let index = 0; index < FRAMES; index++) {
-      const data = new Uint8Array(size);
+      const data = shared ?? new Uint8Array(size);
       readSync(fd, data, 0, size, index * size);
       yield { format: 'I420', width: w, height: h, data, pts: (BigInt(index) * 1_000_000_000n) / 30n, index };
     }
@@ -185,7 +191,7 @@ async function poolFps(
 ): Promise<number> {
   const t0 = performance.now();
   let n = 0;
-  for await (const _ of encodeBatch(readFrames(path, w, h), {
+  for await (const _ of encodeBatch(readFrames(path, w, h, true), {
     width: w,
     height: h,
     fpsNum: 30,

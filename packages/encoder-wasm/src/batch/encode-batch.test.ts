@@ -62,6 +62,22 @@ describe('encodeBatch', () => {
     expect(progress.at(-1)).toMatchObject({ framesIn: 100, samplesOut: 100 });
   }, 60_000);
 
+  it('takes a source that hands out every frame in one reused buffer (each frame is copied before the next)', async () => {
+    const input = [...testPattern({ ...SMALL, frames: 40 })];
+    const options = { ...SMALL, preset: 'ultrafast', gop: 10, pool } as const;
+    function* reused(): Generator<RawFrame> {
+      const data = new Uint8Array(input[0]?.data.length ?? 0);
+      for (const frame of input) {
+        data.set(frame.data);
+        yield { ...frame, data };
+      }
+    }
+    const fresh = concat((await collect(encodeBatch(input, options))).map((s) => s.data));
+    const shared = concat((await collect(encodeBatch(reused(), options))).map((s) => s.data));
+    expect(Buffer.from(shared).equals(Buffer.from(fresh))).toBe(true);
+    expect(probe(shared).frames).toBe(40);
+  }, 60_000);
+
   it('refuses a segment length that is not a multiple of the GOP', async () => {
     const run = collect(encodeBatch([], { ...SMALL, gop: 10, segmentFrames: 15, pool }));
     await expect(run).rejects.toMatchObject({ code: 'invalid-options' });

@@ -37,7 +37,8 @@ interface Segment {
  * Encodes a bounded source at full throughput: frames are cut into GOP-aligned segments, each encoded
  * independently on the pool (each begins with SEI + SPS + PPS + IDR), and the segments' access units are
  * yielded in order as one valid stream with their input frames' PTS. Streaming: at most
- * `maxSegmentsInFlight` segments of raw frames are held.
+ * `maxSegmentsInFlight` segments of raw frames are held. Each frame's pixels are copied before the next frame
+ * is asked for, so a source may hand out every frame in the same buffer.
  */
 export async function* encodeBatch(
   frames: Iterable<RawFrame> | AsyncIterable<RawFrame>,
