@@ -190,6 +190,10 @@ describe('BrowserLiveEncoder in Chromium', () => {
 
   it('requestKeyframe() gives an IDR at the requested frame; drop-oldest; abort() leaves no worker', async () => {
     const { page, pageErrors } = await openPage(isolatedUrl);
+    const wasmFetches: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith(assets.wasmURL)) wasmFetches.push(r.url());
+    });
     const result = await encodeIn(page, { frames: 40, gop: GOP, keyframeAt: [10] });
     expect(result.stats).toMatchObject({ mode: 'ring', samplesOut: 40, keyframeRestarts: 1 });
     // The restart starts a new GOP at frame 10 (its next IDR would be at 40).
@@ -228,7 +232,9 @@ describe('BrowserLiveEncoder in Chromium', () => {
       frames: 1,
       gop: GOP,
     } as EncodeRequest);
-    expect(bad.code).toBe('worker-crashed');
+    expect(bad.code).toBe('core-unavailable');
+    // Three encoders opened on this page; the core was fetched and compiled for the first only (decision 0012).
+    expect(wasmFetches).toHaveLength(1);
     // Vite answers an unknown path with index.html (an SPA fallback, as many hosts do), not a 404.
     expect(bad.message).toMatch(
       /no-such\/ffmpeg-core\.wasm answered text\/html, not a wasm module .*expected ffmpeg-core\.wasm/,

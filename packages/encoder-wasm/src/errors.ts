@@ -7,6 +7,8 @@ export type EncoderErrorCode =
   | 'invalid-options'
   | 'unsupported-format'
   | 'worker-crashed'
+  // Browser: @ffmpeg/core could not be loaded from coreURL/wasmURL (the message says what the URL answered).
+  | 'core-unavailable'
   | 'encoder-closed'
   | 'aborted'
   // File inputs (decodeFile/encodeFile):

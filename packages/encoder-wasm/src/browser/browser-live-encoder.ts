@@ -8,6 +8,7 @@ import {
 import { EncoderError } from '../errors.js';
 import { LiveSession } from '../live/live-session.js';
 import { encodeArgs, type ResolvedOptions, resolveOptions } from '../options.js';
+import { loadCoreModule } from './core-module.js';
 import { FrameRing } from './frame-ring.js';
 import {
   type BrowserWorkerInit,
@@ -21,6 +22,10 @@ import {
   WARMUP_OUTPUT,
 } from './protocol.js';
 import type { BrowserEncoderMode, BrowserLiveEncoderOptions, BrowserLiveEncoderStats } from './types.js';
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 function nonNegativeInt(name: string, value: number | undefined, min: number): void {
   if (value !== undefined && (!Number.isSafeInteger(value) || value < min))
@@ -92,8 +97,10 @@ export class BrowserLiveEncoder implements Encoder {
   }
 
   /**
-   * Starts the worker, which loads and compiles the core from `coreURL`/`wasmURL`, warms it up and starts the
-   * encoder. Throws `invalid-options` for bad options, `worker-crashed` when the worker cannot start.
+   * Compiles the core's wasm from `wasmURL` (once per page: later encoders reuse the compiled module), then
+   * starts the worker, which loads the core's JS from `coreURL`, warms up and starts the encoder. Throws
+   * `invalid-options` for bad options, `core-unavailable` when a URL does not answer with the core (the message
+   * says what it answered), `worker-crashed` when the worker script cannot run.
    */
   static async open(options: BrowserLiveEncoderOptions): Promise<BrowserLiveEncoder> {
     const resolved = resolveOptions(options);
@@ -111,12 +118,25 @@ export class BrowserLiveEncoder implements Encoder {
         cause: options.signal.reason,
       });
     const mode = pickMode(options.mode);
-    const encoder = new BrowserLiveEncoder(resolved, options, mode);
     const base = globalThis.location?.href;
+    const wasmURL = new URL(options.wasmURL, base).href;
+    let module: WebAssembly.Module;
+    try {
+      module = await loadCoreModule(wasmURL);
+    } catch (error) {
+      throw new EncoderError('core-unavailable', `could not load the ffmpeg core: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+    if (options.signal?.aborted)
+      throw new EncoderError('aborted', 'the live encoder was aborted before it opened', {
+        cause: options.signal.reason,
+      });
+    const encoder = new BrowserLiveEncoder(resolved, options, mode);
     const init: BrowserWorkerInit = {
       type: 'init',
       coreURL: new URL(options.coreURL, base).href,
-      wasmURL: new URL(options.wasmURL, base).href,
+      module,
       ring: encoder.ring
         ? { layout: encoder.ring.layout, args: encodeArgs(resolved, RING_INPUT, RING_OUTPUT) }
         : undefined,
@@ -145,8 +165,8 @@ export class BrowserLiveEncoder implements Encoder {
           resolve();
         } else if (message.type === 'failed') {
           const e = new EncoderError(
-            'worker-crashed',
-            `the encoder's worker could not start: ${message.message}`,
+            'core-unavailable',
+            `could not load the ffmpeg core: ${message.message}`,
           );
           reject(e);
           this.session.fail(e);

@@ -17,7 +17,8 @@ export const WARMUP_OUTPUT = '/warmup.h264';
 export interface BrowserWorkerInit {
   readonly type: 'init';
   readonly coreURL: string;
-  readonly wasmURL: string;
+  /** ffmpeg-core.wasm, compiled once per page by the main thread (`core-module.ts`). */
+  readonly module: WebAssembly.Module;
   /** Ring mode: the shared frame ring and ffmpeg arguments reading RING_INPUT, writing RING_OUTPUT. */
   readonly ring: { readonly layout: FrameRingLayout; readonly args: readonly string[] } | undefined;
   /** Segments mode: ffmpeg arguments reading SEGMENT_INPUT, writing SEGMENT_OUTPUT. */
@@ -40,7 +41,7 @@ export type BrowserWorkerRequest = BrowserWorkerInit | BrowserWorkerSegment;
 /** Messages from the browser worker. */
 export type BrowserWorkerMessage =
   | { readonly type: 'ready'; readonly warmupMs: number }
-  /** The worker could not start (assets unreachable, wrong core build). */
+  /** The worker could not start (core JS unreachable, wrong core build). */
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'data'; readonly bytes: Uint8Array }
   /** Ring mode: `consumed` frames have been read in full; every packet written before this is complete. */

@@ -1,5 +1,6 @@
-// Browser module worker: loads @ffmpeg/core from the URLs it is given (wasm compiled once here) and runs either
-// one long exec fed from the shared frame ring (ring mode) or one exec per segment from MEMFS (segments mode).
+// Browser module worker: instantiates @ffmpeg/core (its JS from the URL it is given, its wasm module compiled once
+// per page by the main thread) and runs either one long exec fed from the shared frame ring (ring mode) or one
+// exec per segment from MEMFS (segments mode).
 import { CoreExec, instantiateCore } from '../ffmpeg/core-exec.js';
 import { FrameInputDevice, mountOutputDevice } from '../ffmpeg/frame-device.js';
 import { findStackExports } from '../ffmpeg/stack-exports.js';
@@ -24,25 +25,8 @@ const scope = self as unknown as {
 const post = (message: BrowserWorkerMessage, transfer?: Transferable[]): void =>
   scope.postMessage(message, transfer ?? []);
 
-async function compileWasm(url: string): Promise<WebAssembly.Module> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}; expected ffmpeg-core.wasm`);
-  // compileStreaming needs `Content-Type: application/wasm`; servers that send another type still work.
-  const type = response.headers.get('content-type') ?? 'no content type';
-  if (type.startsWith('application/wasm')) return WebAssembly.compileStreaming(response);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  // An SPA fallback answers 200 with index.html for a wrong path: say so instead of "expected magic word".
-  if (bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
-    throw new Error(
-      `GET ${url} answered ${type}, not a wasm module (starts with ${JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 16)))}); expected ffmpeg-core.wasm`,
-    );
-  }
-  return WebAssembly.compile(bytes);
-}
-
 async function loadCore(init: BrowserWorkerInit): Promise<CoreExec> {
-  const [module, js, imported] = await Promise.all([
-    compileWasm(init.wasmURL),
+  const [js, imported] = await Promise.all([
     fetch(init.coreURL).then((r) => {
       if (!r.ok) throw new Error(`GET ${init.coreURL} answered ${r.status}; expected @ffmpeg/core's ESM JS`);
       return r.text();
@@ -52,7 +36,7 @@ async function loadCore(init: BrowserWorkerInit): Promise<CoreExec> {
   if (typeof imported.default !== 'function')
     throw new Error(`${init.coreURL} has no default export; expected @ffmpeg/core's dist/esm/ffmpeg-core.js`);
   const factory = imported.default as (options: Record<string, unknown>) => Promise<unknown>;
-  return new CoreExec(await instantiateCore(factory, module), findStackExports(js));
+  return new CoreExec(await instantiateCore(factory, init.module), findStackExports(js));
 }
 
 function warmup(exec: CoreExec, w: NonNullable<BrowserWorkerInit['warmup']>): number {
