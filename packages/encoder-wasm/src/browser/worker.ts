@@ -4,6 +4,7 @@
 import { CoreExec, instantiateCore } from '../ffmpeg/core-exec.js';
 import { FrameInputDevice, mountOutputDevice } from '../ffmpeg/frame-device.js';
 import { findStackExports } from '../ffmpeg/stack-exports.js';
+import { runWarmup } from '../ffmpeg/warmup.js';
 import { FrameRing } from './frame-ring.js';
 import {
   type BrowserWorkerInit,
@@ -37,17 +38,6 @@ async function loadCore(init: BrowserWorkerInit): Promise<CoreExec> {
     throw new Error(`${init.coreURL} has no default export; expected @ffmpeg/core's dist/esm/ffmpeg-core.js`);
   const factory = imported.default as (options: Record<string, unknown>) => Promise<unknown>;
   return new CoreExec(await instantiateCore(factory, init.module), findStackExports(js));
-}
-
-function warmup(exec: CoreExec, w: NonNullable<BrowserWorkerInit['warmup']>): number {
-  const t0 = performance.now();
-  const frames = new Uint8Array(w.frameBytes * w.frames);
-  for (let i = 0; i < frames.length; i++) frames[i] = (i * 7 + (i >> 9)) & 0xff;
-  exec.core.FS.writeFile(WARMUP_INPUT, frames);
-  exec.exec(w.args);
-  exec.unlink(WARMUP_INPUT);
-  exec.unlink(WARMUP_OUTPUT);
-  return performance.now() - t0;
 }
 
 function runRing(exec: CoreExec, ring: NonNullable<BrowserWorkerInit['ring']>): void {
@@ -97,7 +87,7 @@ scope.onmessage = (event) => {
   void (async () => {
     try {
       exec = await loadCore(request);
-      const warmupMs = request.warmup ? warmup(exec, request.warmup) : 0;
+      const warmupMs = request.warmup ? runWarmup(exec, request.warmup, WARMUP_INPUT, WARMUP_OUTPUT).ms : 0;
       segmentArgs = request.segmentArgs;
       post({ type: 'ready', warmupMs });
       if (request.ring) runRing(exec, request.ring);

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CoreRunner } from '../ffmpeg/core-runner.js';
 import { BlockingInputDevice, mountOutputDevice } from '../ffmpeg/devices.js';
-import { freeBytes } from '../ffmpeg/free-buffer.js';
+import { runWarmup } from '../ffmpeg/warmup.js';
 import {
   LIVE_INPUT,
   LIVE_OUTPUT,
@@ -24,19 +24,7 @@ const runner = await CoreRunner.create(data.assets.module, data.assets.stack);
 const fs = runner.core.FS;
 
 // Warm-up: a short offline encode at the stream's size so the JIT has tiered up before the first real frame.
-let warmupMs = 0;
-if (data.warmup) {
-  const t0 = performance.now();
-  const frames = new Uint8Array(data.warmup.frameBytes * data.warmup.frames);
-  for (let i = 0; i < frames.length; i++) frames[i] = (i * 7 + (i >> 9)) & 0xff;
-  fs.writeFile(WARMUP_INPUT, frames, { canOwn: true });
-  runner.exec(data.warmup.args);
-  runner.unlink(WARMUP_INPUT);
-  runner.unlink(WARMUP_OUTPUT);
-  // Unlinked, nothing refers to the frames: free them now rather than keep ~14 MB (720p) until a GC.
-  freeBytes(frames);
-  warmupMs = performance.now() - t0;
-}
+const warmupMs = data.warmup ? runWarmup(runner, data.warmup, WARMUP_INPUT, WARMUP_OUTPUT).ms : 0;
 
 const input = new BlockingInputDevice(data.input, new Int32Array(data.signal), (consumed) =>
   post({ type: 'frame-end', consumed }),
