@@ -6,7 +6,7 @@ import {
   VideoCodec,
 } from '@camstream/core';
 import { EncoderError } from '../errors.js';
-import { LiveSession } from '../live/live-session.js';
+import { LiveSession, throwIfAbortedBeforeOpen } from '../live/live-session.js';
 import { encodeArgs, type ResolvedOptions, resolveOptions } from '../options.js';
 import { loadCoreModule } from './core-module.js';
 import { FrameRing } from './frame-ring.js';
@@ -113,10 +113,7 @@ export class BrowserLiveEncoder implements Encoder {
         "coreURL and wasmURL are required: the URLs of @ffmpeg/core's dist/esm/ffmpeg-core.js and ffmpeg-core.wasm",
       );
     }
-    if (options.signal?.aborted)
-      throw new EncoderError('aborted', 'the live encoder was aborted before it opened', {
-        cause: options.signal.reason,
-      });
+    throwIfAbortedBeforeOpen(options.signal);
     const mode = pickMode(options.mode);
     const base = globalThis.location?.href;
     const wasmURL = new URL(options.wasmURL, base).href;
@@ -128,10 +125,7 @@ export class BrowserLiveEncoder implements Encoder {
         cause: error,
       });
     }
-    if (options.signal?.aborted)
-      throw new EncoderError('aborted', 'the live encoder was aborted before it opened', {
-        cause: options.signal.reason,
-      });
+    throwIfAbortedBeforeOpen(options.signal);
     const encoder = new BrowserLiveEncoder(resolved, options, mode);
     const init: BrowserWorkerInit = {
       type: 'init',

@@ -18,7 +18,12 @@ import {
   WARMUP_INPUT,
   WARMUP_OUTPUT,
 } from '../worker/protocol.js';
-import { type FullQueuePolicy, LiveSession, type LiveSessionCounters } from './live-session.js';
+import {
+  type FullQueuePolicy,
+  LiveSession,
+  type LiveSessionCounters,
+  throwIfAbortedBeforeOpen,
+} from './live-session.js';
 
 export type { FullQueuePolicy } from './live-session.js';
 
@@ -122,10 +127,7 @@ export class LiveEncoder implements Encoder {
         `maxQueuedFrames must be a non-negative integer, got ${options.maxQueuedFrames}`,
       );
     }
-    if (options.signal?.aborted)
-      throw new EncoderError('aborted', 'the live encoder was aborted before it opened', {
-        cause: options.signal.reason,
-      });
+    throwIfAbortedBeforeOpen(options.signal);
     const assets = await loadCoreAssets();
     const channel = new MessageChannel();
     const signal = new SharedArrayBuffer(4);

@@ -58,6 +58,14 @@ export interface LiveSessionCounters {
   readonly keyframeRestarts: number;
 }
 
+/** Throws `aborted` when `signal` has fired while a live encoder was still opening. */
+export function throwIfAbortedBeforeOpen(signal: AbortSignal | undefined): void {
+  if (signal?.aborted)
+    throw new EncoderError('aborted', 'the live encoder was aborted before it opened', {
+      cause: signal.reason,
+    });
+}
+
 /**
  * The main-thread half of a live encoder, whatever carries frames to its worker: the bounded input queue and its
  * full-queue policy, keyframe requests, the PTS FIFO that pairs each output access unit with its input frame
