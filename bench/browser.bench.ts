@@ -128,6 +128,18 @@ async function capturePremade(page: Page, width: number, height: number): Promis
   );
 }
 
+/** What each anchor is asked to do in the page (both backends alike). */
+function anchorRun(width: number, height: number, paced: boolean) {
+  return {
+    width,
+    height,
+    frames: ANCHOR_FRAMES,
+    warmup: ANCHOR_WARMUP_FRAMES,
+    bitrate: BITRATE_KBPS * 1000,
+    intervalMs: paced ? PACE_MS : 0,
+  };
+}
+
 /**
  * WebCodecs per-frame encode time (ms) on the pre-made camera frames, one at a time (encode, await its output,
  * next), on the page's main thread, same settings as the demo.
@@ -182,14 +194,7 @@ async function webCodecsPerFrameMs(
       encoder.close();
       return times.slice(warmup);
     },
-    {
-      width,
-      height,
-      frames: ANCHOR_FRAMES,
-      warmup: ANCHOR_WARMUP_FRAMES,
-      bitrate: BITRATE_KBPS * 1000,
-      intervalMs: paced ? PACE_MS : 0,
-    },
+    anchorRun(width, height, paced),
   );
 }
 
@@ -240,14 +245,7 @@ async function wasmPerFrameMs(page: Page, width: number, height: number, paced: 
       }
       return times.slice(warmup);
     },
-    {
-      width,
-      height,
-      frames: ANCHOR_FRAMES,
-      warmup: ANCHOR_WARMUP_FRAMES,
-      bitrate: BITRATE_KBPS * 1000,
-      intervalMs: paced ? PACE_MS : 0,
-    },
+    anchorRun(width, height, paced),
   );
 }
 
