@@ -21,7 +21,7 @@ export interface WarmupResult {
 /**
  * Runs a short encode of synthetic frames at the stream's size so the JIT has tiered up before the first real
  * frame. The frames are made one at a time into one buffer and read through a device at
- * `input` (not a MEMFS file of all of them: at 720p that is a 11 MB allocation the process would keep).
+ * `input` (not a MEMFS file of all of them: at 720p that is an 11 MB allocation the process would keep).
  */
 export function runWarmup(exec: CoreExec, run: WarmupRun, input: string, output: string): WarmupResult {
   const t0 = performance.now();
