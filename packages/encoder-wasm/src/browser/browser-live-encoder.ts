@@ -6,6 +6,7 @@ import {
   VideoCodec,
 } from '@camstream/core';
 import { EncoderError } from '../errors.js';
+import { warmupRun } from '../ffmpeg/warmup.js';
 import { LiveSession, throwIfAbortedBeforeOpen } from '../live/live-session.js';
 import { encodeArgs, type ResolvedOptions, resolveOptions } from '../options.js';
 import { loadCoreModule } from './core-module.js';
@@ -18,8 +19,6 @@ import {
   RING_OUTPUT,
   SEGMENT_INPUT,
   SEGMENT_OUTPUT,
-  WARMUP_INPUT,
-  WARMUP_OUTPUT,
 } from './protocol.js';
 import type { BrowserEncoderMode, BrowserLiveEncoderOptions, BrowserLiveEncoderStats } from './types.js';
 
@@ -135,14 +134,7 @@ export class BrowserLiveEncoder implements Encoder {
         ? { layout: encoder.ring.layout, args: encodeArgs(resolved, RING_INPUT, RING_OUTPUT) }
         : undefined,
       segmentArgs: mode === 'segments' ? encodeArgs(resolved, SEGMENT_INPUT, SEGMENT_OUTPUT) : undefined,
-      warmup:
-        options.warmup === false
-          ? undefined
-          : {
-              args: encodeArgs(resolved, WARMUP_INPUT, WARMUP_OUTPUT),
-              frameBytes: resolved.frameBytes,
-              frames: 8,
-            },
+      warmup: warmupRun(resolved, options.warmup !== false),
     };
     await encoder.start(init, options.signal);
     return encoder;

@@ -1,3 +1,4 @@
+import type { WarmupRun } from '../ffmpeg/warmup.js';
 import type { FrameRingLayout } from './frame-ring.js';
 
 /** Input device of the ring-mode run (the same name as Node's live worker's). */
@@ -8,10 +9,6 @@ export const RING_OUTPUT = '/dev/camstream-out';
 export const SEGMENT_INPUT = '/segment.raw';
 /** MEMFS output of a segment run. */
 export const SEGMENT_OUTPUT = '/segment.h264';
-/** MEMFS input of the warm-up run. */
-export const WARMUP_INPUT = '/warmup.yuv';
-/** MEMFS output of the warm-up run. */
-export const WARMUP_OUTPUT = '/warmup.h264';
 
 /** The first message to the browser worker: where the core is and what to run. */
 export interface BrowserWorkerInit {
@@ -23,9 +20,7 @@ export interface BrowserWorkerInit {
   readonly ring: { readonly layout: FrameRingLayout; readonly args: readonly string[] } | undefined;
   /** Segments mode: ffmpeg arguments reading SEGMENT_INPUT, writing SEGMENT_OUTPUT. */
   readonly segmentArgs: readonly string[] | undefined;
-  readonly warmup:
-    | { readonly args: readonly string[]; readonly frameBytes: number; readonly frames: number }
-    | undefined;
+  readonly warmup: WarmupRun | undefined;
 }
 
 /** Segments mode: `count` packed frames to encode as one independent segment. */

@@ -14,8 +14,6 @@ import {
   RING_OUTPUT,
   SEGMENT_INPUT,
   SEGMENT_OUTPUT,
-  WARMUP_INPUT,
-  WARMUP_OUTPUT,
 } from './protocol.js';
 
 // The DOM lib types `self` as a Window; this is the part of a worker's global scope used here.
@@ -87,7 +85,7 @@ scope.onmessage = (event) => {
   void (async () => {
     try {
       exec = await loadCore(request);
-      const warmupMs = request.warmup ? runWarmup(exec, request.warmup, WARMUP_INPUT, WARMUP_OUTPUT).ms : 0;
+      const warmupMs = request.warmup ? runWarmup(exec, request.warmup).ms : 0;
       segmentArgs = request.segmentArgs;
       post({ type: 'ready', warmupMs });
       if (request.ring) runRing(exec, request.ring);

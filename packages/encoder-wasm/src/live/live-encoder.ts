@@ -7,17 +7,11 @@ import {
   VideoCodec,
 } from '@camstream/core';
 import { EncoderError } from '../errors.js';
+import { warmupRun } from '../ffmpeg/warmup.js';
 import { loadCoreAssets } from '../ffmpeg/wasm-module.js';
 import { encodeArgs, type H264EncoderOptions, type ResolvedOptions, resolveOptions } from '../options.js';
 import { workerEntry } from '../worker/entry.js';
-import {
-  LIVE_INPUT,
-  LIVE_OUTPUT,
-  type LiveWorkerData,
-  type LiveWorkerMessage,
-  WARMUP_INPUT,
-  WARMUP_OUTPUT,
-} from '../worker/protocol.js';
+import { LIVE_INPUT, LIVE_OUTPUT, type LiveWorkerData, type LiveWorkerMessage } from '../worker/protocol.js';
 import {
   type FullQueuePolicy,
   LiveSession,
@@ -136,14 +130,7 @@ export class LiveEncoder implements Encoder {
       args: encodeArgs(resolved, LIVE_INPUT, LIVE_OUTPUT),
       input: channel.port2,
       signal,
-      warmup:
-        options.warmup === false
-          ? undefined
-          : {
-              args: encodeArgs(resolved, WARMUP_INPUT, WARMUP_OUTPUT),
-              frameBytes: resolved.frameBytes,
-              frames: 8,
-            },
+      warmup: warmupRun(resolved, options.warmup !== false),
     };
     const entry = workerEntry('live-worker');
     const worker = new Worker(entry.filename, {

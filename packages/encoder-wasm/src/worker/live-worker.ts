@@ -5,14 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CoreRunner } from '../ffmpeg/core-runner.js';
 import { BlockingInputDevice, mountOutputDevice } from '../ffmpeg/devices.js';
 import { runWarmup } from '../ffmpeg/warmup.js';
-import {
-  LIVE_INPUT,
-  LIVE_OUTPUT,
-  type LiveWorkerData,
-  type LiveWorkerMessage,
-  WARMUP_INPUT,
-  WARMUP_OUTPUT,
-} from './protocol.js';
+import { LIVE_INPUT, LIVE_OUTPUT, type LiveWorkerData, type LiveWorkerMessage } from './protocol.js';
 
 const data = workerData as LiveWorkerData;
 const port = parentPort;
@@ -24,7 +17,7 @@ const runner = await CoreRunner.create(data.assets.module, data.assets.stack);
 const fs = runner.core.FS;
 
 // Warm-up: a short offline encode at the stream's size so the JIT has tiered up before the first real frame.
-const warmupMs = data.warmup ? runWarmup(runner, data.warmup, WARMUP_INPUT, WARMUP_OUTPUT).ms : 0;
+const warmupMs = data.warmup ? runWarmup(runner, data.warmup).ms : 0;
 
 const input = new BlockingInputDevice(data.input, new Int32Array(data.signal), (consumed) =>
   post({ type: 'frame-end', consumed }),

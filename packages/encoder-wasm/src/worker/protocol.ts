@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { WarmupRun } from '../ffmpeg/warmup.js';
 import type { CoreAssets } from '../ffmpeg/wasm-module.js';
 
 /** `workerData` of the live worker. */
@@ -11,17 +12,12 @@ export interface LiveWorkerData {
   /** Int32Array over it: the main thread bumps index 0 after every post. */
   readonly signal: SharedArrayBuffer;
   /** Arguments and frame size of the warm-up run, if any. */
-  readonly warmup:
-    | { readonly args: readonly string[]; readonly frameBytes: number; readonly frames: number }
-    | undefined;
+  readonly warmup: WarmupRun | undefined;
 }
 
 /** Device paths of the live worker. */
 export const LIVE_INPUT = '/dev/camstream-in';
 export const LIVE_OUTPUT = '/dev/camstream-out';
-/** MEMFS paths of the warm-up run. */
-export const WARMUP_INPUT = '/warmup.yuv';
-export const WARMUP_OUTPUT = '/warmup.h264';
 
 /** Messages the live worker posts to the main thread. */
 export type LiveWorkerMessage =
