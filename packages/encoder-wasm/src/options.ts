@@ -1,4 +1,4 @@
-import { frameByteLength, type PixelFormat, type RawFrame } from '@camstream/core';
+import { frameByteLength, type PixelFormat, type RawFrame } from '@camstream/core/media';
 import { EncoderError } from './errors.js';
 
 /** x264 presets, fastest first. */

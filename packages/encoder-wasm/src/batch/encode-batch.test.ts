@@ -5,7 +5,7 @@ import {
   testPattern,
   Y4M_FRAME_LINE,
   y4mHeaderBytes,
-} from '@camstream/core';
+} from '@camstream/core/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncoderError } from '../errors.js';
 import { encodeArgs, resolveOptions } from '../options.js';

@@ -1,4 +1,4 @@
-import { AccessUnitSplitter, type EncodedSample, type RawFrame, VideoCodec } from '@camstream/core';
+import { AccessUnitSplitter, type EncodedSample, type RawFrame, VideoCodec } from '@camstream/core/media';
 import { EncoderError } from '../errors.js';
 import { checkFrame, encodeArgs, type H264EncoderOptions, resolveOptions } from '../options.js';
 import { BATCH_INPUT, BATCH_OUTPUT } from '../worker/protocol.js';

@@ -4,7 +4,7 @@ import {
   type Encoder,
   type RawFrame,
   VideoCodec,
-} from '@camstream/core';
+} from '@camstream/core/media';
 import { EncoderError } from '../errors.js';
 import { warmupRun } from '../ffmpeg/warmup.js';
 import { LiveSession, throwIfAbortedBeforeOpen } from '../live/live-session.js';

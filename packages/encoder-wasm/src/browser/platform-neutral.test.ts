@@ -1,31 +1,24 @@
-// Decision 0009: the browser entry imports nothing from node:*. Walks the relative import graph of the entry and
-// its worker from the source and lists every module specifier that is not relative.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Decisions 0009 and 0013: the browser entry imports nothing from node:*, and no entry or worker of this package
+// loads `@camstream/core`'s Rerun half (apache-arrow, protobuf: ~20 MB per thread), only `@camstream/core/media`.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importGraph } from '../../../../scripts/import-graph.js';
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
+const src = join(import.meta.dirname, '..');
 
-function externalImports(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const external = new Set<string>();
-  const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-      const spec = m[1] ?? m[2];
-      if (spec === undefined) continue;
-      if (spec.startsWith('.')) visit(join(dirname(file), spec.replace(/\.js$/, '.ts')));
-      else external.add(spec);
-    }
-  };
-  visit(entry);
-  return external;
-}
+describe('@camstream/encoder-wasm import graphs', () => {
+  it.each(['browser/index.ts', 'browser/worker.ts'])(
+    '%s reaches only @camstream/core/media, nothing from node:*',
+    (entry) => {
+      expect([...importGraph(join(src, entry)).external].sort()).toEqual(['@camstream/core/media']);
+    },
+  );
 
-describe('@camstream/encoder-wasm/browser', () => {
-  it.each(['index.ts', 'worker.ts'])('%s reaches only @camstream/core, nothing from node:*', (entry) => {
-    const external = externalImports(join(import.meta.dirname, entry));
-    expect([...external].sort()).toEqual(['@camstream/core']);
-  });
+  it.each(['index.ts', 'worker/live-worker.ts', 'worker/batch-worker.ts', 'worker/decode-worker.ts'])(
+    '%s never loads the @camstream/core root entry',
+    (entry) => {
+      const { external } = importGraph(join(src, entry));
+      expect(external.has('@camstream/core')).toBe(false);
+    },
+  );
 });

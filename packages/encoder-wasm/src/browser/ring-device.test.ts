@@ -1,6 +1,6 @@
 // The browser worker's input path (FrameRing → FrameInputDevice → ffmpeg) run in Node on the real core: one
 // long exec fed from the ring, compared byte for byte with an encode of the same frames from a MEMFS file.
-import { testPattern } from '@camstream/core';
+import { testPattern } from '@camstream/core/media';
 import { describe, expect, it } from 'vitest';
 import { CoreRunner } from '../ffmpeg/core-runner.js';
 import { FrameInputDevice, mountOutputDevice } from '../ffmpeg/frame-device.js';

@@ -1,4 +1,4 @@
-import type { RawFrame } from '@camstream/core';
+import type { RawFrame } from '@camstream/core/media';
 import type { FullQueuePolicy, LiveSessionCounters } from '../live/live-session.js';
 import type { H264EncoderOptions } from '../options.js';
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { frameTime, type RawFrame } from '@camstream/core';
+import { frameTime, type RawFrame } from '@camstream/core/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncoderError } from '../errors.js';
 import { decodeFile } from './decode-file.js';

@@ -1,6 +1,6 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { RawFrame } from '@camstream/core';
+import type { RawFrame } from '@camstream/core/media';
 import { EncoderError } from '../errors.js';
 import { decodeArgs } from './decode-args.js';
 import {

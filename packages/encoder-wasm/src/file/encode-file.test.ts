@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EncodedSample, RawFrame } from '@camstream/core';
+import type { EncodedSample, RawFrame } from '@camstream/core/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncoderPool } from '../batch/encoder-pool.js';
 import { EncoderError } from '../errors.js';

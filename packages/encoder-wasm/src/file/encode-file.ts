@@ -1,4 +1,4 @@
-import type { EncodedSample, RawFrame } from '@camstream/core';
+import type { EncodedSample, RawFrame } from '@camstream/core/media';
 import { encodeBatch } from '../batch/encode-batch.js';
 import { EncoderPool } from '../batch/encoder-pool.js';
 import { EncoderError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { frameTime } from '@camstream/core';
+import { frameTime } from '@camstream/core/media';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EncoderError } from '../errors.js';

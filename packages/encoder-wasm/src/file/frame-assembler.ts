@@ -1,4 +1,4 @@
-import { frameByteLength, frameTime } from '@camstream/core';
+import { frameByteLength, frameTime } from '@camstream/core/media';
 import { EncoderError } from '../errors.js';
 import { type ShowinfoFrame, type TimeBase, ticksToNanos } from './ffmpeg-log.js';
 

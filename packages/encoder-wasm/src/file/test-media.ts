@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RawFrame } from '@camstream/core';
+import type { RawFrame } from '@camstream/core/media';
 
 /** A temporary folder, removed by the returned function. */
 export function tempDir(): { dir: string; remove: () => void } {

@@ -1,4 +1,4 @@
-import { type EncodedSample, type RawFrame, renderTestPattern, testPattern } from '@camstream/core';
+import { type EncodedSample, type RawFrame, renderTestPattern, testPattern } from '@camstream/core/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncoderPool } from '../batch/encoder-pool.js';
 import { EncoderError } from '../errors.js';

@@ -5,7 +5,7 @@ import {
   type Encoder,
   type RawFrame,
   VideoCodec,
-} from '@camstream/core';
+} from '@camstream/core/media';
 import { EncoderError } from '../errors.js';
 import { warmupRun } from '../ffmpeg/warmup.js';
 import { loadCoreAssets } from '../ffmpeg/wasm-module.js';

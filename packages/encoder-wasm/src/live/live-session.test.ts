@@ -1,4 +1,4 @@
-import { type AccessUnit, type EncodedSample, type RawFrame, renderTestPattern } from '@camstream/core';
+import { type AccessUnit, type EncodedSample, type RawFrame, renderTestPattern } from '@camstream/core/media';
 import { describe, expect, it } from 'vitest';
 import { EncoderError } from '../errors.js';
 import { resolveOptions } from '../options.js';

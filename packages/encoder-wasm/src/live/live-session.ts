@@ -4,7 +4,7 @@ import {
   type EncodedSample,
   type RawFrame,
   VideoCodec,
-} from '@camstream/core';
+} from '@camstream/core/media';
 import { EncoderError } from '../errors.js';
 import { checkFrame, type ResolvedOptions } from '../options.js';
 import { AsyncQueue } from '../sample-queue.js';

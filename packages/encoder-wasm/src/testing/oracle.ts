@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RawFrame, splitAnnexB } from '@camstream/core';
+import { type RawFrame, splitAnnexB } from '@camstream/core/media';
 
 /** What ffprobe saw in an Annex B H.264 stream. */
 export interface ProbeReport {

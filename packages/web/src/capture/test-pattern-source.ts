@@ -1,4 +1,4 @@
-import { frameTime } from '@camstream/core';
+import { frameTime } from '@camstream/core/media';
 import type { ActiveSource } from '../session/session-types.js';
 import { CanvasTestPattern } from '../sources/canvas-pattern.js';
 import type { FrameHandler, FrameSource } from './frame-source.js';

@@ -1,4 +1,4 @@
-import type { EncodedSample } from '@camstream/core';
+import type { EncodedSample } from '@camstream/core/media';
 import type { WebError } from '../errors.js';
 import type { EncoderKind } from '../session/session-types.js';
 

@@ -1,4 +1,4 @@
-import type { Sink } from '@camstream/core';
+import type { Sink } from '@camstream/core/media';
 import type { WasmEncoderModule } from '../encode/wasm/wasm-module.js';
 
 /** Where a session's frames come from. */

@@ -1,4 +1,4 @@
-import { type RawFrame, toMicros } from '@camstream/core';
+import { type RawFrame, toMicros } from '@camstream/core/media';
 import { WebError } from '../errors.js';
 
 /** The saturated bar colours of ffmpeg's `testsrc2`, left to right. */

@@ -5,7 +5,7 @@ import {
   type RawFrame,
   toMicros,
   VideoCodec,
-} from '@camstream/core';
+} from '@camstream/core/media';
 import { WebError } from '../errors.js';
 import { AsyncQueue } from '../util/async-queue.js';
 import { H264Profile, h264CodecString } from './h264-level.js';

@@ -1,4 +1,4 @@
-import { frameByteLength } from '@camstream/core';
+import { frameByteLength } from '@camstream/core/media';
 import { WebError } from '../../errors.js';
 import { i420Layout, nv12ToI420, rgbToI420 } from './i420.js';
 

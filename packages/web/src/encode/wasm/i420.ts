@@ -1,4 +1,4 @@
-import { frameByteLength } from '@camstream/core';
+import { frameByteLength } from '@camstream/core/media';
 import { WebError } from '../../errors.js';
 
 /** Where the three planes of a packed I420 frame start, and their row strides (WebCodecs `PlaneLayout`s). */

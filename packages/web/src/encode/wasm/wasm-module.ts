@@ -1,4 +1,4 @@
-import type { EncodedSample, RawFrame } from '@camstream/core';
+import type { EncodedSample, RawFrame } from '@camstream/core/media';
 
 /**
  * Options this package passes to `BrowserLiveEncoder.open` of `@camstream/encoder-wasm/browser` (its

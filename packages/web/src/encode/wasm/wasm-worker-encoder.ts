@@ -1,4 +1,4 @@
-import { micros } from '@camstream/core';
+import { micros } from '@camstream/core/media';
 import { WebError } from '../../errors.js';
 import type { SessionAssets } from '../../session/session-types.js';
 import type { EncoderCallbacks, EncoderSettings, SessionEncoder } from '../session-encoder.js';

@@ -1,4 +1,4 @@
-import { VideoCodec } from '@camstream/core';
+import { VideoCodec } from '@camstream/core/media';
 import { WebError } from '../../errors.js';
 import type { EncoderCallbacks, EncoderSettings, SessionEncoder } from '../session-encoder.js';
 import { startWorker } from '../worker-start.js';
