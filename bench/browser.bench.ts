@@ -338,7 +338,7 @@ async function runSession(page: Page, width: number, height: number, backend: Ba
 const summary: SummaryRow[] = [];
 const measurements: Record<string, Measurement> = {};
 const notes: string[] = [
-  `Debian Chromium headless, fake camera (--use-fake-device-for-media-stream=fps=30), the demo page on Vite with the viewer running; ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured per case; one run on a shared 2-core machine (other work was running).`,
+  `Debian Chromium headless, fake camera (--use-fake-device-for-media-stream=fps=30), the demo page on Vite with the viewer running; ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured per case; one run per case, on a 2-core virtual machine whose host is shared (expect run-to-run noise).`,
   'Latency is what the session reports in its stats events (frame captured → sample logged; median, p95 and p99 over 2 s windows sent every 0.5 s): the value is the median of the window medians and p95s, and the worst window p99 (with 60 samples a window p99 is its worst sample).',
   `Anchors, in the same page with the viewer running, on ${PREMADE_FRAMES} I420 frames recorded from the same fake camera: WebCodecs on the page main thread (encode one frame, await its output; the session encodes in a worker); x264 = the page's own \`BrowserLiveEncoder\` (the session's encoder, in its worker) fed one frame at a time, each sample awaited (ultrafast, the demo's bitrate, GOP 60). Each anchor runs twice: back to back, and paced (frame i starts at i/30 s, as the camera delivers them); the latency ratio is given against both.`,
 ];
