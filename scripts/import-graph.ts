@@ -15,9 +15,10 @@ export interface ImportGraph {
 
 /**
  * Follows the relative imports of `entry` (`./x.js` read as `./x.ts`) and lists what it reaches. `import type` and
- * `export type` statements are left out: they are erased, so they load nothing at run time.
+ * `export type` statements are left out: they are erased, so they load nothing at run time. With
+ * `dynamic: false`, `import('…')` is left out too: what loading the entry alone loads.
  */
-export function importGraph(entry: string): ImportGraph {
+export function importGraph(entry: string, options: { readonly dynamic?: boolean } = {}): ImportGraph {
   const files = new Set<string>();
   const external = new Set<string>();
   const visit = (file: string): void => {
@@ -25,6 +26,7 @@ export function importGraph(entry: string): ImportGraph {
     files.add(file);
     for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
       if (m[1] !== undefined && /^(?:import|export)\s+type\s/.test(m[1])) continue;
+      if (m[3] !== undefined && options.dynamic === false) continue;
       const spec = m[2] ?? m[3];
       if (spec === undefined) continue;
       if (spec.startsWith('.')) visit(join(dirname(file), spec.replace(/\.js$/, '.ts')));

@@ -1,4 +1,4 @@
-import { CamstreamError } from '@camstream/core';
+import { CamstreamError } from '@camstream/core/media';
 
 /** Machine-readable error codes of `@camstream/server`. */
 export type ServerErrorCode =

@@ -4,7 +4,6 @@ import { X264_PRESETS, X264_TUNES, type X264Preset, type X264Tune } from '@camst
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../errors.js';
 import { loggerFor } from '../output/logger.js';
-import { capture } from './capture.js';
 import {
   DEFAULT_CONNECT_URL,
   type FrameRate,
@@ -22,7 +21,6 @@ import {
   parseSize,
 } from './flags.js';
 import type { CaptureOptions, CaptureSummary } from './options.js';
-import { createProgressView } from './progress.js';
 
 /** The flags commander hands to `capture`'s action, already parsed. */
 export interface CaptureFlags {
@@ -185,6 +183,11 @@ sources, --serve, --connect and --realtime encode frame by frame in real time. C
           'capture needs somewhere to send the video; add --save OUT.rrd, --serve [PORT] or --connect [URL]',
         );
       }
+      // Loaded on use: the encoder, server and progress bar are most of the CLI's start-up (decision 0010).
+      const [{ capture }, { createProgressView }] = await Promise.all([
+        import('./capture.js'),
+        import('./progress.js'),
+      ]);
       const view = createProgressView({ logger, tty: process.stderr.isTTY === true });
       const stop = new AbortController();
       let signals = 0;

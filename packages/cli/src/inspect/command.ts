@@ -1,7 +1,5 @@
 import { Command } from 'commander';
 import { parseFps } from '../remux/command.js';
-import { formatReport } from './format-text.js';
-import { inspect } from './inspect.js';
 
 /** `camstream inspect FILE [--json]`: the commander command behind {@link inspect}; the report goes to stdout. */
 export function inspectCommand(): Command {
@@ -22,6 +20,11 @@ Examples:
   camstream inspect camera.rrd --json | jq '.videoStreams[0].video.frames'`,
     )
     .action(async (file: string, flags: { json?: boolean; fps?: number }) => {
+      // Loaded on use (decision 0010): `camstream --help` need not load the RRD decoder and demuxers.
+      const [{ inspect }, { formatReport }] = await Promise.all([
+        import('./inspect.js'),
+        import('./format-text.js'),
+      ]);
       const report = await inspect(file, flags.fps === undefined ? {} : { fps: flags.fps });
       process.stdout.write(
         flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report),

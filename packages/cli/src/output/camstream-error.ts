@@ -1,6 +1,7 @@
-import { CamstreamError } from '@camstream/core';
+// The light entries (decision 0013): telling errors apart must not load Arrow, protobuf or the server at start-up.
+import { CamstreamError } from '@camstream/core/media';
 import { EncoderError } from '@camstream/encoder-wasm';
-import { ServerError } from '@camstream/server';
+import { ServerError } from '@camstream/server/errors';
 import { CliError } from '../errors.js';
 
 /** An error any camstream package throws on purpose: it has a string `code` and a message meant for users. */

@@ -1,7 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loggerFor } from '../output/logger.js';
-import { remuxProgressView } from './progress.js';
-import { remux } from './remux.js';
 
 /**
  * `camstream remux IN OUT.rrd`: the commander command behind {@link remux}. Progress (a bar on a
@@ -36,6 +34,11 @@ re-encode them with: camstream capture --input FILE --save OUT.rrd`,
     )
     .action(async (input: string, output: string, flags: RemuxFlags, command: Command) => {
       const log = loggerFor(command);
+      // Loaded on use (decision 0010): `camstream --help` need not load the demuxers and the recording stream.
+      const [{ remux }, { remuxProgressView }] = await Promise.all([
+        import('./remux.js'),
+        import('./progress.js'),
+      ]);
       const progress = remuxProgressView(log, input, process.stderr.isTTY === true);
       const result = await remux(input, output, {
         entity: flags.entity,

@@ -1,0 +1,23 @@
+// Decisions 0010 and 0013: `camstream --help`, `--version` and usage errors load only the command definitions.
+// Each command loads its implementation (encoder, server, RRD decoder, progress bar) when it runs.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importGraph } from '../../../scripts/import-graph.js';
+
+describe('camstream start-up', () => {
+  const startup = importGraph(join(import.meta.dirname, 'bin.ts'), { dynamic: false });
+
+  it('loads neither the server, core’s Rerun half nor the progress bar', () => {
+    for (const heavy of ['@camstream/server', '@camstream/core', 'cli-progress'])
+      expect(startup.external.has(heavy), heavy).toBe(false);
+    expect(startup.external.has('commander')).toBe(true);
+  });
+
+  it('reaches every command implementation once it runs', () => {
+    const all = importGraph(join(import.meta.dirname, 'bin.ts'));
+    for (const impl of ['capture/capture.ts', 'inspect/inspect.ts', 'remux/remux.ts']) {
+      expect(startup.files.has(join(import.meta.dirname, impl)), impl).toBe(false);
+      expect(all.files.has(join(import.meta.dirname, impl)), impl).toBe(true);
+    }
+  });
+});
