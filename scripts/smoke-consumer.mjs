@@ -44,11 +44,11 @@ try {
 import { CamstreamError, decodeRrd, MemorySink, RecordingStream, Scalars, seconds, VideoCodec, VideoStream } from '@camstream/core';
 import { CamstreamError as MediaCamstreamError, frameByteLength } from '@camstream/core/media';
 import { FileSink } from '@camstream/core/node';
+import { startServer } from '@camstream/server';
 
 // The media entry (decision 0013) shares its classes with the root entry.
 if (MediaCamstreamError !== CamstreamError || frameByteLength('I420', 4, 4) !== 24)
   throw new Error('smoke: @camstream/core/media does not match @camstream/core');
-import { startServer } from '@camstream/server';
 
 const memory = new MemorySink();
 const rec = new RecordingStream({ applicationId: 'smoke', sinks: [memory] });

@@ -65,7 +65,7 @@ function arg<T>(parse: (text: string) => T): (text: string) => T {
   };
 }
 
-/** `camstream capture`: the commander command behind {@link capture}. */
+/** `camstream capture`: the commander command behind `capture()` (`capture.ts`, loaded when the command runs). */
 export function captureCommand(): Command {
   return new Command('capture')
     .description(

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { parseFps } from '../remux/command.js';
 
-/** `camstream inspect FILE [--json]`: the commander command behind {@link inspect}; the report goes to stdout. */
+/** `camstream inspect FILE [--json]`: the commander command behind `inspect()` (`inspect.ts`, loaded when it runs); the report goes to stdout. */
 export function inspectCommand(): Command {
   return new Command('inspect')
     .description('report what a video file (MP4/MOV/MKV/WebM/Annex B) or a Rerun recording (.rrd) holds')

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loggerFor } from '../output/logger.js';
 
 /**
- * `camstream remux IN OUT.rrd`: the commander command behind {@link remux}. Progress (a bar on a
+ * `camstream remux IN OUT.rrd`: the commander command behind `remux()` (`remux.ts`, loaded when it runs). Progress (a bar on a
  * terminal, else log lines) and the summary go to stderr, honouring `--quiet` and `--log-format`.
  */
 export function remuxCommand(): Command {

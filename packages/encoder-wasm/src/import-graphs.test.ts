@@ -2,9 +2,9 @@
 // loads `@camstream/core`'s Rerun half (apache-arrow, protobuf: ~20 MB per thread), only `@camstream/core/media`.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importGraph } from '../../../../scripts/import-graph.js';
+import { importGraph } from '../../../scripts/import-graph.js';
 
-const src = join(import.meta.dirname, '..');
+const src = import.meta.dirname;
 
 describe('@camstream/encoder-wasm import graphs', () => {
   it.each(['browser/index.ts', 'browser/worker.ts'])(
