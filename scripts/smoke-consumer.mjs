@@ -1,9 +1,9 @@
 // Consumer smoke test: packs the published packages, installs the tarballs into a fresh project outside the
 // workspace (npm, as a user would), type-checks an import of every entry point and runs it on the built code.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const packages = ['core', 'web', 'server', 'encoder-wasm', 'cli'];
@@ -96,6 +96,23 @@ export async function start(channel: RrdChannel): Promise<void> {
     consumer.replace('const sink: FileSink | undefined = undefined;', 'const sink = FileSink;'),
   );
   process.stdout.write(run('node', ['consumer.mjs'], app));
+
+  // @camstream/web's workers import nothing by bare name (import maps do not reach module workers), so they
+  // load from a plain static server as installed.
+  const webDist = join(app, 'node_modules/@camstream/web/dist');
+  for (const worker of ['webcodecs-worker.js', 'i420-worker.js']) {
+    const seen = new Set();
+    const visit = (file) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+        if (!spec.startsWith('.')) throw new Error(`smoke: @camstream/web/dist/${worker} imports "${spec}"`);
+        visit(join(dirname(file), spec));
+      }
+    };
+    visit(join(webDist, worker));
+    console.log(`smoke: @camstream/web's ${worker} loads ${seen.size} file(s), no bare imports`);
+  }
 
   // The CLI as a user runs it (npx camstream …): capture the test pattern through ffmpeg.wasm, then inspect.
   const cli = (...args) => run('npx', ['--no-install', 'camstream', ...args], app);
