@@ -55,6 +55,11 @@ export class EncoderError extends Error {
   }
 }
 
+/** The message of a thrown value, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Whether `error` came from camstream (this package or `@camstream/core`). */
 export function isCamstreamError(error: unknown): error is EncoderError | CamstreamError {
   return error instanceof EncoderError || error instanceof CamstreamError;

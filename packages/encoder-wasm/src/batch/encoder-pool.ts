@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { EncoderError } from '../errors.js';
+import { fillWarmupNoise } from '../ffmpeg/warmup.js';
 import { type CoreAssets, loadCoreAssets } from '../ffmpeg/wasm-module.js';
 import { encodeArgs, type H264EncoderOptions, resolveOptions } from '../options.js';
 import { poolEntry } from '../worker/entry.js';
@@ -58,7 +59,7 @@ export class EncoderPool {
     const o = resolveOptions(options);
     const args = encodeArgs(o, BATCH_INPUT, BATCH_OUTPUT);
     const data = new Uint8Array(o.frameBytes * frames);
-    for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 9)) & 0xff;
+    fillWarmupNoise(data, 0);
     await Promise.all(Array.from({ length: this.threads }, () => this.run(args, data, { warmup: true })));
   }
 

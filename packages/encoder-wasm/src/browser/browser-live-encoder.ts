@@ -5,7 +5,7 @@ import {
   type RawFrame,
   VideoCodec,
 } from '@camstream/core/media';
-import { EncoderError } from '../errors.js';
+import { EncoderError, errorMessage } from '../errors.js';
 import { warmupRun } from '../ffmpeg/warmup.js';
 import { LiveSession, throwIfAbortedBeforeOpen } from '../live/live-session.js';
 import { encodeArgs, type ResolvedOptions, resolveOptions } from '../options.js';
@@ -21,10 +21,6 @@ import {
   SEGMENT_OUTPUT,
 } from './protocol.js';
 import type { BrowserEncoderMode, BrowserLiveEncoderOptions, BrowserLiveEncoderStats } from './types.js';
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function nonNegativeInt(name: string, value: number | undefined, min: number): void {
   if (value !== undefined && (!Number.isSafeInteger(value) || value < min))

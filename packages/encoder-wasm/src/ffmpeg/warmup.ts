@@ -26,6 +26,18 @@ export function warmupRun(options: ResolvedOptions, enabled = true): WarmupRun |
   };
 }
 
+/**
+ * Fills `target` with warm-up noise: byte `j` is byte `offset + j` of one endless pattern, so frame `k` of a
+ * run, written at `offset = k × frameBytes`, differs from the one before. Motion search and residual coding run,
+ * not only skips.
+ */
+export function fillWarmupNoise(target: Uint8Array, offset: number): void {
+  for (let j = 0; j < target.length; j++) {
+    const i = offset + j;
+    target[j] = (i * 7 + (i >> 9)) & 0xff;
+  }
+}
+
 /** Minor number of the warm-up's input device (the live run's devices use 0 and 1). */
 const WARMUP_MINOR = 2;
 
@@ -48,12 +60,7 @@ export function runWarmup(exec: CoreExec, run: WarmupRun): WarmupResult {
   const device = new FrameInputDevice(
     () => {
       if (made === run.frames) return { end: 'close' };
-      // Noise that shifts from frame to frame, so motion search and residual coding run, not only skips.
-      const base = made++ * run.frameBytes;
-      for (let j = 0; j < frame.length; j++) {
-        const i = base + j;
-        frame[j] = (i * 7 + (i >> 9)) & 0xff;
-      }
+      fillWarmupNoise(frame, made++ * run.frameBytes);
       return { frame };
     },
     () => {},
