@@ -16,13 +16,9 @@ export async function* untilAborted<T>(
     return;
   }
   const iterator = source[Symbol.asyncIterator]();
-  const aborted = new Promise<'aborted'>((resolve) => {
-    if (signal.aborted) resolve('aborted');
-    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
-  });
   for (;;) {
     const next = iterator.next();
-    const result = await Promise.race([next, aborted]);
+    const result = await nextOrAbort(next, signal);
     if (result === 'aborted') {
       // The pending read fails or ends once the source is closed; nobody waits for it.
       next.catch(() => {});
@@ -32,6 +28,29 @@ export async function* untilAborted<T>(
     if (result.done === true) return;
     yield result.value;
   }
+}
+
+/**
+ * `next`, or `'aborted'` as soon as `signal` fires. Not `Promise.race` with one long-lived abort promise: every
+ * race leaves a reaction on it that holds the race's result, so every item read (a frame's pixels) stayed
+ * reachable until the signal fired.
+ */
+function nextOrAbort<T>(next: Promise<T>, signal: AbortSignal): Promise<T | 'aborted'> {
+  if (signal.aborted) return Promise.resolve('aborted');
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    next.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Yields at most `maxFrames` frames and frames before `maxPts`; calls `onLimit` when it stops early. */
