@@ -9,6 +9,8 @@ export type CoreErrorCode =
   | 'decreasing-time'
   | 'negative-time'
   | 'sink-closed'
+  | 'sink-failed'
+  | 'write-failed'
   | 'recording-closed'
   | 'unknown-codec'
   | 'invalid-argument'

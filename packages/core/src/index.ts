@@ -35,6 +35,7 @@ export {
   type LogOptions,
   RecordingStream,
   type RecordingStreamOptions,
+  type SinkFailure,
 } from './recording/recording-stream.js';
 export { ChunkIpcEncoder, type IpcPlan } from './rerun/arrow/record-batch.js';
 export { SORBET_VERSION } from './rerun/arrow/schema.js';

@@ -90,9 +90,17 @@ export interface EncodedMessage {
 /**
  * Where a RecordingStream's messages go: a file, a viewer, a server, memory. A sink chooses its own byte
  * batching; it adds the RRD StreamHeader where its medium needs one.
+ *
+ * **Failure (decision 0014).** A sink reports that it cannot go on by throwing from `write`, `flush` or `close`
+ * (or rejecting their promise). A sink that fails in the background (a timer, a socket callback) keeps the
+ * error and throws it from its next call, so it surfaces within one message; nothing a sink does may throw
+ * from a timer or an event handler. `RecordingStream` then takes that sink out alone and the others go on.
  */
 export interface Sink {
+  /** Takes one message. Called on the logging path: it must not block for long. */
   write(message: EncodedMessage): void;
+  /** Hands on what is held (a file's staged bytes, a socket's buffer). */
   flush(): void | Promise<void>;
+  /** Flushes and releases the sink; it receives nothing afterwards. */
   close(): void | Promise<void>;
 }

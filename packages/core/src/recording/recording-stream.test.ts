@@ -352,3 +352,180 @@ describe('RecordingStream', () => {
     });
   });
 });
+
+describe('RecordingStream: a sink fails alone (decision 0014)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A sink that fails on its `n`-th call of `on` (from 1), by throwing or by rejecting. */
+  class FailingSink extends MemorySink {
+    calls = { write: 0, flush: 0, close: 0 };
+    closedAfterFailure = false;
+    readonly error = new Error('disk on fire');
+    constructor(
+      readonly on: 'write' | 'flush' | 'close',
+      readonly n: number,
+      readonly how: 'throw' | 'reject' = 'throw',
+    ) {
+      super();
+    }
+    #fails(call: 'write' | 'flush' | 'close'): boolean {
+      return call === this.on && ++this.calls[call] === this.n;
+    }
+    override write(message: Parameters<MemorySink['write']>[0]): void {
+      if (this.#fails('write')) throw this.error;
+      super.write(message);
+    }
+    override flush(): void | Promise<void> {
+      if (this.#fails('flush')) {
+        if (this.how === 'reject') return Promise.reject(this.error);
+        throw this.error;
+      }
+    }
+    override close(): void | Promise<void> {
+      if (this.on !== 'close') {
+        this.closedAfterFailure = true;
+        return;
+      }
+      if (this.#fails('close')) {
+        if (this.how === 'reject') return Promise.reject(this.error);
+        throw this.error;
+      }
+    }
+  }
+
+  function logFrames(rec: RecordingStream, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      rec.setTime('time', { duration: millis(i * 33) });
+      rec.log('cam', VideoStream.fromFields({ sample: sample(i, i % 10 === 0) }));
+    }
+  }
+
+  function frames(memory: MemorySink): number {
+    const { messages, errors } = decodeRrd(memory.bytes());
+    expect(errors).toEqual([]);
+    return messages.reduce(
+      (n, m) =>
+        n +
+        (m.kind === 'arrow_msg' && m.chunk.entityPath === '/cam' && !m.chunk.isStatic ? m.chunk.numRows : 0),
+      0,
+    );
+  }
+
+  it('takes a sink that throws on write out; the others receive every message; onSinkError once', async () => {
+    const bad = new FailingSink('write', 5);
+    const good = new MemorySink();
+    const failures: unknown[] = [];
+    const rec = new RecordingStream({
+      applicationId: 'a',
+      sinks: [bad, good],
+      onSinkError: (f) => failures.push(f),
+    });
+    rec.log('cam', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    logFrames(rec, 0, 20);
+    expect(failures).toEqual([{ sink: bad, error: bad.error, during: 'write' }]);
+    expect(bad.closedAfterFailure).toBe(true);
+    expect(bad.messageCount).toBe(4); // store info, codec, 2 frames; nothing after the failure
+    logFrames(rec, 20, 30);
+    await rec.close();
+    expect(failures).toHaveLength(1);
+    expect(rec.failedSinks).toEqual(failures);
+    expect(frames(good)).toBe(30);
+  });
+
+  it('a sink failing in a batching timer is taken out there, without throwing from the timer', async () => {
+    vi.useFakeTimers();
+    const bad = new FailingSink('write', 2); // the store info passes, the first batch fails
+    const good = new MemorySink();
+    const immediate = new MemorySink();
+    const failures: unknown[] = [];
+    const rec = new RecordingStream({
+      applicationId: 'a',
+      onSinkError: (f) => failures.push(f),
+    });
+    rec.addSink(bad, { batching: microBatch({ maxDelayMs: 100 }) });
+    rec.addSink(good, { batching: microBatch({ maxDelayMs: 100 }) });
+    rec.addSink(immediate, { batching: IMMEDIATE });
+    logFrames(rec, 0, 5);
+    expect(failures).toHaveLength(0);
+    vi.advanceTimersByTime(100); // would throw out of the timer (an uncaught exception) before
+    expect(failures).toEqual([{ sink: bad, error: bad.error, during: 'write' }]);
+    logFrames(rec, 5, 10);
+    vi.advanceTimersByTime(100);
+    await rec.close();
+    expect(frames(good)).toBe(10);
+    expect(frames(immediate)).toBe(10);
+    expect(failures).toHaveLength(1);
+  });
+
+  it('a sink whose flush rejects (or throws) is taken out; close() still ends the others', async () => {
+    for (const how of ['reject', 'throw'] as const) {
+      const bad = new FailingSink('flush', 1, how);
+      const good = new MemorySink();
+      const failures: { during: string }[] = [];
+      const rec = new RecordingStream({
+        applicationId: 'a',
+        sinks: [bad, good],
+        onSinkError: (f) => failures.push(f),
+      });
+      logFrames(rec, 0, 3);
+      await rec.flush();
+      expect(failures.map((f) => f.during)).toEqual(['flush']);
+      logFrames(rec, 3, 6);
+      await rec.close();
+      expect(failures).toHaveLength(1);
+      expect(bad.messageCount).toBe(4); // store info + 3 frames, none after the failed flush
+      expect(frames(good)).toBe(6);
+    }
+  });
+
+  it('without onSinkError, close() ends the other sinks and then rejects with sink-failed', async () => {
+    const bad = new FailingSink('write', 3);
+    const good = new MemorySink();
+    let goodClosed = false;
+    good.close = () => {
+      goodClosed = true;
+    };
+    const rec = new RecordingStream({ applicationId: 'a', sinks: [bad, good] });
+    logFrames(rec, 0, 10); // the failure does not surface in log()
+    const closing = rec.close();
+    await expect(closing).rejects.toThrow(RecordingError);
+    await expect(closing).rejects.toMatchObject({ code: 'sink-failed', cause: bad.error });
+    await expect(closing).rejects.toThrow(/FailingSink failed on write\(\): disk on fire/);
+    expect(goodClosed).toBe(true);
+    expect(frames(good)).toBe(10);
+    expect(rec.closed).toBe(true);
+  });
+
+  it('a sink failing on close is reported once (not closed twice)', async () => {
+    const bad = new FailingSink('close', 1, 'reject');
+    const good = new MemorySink();
+    const failures: { during: string }[] = [];
+    const rec = new RecordingStream({
+      applicationId: 'a',
+      sinks: [bad, good],
+      onSinkError: (f) => failures.push(f),
+    });
+    logFrames(rec, 0, 3);
+    await rec.close();
+    expect(failures.map((f) => f.during)).toEqual(['close']);
+    expect(bad.calls.close).toBe(1);
+  });
+
+  it('a handler that throws does not stop the recording', async () => {
+    const bad = new FailingSink('write', 2);
+    const good = new MemorySink();
+    const rec = new RecordingStream({
+      applicationId: 'a',
+      sinks: [bad, good],
+      onSinkError: () => {
+        throw new Error('handler bug');
+      },
+    });
+    logFrames(rec, 0, 5);
+    await rec.close();
+    expect(frames(good)).toBe(5);
+    expect(rec.failedSinks).toHaveLength(1);
+  });
+});

@@ -39,6 +39,22 @@ export interface RecordingStreamOptions {
   sourceName?: string;
   /** Wall clock in ns since 1970, for RowIds and `log_time`; injectable for tests. */
   clock?: () => bigint;
+  /**
+   * Called once for each sink that fails (throws from `write`, `flush` or `close`, or rejects): that sink is
+   * already out of the recording and closed; every other sink goes on (decision 0014). Called synchronously
+   * from the call that found the failure (a `log`, a batching timer, `flush`, `close`); what it throws is
+   * ignored. Without it, `close()` rejects with `sink-failed` once every other sink has closed.
+   */
+  onSinkError?: (failure: SinkFailure) => void;
+}
+
+/** A sink that failed and was taken out of its {@link RecordingStream}. */
+export interface SinkFailure {
+  readonly sink: Sink;
+  /** What the sink threw (or rejected with). */
+  readonly error: unknown;
+  /** The call that failed. */
+  readonly during: 'write' | 'flush' | 'close';
 }
 
 /** Options of {@link RecordingStream.addSink}. */
@@ -108,6 +124,10 @@ export class RecordingStream {
   /** Codec logged per video entity, to find keyframes in its samples. */
   readonly #videoCodecs = new Map<string, number>();
   readonly #videoEntities = new Map<string, VideoEntityState>();
+  readonly #onSinkError: ((failure: SinkFailure) => void) | undefined;
+  readonly #failures: SinkFailure[] = [];
+  /** An unexpected error of a batching timer, thrown from the next call instead of from the timer. */
+  #timerError: unknown;
   #closed = false;
 
   constructor(options: RecordingStreamOptions) {
@@ -118,6 +138,7 @@ export class RecordingStream {
       );
     }
     this.#clock = options.clock ?? defaultClock;
+    this.#onSinkError = options.onSinkError;
     this.#tuids = new TuidGenerator({ clock: this.#clock });
     this.storeId = {
       kind: 'recording',
@@ -151,8 +172,17 @@ export class RecordingStream {
     }
     lane.sinks.push(sink);
     this.#sinks.push(sink);
-    sink.write(this.#storeInfo);
-    for (const message of this.#statics.values()) sink.write(message);
+    try {
+      sink.write(this.#storeInfo);
+      for (const message of this.#statics.values()) sink.write(message);
+    } catch (error) {
+      this.#fail(sink, error, 'write');
+    }
+  }
+
+  /** The sinks that failed so far, in order (each one was taken out and reported once). */
+  get failedSinks(): readonly SinkFailure[] {
+    return this.#failures;
   }
 
   /** Sets the time for following log calls on `timeline` (e.g. `setTime('time', { duration: pts })`). */
@@ -265,23 +295,33 @@ export class RecordingStream {
       pending.delete(key);
       this.#emit(builder, lane.sinks);
     }
-    if (policy.kind === 'micro' && lane.timer === undefined && pending.size > 0) {
+    if (policy.kind === 'micro' && lane.timer === undefined && pending.size > 0 && lane.sinks.length > 0) {
       // Rerun's flush tick: whatever is held goes out at most maxDelayMs after it was logged.
       lane.timer = setTimeout(() => {
         lane.timer = undefined;
-        if (!this.#closed) this.#flushLane(lane);
+        // Sink failures are caught per sink; anything else must not escape a timer either.
+        try {
+          if (!this.#closed) this.#flushLane(lane);
+        } catch (error) {
+          this.#timerError ??= error;
+        }
       }, policy.maxDelayMs);
       lane.timer.unref?.();
     }
   }
 
-  /** Sends pending chunks and flushes every sink. */
+  /** Sends pending chunks and flushes every sink (a sink that fails is taken out, see `onSinkError`). */
   async flush(): Promise<void> {
+    this.#throwTimerError();
     this.#flushPending();
-    await Promise.all(this.#sinks.map((s) => s.flush()));
+    await Promise.all([...this.#sinks].map((s) => this.#call(s, 'flush')));
   }
 
-  /** Flushes and closes every sink; later calls throw `recording-closed`. Idempotent. */
+  /**
+   * Flushes and closes every sink; later calls throw `recording-closed`. Idempotent.
+   * @throws {RecordingError} `sink-failed` when a sink failed during the recording and no `onSinkError`
+   * handler was given (after every other sink was flushed and closed); its `cause` is the first failure's error.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#flushPending();
@@ -290,8 +330,18 @@ export class RecordingStream {
       clearTimeout(lane.timer);
       lane.timer = undefined;
     }
-    for (const sink of this.#sinks) await sink.flush();
-    for (const sink of this.#sinks) await sink.close();
+    for (const sink of [...this.#sinks]) await this.#call(sink, 'flush');
+    for (const sink of [...this.#sinks]) await this.#call(sink, 'close');
+    this.#throwTimerError();
+    const first = this.#failures[0];
+    if (first !== undefined && this.#onSinkError === undefined) {
+      const others = this.#failures.length - 1;
+      throw new RecordingError(
+        'sink-failed',
+        `${sinkName(first.sink)} failed on ${first.during}(): ${errorText(first.error)}${others > 0 ? ` (and ${others} more sink${others > 1 ? 's' : ''})` : ''}; the other sinks received the whole recording (pass onSinkError to handle sink failures yourself)`,
+        { cause: first.error },
+      );
+    }
   }
 
   /** Whether {@link RecordingStream.close} was called. */
@@ -299,7 +349,58 @@ export class RecordingStream {
     return this.#closed;
   }
 
+  /** Runs one sink call; a failure (thrown or rejected) takes the sink out. */
+  async #call(sink: Sink, during: 'flush' | 'close'): Promise<void> {
+    try {
+      await sink[during]();
+    } catch (error) {
+      this.#fail(sink, error, during);
+    }
+  }
+
+  /**
+   * Takes a failed sink out of the recording (it receives nothing more), closes it best-effort and reports it
+   * once. Nothing here throws: it runs in timers too.
+   */
+  #fail(sink: Sink, error: unknown, during: SinkFailure['during']): void {
+    const at = this.#sinks.indexOf(sink);
+    if (at < 0) return; // already taken out
+    this.#sinks.splice(at, 1);
+    for (const [key, lane] of this.#lanes) {
+      const i = lane.sinks.indexOf(sink);
+      if (i < 0) continue;
+      lane.sinks.splice(i, 1);
+      if (lane.sinks.length === 0) {
+        // Nobody left to batch for.
+        clearTimeout(lane.timer);
+        this.#lanes.delete(key);
+      }
+    }
+    const failure: SinkFailure = { sink, error, during };
+    this.#failures.push(failure);
+    if (during !== 'close') {
+      try {
+        Promise.resolve(sink.close()).catch(() => {});
+      } catch {
+        // best-effort: the sink already failed
+      }
+    }
+    try {
+      this.#onSinkError?.(failure);
+    } catch {
+      // documented: a handler's own error is ignored, the recording goes on
+    }
+  }
+
+  #throwTimerError(): void {
+    if (this.#timerError === undefined) return;
+    const error = this.#timerError;
+    this.#timerError = undefined;
+    throw error;
+  }
+
   #assertOpen(what: string): void {
+    this.#throwTimerError();
     if (this.#closed) {
       throw new RecordingError(
         'recording-closed',
@@ -377,7 +478,27 @@ export class RecordingStream {
   #emit(builder: ChunkBuilder, sinks: readonly Sink[]): EncodedMessage {
     const { chunk, timeRanges, hasKeyframe } = builder.build(this.#tuids.next());
     const message = this.#encoder.encode(chunk, { timeRanges, hasKeyframe });
-    for (const sink of sinks) sink.write(message);
+    for (let i = 0; i < sinks.length; i++) {
+      const sink = sinks[i]!;
+      try {
+        sink.write(message);
+      } catch (error) {
+        this.#fail(sink, error, 'write');
+        if (sinks[i] !== sink) i--; // it left this very array
+      }
+    }
     return message;
   }
+}
+
+/** A sink's name for messages: its class and, for a file, its path. */
+function sinkName(sink: Sink): string {
+  const own = (sink as { constructor?: { name?: string } }).constructor?.name;
+  const name = own === undefined || own === '' || own === 'Object' ? 'a sink' : own;
+  const path = (sink as { path?: unknown }).path;
+  return typeof path === 'string' ? `${name} (${path})` : name;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
