@@ -7,7 +7,9 @@ export type ServerErrorCode =
   | 'bad-request'
   | 'bad-message'
   | 'server-closed'
-  | 'invalid-option';
+  | 'invalid-option'
+  | 'peer-refused'
+  | 'peer-unreachable';
 
 /** Base class of every error `@camstream/server` throws on purpose; `code` says what went wrong. */
 export class ServerError extends Error {
