@@ -4,6 +4,7 @@ import { CliError } from '../errors.js';
 import { cpuTimes } from './cpu-time.js';
 import { type CaptureEncoder, openCaptureEncoder } from './encode.js';
 import { limitFrames, paced, untilAborted } from './frame-flow.js';
+import { checkFrameSize, frameRateProblem } from './frame-limits.js';
 import { openSource } from './open-source.js';
 import type { CaptureOptions, CaptureSummary, EncodeMode } from './options.js';
 import { type CaptureSinks, openSinks } from './sinks.js';
@@ -230,4 +231,9 @@ function checkOptions(options: CaptureOptions): void {
   if ((options.width === undefined) !== (options.height === undefined)) {
     throw new CliError('usage', 'width and height go together; give both (--size WIDTHxHEIGHT)');
   }
+  if (options.width !== undefined && options.height !== undefined) {
+    checkFrameSize(options.width, options.height, '--size', 'usage');
+  }
+  const rateProblem = frameRateProblem(options.fpsNum ?? 30, options.fpsDen ?? 1);
+  if (rateProblem !== undefined) throw new CliError('usage', `--fps: ${rateProblem}`);
 }

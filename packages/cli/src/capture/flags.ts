@@ -1,5 +1,6 @@
 import type { PixelFormat } from '@camstream/core';
 import { CliError } from '../errors.js';
+import { frameRateProblem, frameSizeProblem, MAX_FPS, MIN_FPS } from './frame-limits.js';
 
 // Parsers of `camstream capture` flag values. Each one takes the text the user typed and returns a typed
 // value, or throws a CliError `usage` that says what was wrong and what was expected (commander turns it
@@ -25,29 +26,21 @@ export interface ListenAddress {
 
 const usage = (message: string): CliError => new CliError('usage', message);
 
-/** Largest side x264 and the viewer accept here (H.264 level 6.2 allows 8192). */
-const MAX_SIDE = 8192;
-
-/** `WIDTHxHEIGHT`, both even (4:2:0 chroma) and at most 8192. */
+/**
+ * `WIDTHxHEIGHT`: both even (4:2:0 chroma) and within H.264 level 6.2 (at most 139264 macroblocks, each side
+ * at most 16880 pixels; see frame-limits.ts).
+ */
 export function parseSize(text: string): FrameSize {
   const match = /^(\d+)[xX](\d+)$/.exec(text.trim());
   if (match === null) throw usage(`size "${text}" is not WIDTHxHEIGHT; expected e.g. 1280x720`);
   const width = Number(match[1]);
   const height = Number(match[2]);
-  for (const [name, value] of [
-    ['width', width],
-    ['height', height],
-  ] as const) {
-    if (value < 2 || value > MAX_SIDE || value % 2 !== 0) {
-      throw usage(
-        `size "${text}": ${name} ${value} must be even and between 2 and ${MAX_SIDE} (4:2:0 video); expected e.g. 1280x720`,
-      );
-    }
-  }
+  const problem = frameSizeProblem(width, height);
+  if (problem !== undefined) throw usage(`size "${text}" ${problem}; expected e.g. 1280x720`);
   return { width, height };
 }
 
-/** `30`, `29.97` (→ 30000/1001) or `NUM/DEN`; between 1/1000 and 1000 frames per second. */
+/** `30`, `29.97` (→ 30000/1001) or `NUM/DEN`; between 0.001 and 1000 frames per second (frame-limits.ts). */
 export function parseFrameRate(text: string): FrameRate {
   const t = text.trim();
   const fraction = /^(\d+)\/(\d+)$/.exec(t);
@@ -67,9 +60,10 @@ export function parseFrameRate(text: string): FrameRate {
   } else {
     throw usage(`frame rate "${text}" is not a number; expected e.g. 30, 29.97 or 30000/1001`);
   }
-  const fps = rate.num / rate.den;
-  if (rate.den === 0 || !Number.isSafeInteger(rate.num) || !(fps >= 0.001 && fps <= 1000)) {
-    throw usage(`frame rate "${text}" is out of range; expected between 0.001 and 1000 frames per second`);
+  if (frameRateProblem(rate.num, rate.den) !== undefined) {
+    throw usage(
+      `frame rate "${text}" is out of range; expected between ${MIN_FPS} and ${MAX_FPS} frames per second`,
+    );
   }
   return rate;
 }

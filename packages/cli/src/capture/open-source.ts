@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { CliError } from '../errors.js';
+import { checkFrameSize } from './frame-limits.js';
 import type { CaptureOptions } from './options.js';
 import { openDecodedFileSource } from './sources/decoded-file-source.js';
 import { openDeviceSource } from './sources/device-source.js';
@@ -17,9 +18,22 @@ export const DEFAULT_FPS = 30;
 
 /**
  * Opens the source `options` name: the test pattern (default), `--input FILE`, `--input -` or `--device`.
- * `reuseBuffer` lets the test pattern render into one buffer (batch mode copies each frame at once).
+ * `reuseBuffer` lets the test pattern render into one buffer (batch mode copies each frame at once). Sources
+ * whose frames the encoder cannot take (odd sides, beyond H.264 level 6.2) are refused (`input`).
  */
 export async function openSource(options: CaptureOptions, reuseBuffer: boolean): Promise<FrameSource> {
+  const source = await openAny(options, reuseBuffer);
+  // A camera's mode or a decoded file's size is known only now; the encoder cannot take every size.
+  try {
+    checkFrameSize(source.width, source.height, source.name, 'input');
+  } catch (error) {
+    source.close();
+    throw error;
+  }
+  return source;
+}
+
+async function openAny(options: CaptureOptions, reuseBuffer: boolean): Promise<FrameSource> {
   if (options.input !== undefined && options.device !== undefined) {
     throw new CliError('usage', '--input and --device both name a source; give one of them');
   }

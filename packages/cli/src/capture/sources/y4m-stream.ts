@@ -1,6 +1,7 @@
 import type { RawFrame } from '@camstream/core';
 import { Y4mParser } from '@camstream/core';
 import { CliError } from '../../errors.js';
+import { checkFrameSize } from '../frame-limits.js';
 import type { FrameSource } from './frame-source.js';
 
 /** Options of {@link openY4mStream}. */
@@ -18,8 +19,9 @@ export interface Y4mStreamOptions {
 }
 
 /**
- * A {@link FrameSource} over a Y4M byte stream: reads until the header is parsed (so size and rate are known),
- * then streams frames through the core's Y4M parser. A truncated last frame is a `y4m-truncated` SourceError.
+ * A {@link FrameSource} over a Y4M byte stream: reads until the header is parsed (so size and rate are known)
+ * and refuses sizes the encoder cannot take, then streams frames through the core's Y4M parser. A truncated
+ * last frame is a `y4m-truncated` SourceError.
  */
 export async function openY4mStream(
   bytes: AsyncIterable<Uint8Array>,
@@ -27,7 +29,9 @@ export async function openY4mStream(
 ): Promise<FrameSource> {
   const parser = new Y4mParser(options.name);
   const iterator = bytes[Symbol.asyncIterator]();
-  const early: RawFrame[] = [];
+  // Bytes after the header line: the parser sees them only once the header's size is known to be encodable,
+  // since it allocates a whole frame on the first FRAME line (a forged W1000000 must not take terabytes).
+  let rest: Uint8Array | undefined;
   const explain = options.explain ?? ((error: unknown) => error);
   try {
     while (parser.header === undefined) {
@@ -36,7 +40,10 @@ export async function openY4mStream(
         parser.end(); // throws: no complete header
         break;
       }
-      early.push(...parser.push(next.value));
+      const piece = next.value;
+      const newline = piece.indexOf(0x0a);
+      parser.push(newline < 0 ? piece : piece.subarray(0, newline + 1));
+      if (newline >= 0 && newline + 1 < piece.byteLength) rest = piece.subarray(newline + 1);
     }
   } catch (error) {
     // Explain first: closing marks the producer as stopped on purpose, which silences its complaints.
@@ -46,10 +53,16 @@ export async function openY4mStream(
   }
   const header = parser.header;
   if (header === undefined) throw new CliError('input', `${options.name}: no Y4M header`);
+  try {
+    checkFrameSize(header.width, header.height, `${options.name}'s Y4M header`, 'input');
+  } catch (error) {
+    options.close();
+    throw error;
+  }
   async function* frames(): AsyncGenerator<RawFrame, void, undefined> {
-    yield* early;
-    early.length = 0;
     try {
+      if (rest !== undefined) yield* parser.push(rest);
+      rest = undefined;
       for (;;) {
         const next = await iterator.next();
         if (next.done === true) break;
