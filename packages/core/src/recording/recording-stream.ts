@@ -459,7 +459,7 @@ export class RecordingStream {
       if (last !== undefined && times[i]! < last) {
         throw new RecordingError(
           'decreasing-time',
-          `video sample on ${entity} at ${name}=${times[i]} is earlier than the previous sample (${last}); the viewer needs non-decreasing times (decision 0006)`,
+          `video sample on ${entity} at ${name}=${times[i]} is earlier than the previous sample (${last}); the viewer needs non-decreasing times`,
         );
       }
     }
