@@ -11,6 +11,8 @@ export type CoreErrorCode =
   | 'sink-closed'
   | 'sink-failed'
   | 'write-failed'
+  | 'peer-refused'
+  | 'peer-unreachable'
   | 'recording-closed'
   | 'unknown-codec'
   | 'invalid-argument'

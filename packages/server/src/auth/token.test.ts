@@ -68,7 +68,10 @@ describe('access token', () => {
     expect(good.stats.delivered).toBe(true);
     const bad = connectSink(server.proxyUrl, { token: 'wrong-token' });
     const rec2 = videoRecording([bad], 'other');
-    await rec2.close();
+    await expect(rec2.close()).rejects.toMatchObject({
+      code: 'sink-failed',
+      cause: { code: 'peer-refused' },
+    });
     expect(bad.error?.code).toBe(16);
 
     // publish socket
