@@ -175,6 +175,54 @@ describe('camstream capture refuses bad input clearly', () => {
     );
   });
 
+  it('the access token from CAMSTREAM_TOKEN: too short is a usage error, empty is none', async () => {
+    const serve = [...quiet, '--serve', '0.0.0.0:0', '--frames', '2'];
+    expectOneLine(
+      await runCli(serve, { env: { CAMSTREAM_TOKEN: 'short' } }),
+      2,
+      /the access token must be at least 8 visible ASCII characters without spaces \(got 5 characters\)/,
+    );
+    expectOneLine(await runCli(serve, { env: { CAMSTREAM_TOKEN: '' } }), 2, /viewers need an access token/);
+    // Only --serve uses it: a token in the environment does not get in the way of other runs.
+    const save = join(dir, 'env-token.rrd');
+    const result = await runCli([...quiet, '--frames', '2', '--size', '64x48', '--save', save], {
+      env: { CAMSTREAM_TOKEN: 'short' },
+    });
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it('TLS files that cannot be used: one line, exit 1', async () => {
+    const pem = join(dir, 'not-a-cert.pem');
+    writeFileSync(pem, 'hello\n');
+    const serve = [...quiet, '--serve', '127.0.0.1:0', '--frames', '2'];
+    expectOneLine(
+      await runCli([...serve, '--tls-cert', join(dir, 'missing.pem'), '--tls-key', pem]),
+      1,
+      /--tls-cert .*missing\.pem does not exist; expected a PEM file/,
+    );
+    expectOneLine(
+      await runCli([...serve, '--tls-cert', pem, '--tls-key', dir]),
+      1,
+      /--tls-key .* is a directory; expected a PEM file/,
+    );
+    expectOneLine(
+      await runCli([...serve, '--tls-cert', pem, '--tls-key', pem]),
+      1,
+      /--tls-cert .*not-a-cert\.pem is not a PEM certificate \(/,
+    );
+  });
+
+  it('a Y4M header larger than H.264 allows: one line with the limit, exit 1', async () => {
+    const result = await runCli([...quiet, '--input', '-', '--save', join(dir, 'huge.rrd')], {
+      stdin: Buffer.concat([y4mHeaderBytes(8192, 8192, 25), Y4M_FRAME_LINE, Buffer.alloc(4096)]),
+    });
+    expectOneLine(
+      result,
+      1,
+      /stdin's Y4M header: 8192x8192 is larger than H\.264 allows \(level 6\.2: at most 139264 macroblocks/,
+    );
+  });
+
   it('invalid flag values and combinations exit 2', async () => {
     // The binary's exit code and output for a representative few; program.test.ts covers every parser in-process.
     const cases: [string[], RegExp][] = [
@@ -191,6 +239,21 @@ describe('camstream capture refuses bad input clearly', () => {
       ],
       [['--save', join(dir, 'x.mp4')], /--save .*x\.mp4 does not end in \.rrd/],
       [[], /capture needs somewhere to send the video/],
+      [
+        ['--size', '8192x8192'],
+        /size "8192x8192" is larger than H\.264 allows \(level 6\.2: at most 139264 macroblocks of 16x16/,
+      ],
+      [['--size', '16896x64'], /each side at most 16880 pixels/],
+      [['--fps', '1001'], /frame rate "1001" is out of range; expected between 0\.001 and 1000/],
+      [
+        ['--serve', '0.0.0.0:0', '--frames', '2'],
+        /^camstream: --serve 0\.0\.0\.0:0 is reachable from other machines, so viewers need an access token: set CAMSTREAM_TOKEN \(.*\) or pass --token TOKEN$/,
+      ],
+      [['--serve', '127.0.0.1:0', '--token', 'short'], /access token must be at least 8 visible ASCII/],
+      [['--serve', '0', '--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together; give both/],
+      [['--serve', '0', '--tls-key', 'key.pem'], /--tls-cert and --tls-key go together/],
+      [['--save', join(dir, 't.rrd'), '--token', '0123456789'], /--token applies to --serve/],
+      [['--save', join(dir, 't.rrd'), '--tls-cert', 'c', '--tls-key', 'k'], /--tls-cert applies to --serve/],
     ];
     for (const [flags, message] of cases) {
       const save =

@@ -18,6 +18,8 @@ export type {
   CaptureStartInfo,
   CaptureSummary,
   EncodeMode,
+  ServeOptions,
+  ServeTls,
 } from './capture/options.js';
 export { CliError, type CliErrorCode, isCamstreamError } from './errors.js';
 export { inspectCommand } from './inspect/command.js';

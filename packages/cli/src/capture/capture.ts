@@ -7,6 +7,7 @@ import { limitFrames, paced, untilAborted } from './frame-flow.js';
 import { checkFrameSize, frameRateProblem } from './frame-limits.js';
 import { openSource } from './open-source.js';
 import type { CaptureOptions, CaptureSummary, EncodeMode } from './options.js';
+import { checkServeOptions } from './serve-options.js';
 import { type CaptureSinks, openSinks } from './sinks.js';
 import type { FrameSource } from './sources/frame-source.js';
 import { logFrameStats, RateWindow } from './telemetry.js';
@@ -236,4 +237,5 @@ function checkOptions(options: CaptureOptions): void {
   }
   const rateProblem = frameRateProblem(options.fpsNum ?? 30, options.fpsDen ?? 1);
   if (rateProblem !== undefined) throw new CliError('usage', `--fps: ${rateProblem}`);
+  if (options.serve !== undefined) checkServeOptions(options.serve);
 }

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { PixelFormat } from '@camstream/core';
 import { X264_PRESETS, X264_TUNES, type X264Preset, type X264Tune } from '@camstream/encoder-wasm';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -20,7 +20,8 @@ import {
   parsePositiveInt,
   parseSize,
 } from './flags.js';
-import type { CaptureOptions, CaptureSummary } from './options.js';
+import type { CaptureOptions, CaptureSummary, ServeOptions } from './options.js';
+import { checkServeOptions, isLoopbackHost, shownAddress, TOKEN_ENV } from './serve-options.js';
 
 /** The flags commander hands to `capture`'s action, already parsed. */
 export interface CaptureFlags {
@@ -40,6 +41,9 @@ export interface CaptureFlags {
   readonly threads?: number;
   readonly save?: string;
   readonly serve?: ListenAddress | true;
+  readonly token?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
   readonly connect?: string | true;
   readonly linger?: number;
   readonly entity: string;
@@ -119,6 +123,17 @@ export function captureCommand(): Command {
       `serve a live viewer on [HOST:]PORT (default 127.0.0.1:9876) and print its URL`,
       arg(parseListenAddress),
     )
+    .addOption(
+      new Option(
+        '--token <token>',
+        'access token viewers of --serve must give (8+ characters; required off loopback); safer in the environment, where ps does not show it',
+      ).env(TOKEN_ENV),
+    )
+    .option(
+      '--tls-cert <file>',
+      'with --serve: serve HTTPS with this PEM certificate (chain); needs --tls-key',
+    )
+    .option('--tls-key <file>', 'with --serve: the PEM private key of --tls-cert')
     .option(
       '--connect [url]',
       `stream to a Rerun proxy (default ${DEFAULT_CONNECT_URL})`,
@@ -164,6 +179,7 @@ Examples:
   camstream capture --frames 300 --save pattern.rrd
   camstream capture --size 1920x1080 --fps 60 --duration 10s --preset ultrafast --save hd.rrd
   camstream capture --serve 9090                        # open the printed URL; Ctrl-C to stop
+  CAMSTREAM_TOKEN=$(openssl rand -hex 16) camstream capture --serve 0.0.0.0:9090 --tls-cert cert.pem --tls-key key.pem
   camstream capture --connect --stats                   # into a running Rerun viewer (rerun), with plots
   camstream capture --input clip.y4m --save clip.rrd --batch-delay-ms 500
   camstream capture --input raw.yuv --size 640x480 --pix-fmt nv12 --fps 25 --save raw.rrd
@@ -172,16 +188,37 @@ Examples:
 
 Bounded runs without a live sink encode as fast as the machine allows (GOP segments in parallel); live
 sources, --serve, --connect and --realtime encode frame by frame in real time. Ctrl-C ends cleanly: the
-.rrd is complete and viewers get a proper end (exit 0).`,
+.rrd is complete and viewers get a proper end (exit 0).
+
+--serve on an address other than loopback needs an access token (--token or ${TOKEN_ENV}); the printed URL
+carries it (/?token=…). Browsers on other machines show video only over HTTPS (--tls-cert, --tls-key).`,
     )
     .action(async (flags: CaptureFlags, command: Command) => {
       const logger = loggerFor(command);
-      const options = captureOptions(flags);
+      // An empty or unused CAMSTREAM_TOKEN in the environment is no token; one given on the command line is.
+      const fromEnv = command.getOptionValueSource('token') === 'env';
+      const token = fromEnv && (flags.token === '' || flags.serve === undefined) ? undefined : flags.token;
+      const { token: _, ...rest } = flags;
+      let options = captureOptions(token === undefined ? rest : { ...rest, token });
       if (options.save === undefined && options.serve === undefined && options.connect === undefined) {
         throw new CliError(
           'usage',
           'capture needs somewhere to send the video; add --save OUT.rrd, --serve [PORT] or --connect [URL]',
         );
+      }
+      if (options.serve !== undefined) {
+        const serve = await serveOptions(options.serve, flags);
+        options = { ...options, serve };
+        if (!isLoopbackHost(serve.host) && serve.tls === undefined) {
+          logger.warn(
+            'plain-http',
+            `serving ${shownAddress(serve)} over plain HTTP: the token travels in clear and browsers on other machines show no video (WebCodecs needs HTTPS); add --tls-cert and --tls-key`,
+          );
+        }
+      } else if (token !== undefined || flags.tlsCert !== undefined || flags.tlsKey !== undefined) {
+        const flag =
+          token !== undefined ? '--token' : flags.tlsCert !== undefined ? '--tls-cert' : '--tls-key';
+        throw new CliError('usage', `${flag} applies to --serve; add --serve [HOST:]PORT or drop ${flag}`);
       }
       // Loaded on use: the encoder, server and progress bar are most of the CLI's start-up (decision 0010).
       const [{ capture }, { createProgressView }] = await Promise.all([
@@ -208,15 +245,17 @@ sources, --serve, --connect and --realtime encode frame by frame in real time. C
           signal: stop.signal,
           onStart: (info) => {
             if (info.url !== undefined) {
-              // stdout carries only results (decision 0010): the URL to open.
-              process.stdout.write(`${info.url}\n`);
+              // stdout carries only results (decision 0010): the URL to open, with the token when there is one.
+              const token = options.serve?.token;
+              const open = token === undefined ? info.url : `${info.url}/?token=${encodeURIComponent(token)}`;
+              process.stdout.write(`${open}\n`);
+              // Log lines may be collected: they name the page, not the token.
               logger.info(
                 'serving',
-                `serving the viewer at ${info.url} (native viewer: rerun ${info.proxyUrl})`,
-                {
-                  url: info.url,
-                  proxyUrl: info.proxyUrl,
-                },
+                token === undefined
+                  ? `serving the viewer at ${info.url} (native viewer: rerun ${info.proxyUrl})`
+                  : `serving the viewer at ${info.url}; open the URL printed on stdout, which carries the access token`,
+                { url: info.url, proxyUrl: info.proxyUrl },
               );
             }
             logger.info(
@@ -248,6 +287,51 @@ sources, --serve, --connect and --realtime encode frame by frame in real time. C
     });
 }
 
+/**
+ * `options.serve` with the PEM files of `--tls-cert`/`--tls-key` read, and its token and TLS pair checked: a
+ * one-line error (usage for flags that contradict each other, exit 1 for a file that cannot be used) before
+ * the source and the encoder start.
+ */
+async function serveOptions(
+  serve: ServeOptions,
+  flags: Pick<CaptureFlags, 'tlsCert' | 'tlsKey'>,
+): Promise<ServeOptions> {
+  const { tlsCert, tlsKey } = flags;
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new CliError(
+      'usage',
+      '--tls-cert and --tls-key go together; give both (a PEM certificate and its private key) or neither',
+    );
+  }
+  const withTls =
+    tlsCert === undefined || tlsKey === undefined
+      ? serve
+      : {
+          ...serve,
+          tls: { cert: await readPem(tlsCert, '--tls-cert'), key: await readPem(tlsKey, '--tls-key') },
+        };
+  checkServeOptions(withTls, { cert: `--tls-cert ${tlsCert}`, key: `--tls-key ${tlsKey}` });
+  return withTls;
+}
+
+/** A PEM file's bytes, or a one-line `input` error naming the flag, the file and why. */
+async function readPem(path: string, flag: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'is not readable (permission denied)'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : `cannot be read (${(error as Error).message})`;
+    throw new CliError('input', `${flag} ${path} ${why}; expected a PEM file`, { cause: error });
+  }
+}
+
 /** The API options the flags stand for. */
 export function captureOptions(flags: CaptureFlags): CaptureOptions {
   const batching = {
@@ -272,7 +356,10 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
     ...(flags.threads !== undefined && { threads: flags.threads }),
     ...(flags.save !== undefined && { save: flags.save }),
     ...(flags.serve !== undefined && {
-      serve: flags.serve === true ? { host: '127.0.0.1', port: 9876 } : flags.serve,
+      serve: {
+        ...(flags.serve === true ? { host: '127.0.0.1', port: 9876 } : flags.serve),
+        ...(flags.token !== undefined && { token: flags.token }),
+      },
     }),
     ...(flags.connect !== undefined && {
       connect: flags.connect === true ? DEFAULT_CONNECT_URL : flags.connect,

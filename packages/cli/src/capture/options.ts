@@ -44,8 +44,11 @@ export interface CaptureOptions {
 
   /** Write the recording to this `.rrd` file. */
   readonly save?: string;
-  /** Serve the recording live (the Rerun proxy and a hosted viewer page). */
-  readonly serve?: ListenAddress;
+  /**
+   * Serve the recording live (the Rerun proxy and a hosted viewer page) on `host:port`, with an access
+   * `token` (required unless `host` is loopback) and optionally over HTTPS (`tls`).
+   */
+  readonly serve?: ServeOptions;
   /** Stream the recording to a Rerun proxy such as `rerun+http://127.0.0.1:9876/proxy`. */
   readonly connect?: string;
   /**
@@ -75,6 +78,26 @@ export interface CaptureOptions {
   readonly onStart?: (info: CaptureStartInfo) => void;
 }
 
+/** Where and how {@link CaptureOptions.serve} listens. */
+export interface ServeOptions extends ListenAddress {
+  /**
+   * Access token, at least 8 visible ASCII characters; required when `host` is not loopback. A browser opens
+   * the page once as `/?token=TOKEN` (which sets a cookie); gRPC clients send `authorization: Bearer TOKEN`.
+   */
+  readonly token?: string;
+  /**
+   * Serve over HTTPS. Needed for browsers on other machines: the viewer decodes video with WebCodecs, which a
+   * browser offers only to secure contexts (HTTPS, or a loopback address), and the token travels encrypted.
+   */
+  readonly tls?: ServeTls;
+}
+
+/** PEM certificate (chain) and its unencrypted private key, as text or bytes. */
+export interface ServeTls {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+}
+
 /** Micro-batching limits of file and `--connect` sinks; unset fields take Rerun's defaults. */
 export interface CaptureBatching {
   readonly maxRows?: number;
@@ -93,7 +116,7 @@ export interface CaptureStartInfo {
   readonly mode: EncodeMode;
   /** Frames expected, when known. */
   readonly totalFrames: number | undefined;
-  /** The hosted viewer page, with `serve`. */
+  /** The hosted viewer page, with `serve` (`https://…` with `tls`; without the token). */
   readonly url?: string;
   /** The proxy URL viewers connect to, with `serve`. */
   readonly proxyUrl?: string;

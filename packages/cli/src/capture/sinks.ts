@@ -10,8 +10,8 @@ import {
   startServer,
 } from '@camstream/server';
 import { CliError } from '../errors.js';
-import type { ListenAddress } from './flags.js';
-import type { CaptureBatching } from './options.js';
+import type { CaptureBatching, ServeOptions } from './options.js';
+import { shownAddress } from './serve-options.js';
 
 /** The sinks of one capture, attached to its RecordingStream, and how to end them. */
 export interface CaptureSinks {
@@ -25,7 +25,8 @@ export interface CaptureSinks {
 /** Options of {@link openSinks}. */
 export interface SinkOptions {
   readonly save?: string | undefined;
-  readonly serve?: ListenAddress | undefined;
+  /** Where and how to serve (token, TLS), already checked by `checkServeOptions`. */
+  readonly serve?: ServeOptions | undefined;
   readonly connect?: string | undefined;
   readonly batching?: CaptureBatching | undefined;
   /** A live source: `--connect` flushes every 8 ms (Rerun's gRPC default) instead of 200 ms. */
@@ -113,10 +114,18 @@ function openFile(path: string): FileSink {
   }
 }
 
-async function serve(address: ListenAddress): Promise<CamstreamServer> {
+async function serve(address: ServeOptions): Promise<CamstreamServer> {
   try {
-    return await startServer({ host: address.host, port: address.port });
+    return await startServer({
+      host: address.host,
+      port: address.port,
+      ...(address.token !== undefined && { token: address.token }),
+      ...(address.tls !== undefined && { tls: address.tls }),
+    });
   } catch (error) {
+    if (error instanceof ServerError && error.code === 'invalid-option') {
+      throw new CliError('usage', `--serve ${shownAddress(address)}: ${error.message}`, { cause: error });
+    }
     if (error instanceof ServerError && error.code === 'bind-failed') {
       const cause = (error.cause as NodeJS.ErrnoException | undefined)?.code;
       const why =
