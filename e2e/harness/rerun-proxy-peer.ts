@@ -17,7 +17,7 @@ export interface ProxyPeer {
 }
 
 /** Reads a LogMsg's oneof: field 1 set_store_info, 2 arrow_msg, 3 blueprint_activation_command. */
-function splitLogMsg(logMsg: Uint8Array): { kind: MessageKind; payload: Uint8Array } {
+export function splitLogMsg(logMsg: Uint8Array): { kind: MessageKind; payload: Uint8Array } {
   const field = logMsg[0]! >> 3;
   let length = 0;
   let shift = 0;
@@ -62,24 +62,27 @@ export async function startProxyPeer(): Promise<ProxyPeer> {
       return completedCalls;
     },
     messages,
-    rrd() {
-      const length = messages.reduce(
-        (n, m) => n + MESSAGE_HEADER_LENGTH + m.payload.byteLength,
-        STREAM_HEADER_LENGTH,
-      );
-      const out = new Uint8Array(length);
-      out.set(streamHeader(), 0);
-      const view = new DataView(out.buffer);
-      let at = STREAM_HEADER_LENGTH;
-      for (const { kind, payload } of messages) {
-        // MessageHeader: kind and payload length, each a little-endian u64.
-        view.setUint32(at, kind, true);
-        view.setUint32(at + 8, payload.byteLength, true);
-        out.set(payload, at + MESSAGE_HEADER_LENGTH);
-        at += MESSAGE_HEADER_LENGTH + payload.byteLength;
-      }
-      return out;
-    },
+    rrd: () => rrdOf(messages),
     close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };
+}
+
+/** LogMsgs as one RRD stream (StreamHeader + MessageHeaders + payloads), for `decodeRrd`. */
+export function rrdOf(messages: readonly { kind: MessageKind; payload: Uint8Array }[]): Uint8Array {
+  const length = messages.reduce(
+    (n, m) => n + MESSAGE_HEADER_LENGTH + m.payload.byteLength,
+    STREAM_HEADER_LENGTH,
+  );
+  const out = new Uint8Array(length);
+  out.set(streamHeader(), 0);
+  const view = new DataView(out.buffer);
+  let at = STREAM_HEADER_LENGTH;
+  for (const { kind, payload } of messages) {
+    // MessageHeader: kind and payload length, each a little-endian u64.
+    view.setUint32(at, kind, true);
+    view.setUint32(at + 8, payload.byteLength, true);
+    out.set(payload, at + MESSAGE_HEADER_LENGTH);
+    at += MESSAGE_HEADER_LENGTH + payload.byteLength;
+  }
+  return out;
 }
