@@ -52,7 +52,7 @@ export function isGrpcWebRead(request: IncomingMessage): boolean {
  * Serves `ReadMessages` over gRPC-web on HTTP/1.1 by hand: headers at once, then every message as a
  * pre-encoded data frame shared by all viewers (one protobuf encode per message, not per viewer), then a
  * `grpc-status:0` trailer when the server ends the stream. A viewer that cannot keep up is skipped forward by
- * its {@link Subscriber}; the end of the response is detected with `res.on('close')` (spec §5.4a).
+ * its {@link Subscriber}; the end of the response is detected with `res.on('close')` (the request's own `close` fires once its 5 bytes are read).
  */
 export function serveGrpcWebRead(request: IncomingMessage, response: ServerResponse, hub: Hub): void {
   // The request is one data frame holding the empty ReadMessagesRequest (`00 00 00 00 00`).

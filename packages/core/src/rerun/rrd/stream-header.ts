@@ -1,5 +1,5 @@
 /**
- * RRD framing constants and the 12-byte StreamHeader / 16-byte MessageHeader (spec §1.2–1.3).
+ * RRD framing constants and the 12-byte StreamHeader / 16-byte MessageHeader (docs/wire-format.md §2).
  * All framing integers are little-endian.
  */
 
