@@ -1,6 +1,6 @@
 /**
- * Issue 3, Proof: "for every H.264 vector without B-frames, the samples go through the real viewer: no
- * 'Failed to detect GOP', and our keyframe indices equal ffprobe's IDR frames". Vectors are made in the run
+ * For every H.264 vector without B-frames, the samples go through the real viewer with no "Failed to detect
+ * GOP", and our keyframe indices equal ffprobe's IDR frames. Vectors are made in the run
  * by Debian's ffmpeg (libx264) and by Chromium's WebCodecs `VideoEncoder` (Annex B output), split by the
  * core's `AccessUnitSplitter`, logged with `RecordingStream` and played by `@rerun-io/web-viewer` 0.33.0
  * in headless Chromium: one browser, one page, one recording per vector.

@@ -3,7 +3,11 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 /** Debian's Chromium; CI installs it with apt. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Flags that make the Rerun viewer fast and quiet in headless Chromium (see shared browser-testing notes). */
+/**
+ * Flags that make the Rerun viewer fast and quiet in headless Chromium: software WebGPU through SwiftShader
+ * (without it the viewer falls back to WebGL2 and freezes the page for seconds on the first data;
+ * `--enable-unsafe-webgpu` alone gives a black viewer), and no background networking.
+ */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-quic',

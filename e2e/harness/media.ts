@@ -43,8 +43,8 @@ export interface ClipOptions {
 }
 
 /**
- * Encodes `testsrc2` with Debian's libx264 (`-bf 0`) to a raw Annex B stream, as the issue's
- * reference clips: real encoder output, made in the test run.
+ * Encodes `testsrc2` with Debian's libx264 (`-bf 0`) to a raw Annex B stream: reference clips of real
+ * encoder output, made in the test run.
  */
 export function makeH264Clip(options: ClipOptions): { path: string; bytes: Uint8Array } {
   const dir = mkdtempSync(join(tmpdir(), 'camstream-e2e-'));

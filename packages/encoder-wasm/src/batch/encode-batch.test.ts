@@ -136,7 +136,7 @@ describe('EncoderPool', () => {
   });
 
   // The stack-pointer fix: without it an instance dies with "memory access out of bounds" after ~165 runs.
-  // The 1000 runs of a 16x16 frame take ~8 s here (CAMSTREAM_EXEC_RUNS overrides the count).
+  // 1000 runs of a 16x16 frame take ~8 s here (CAMSTREAM_EXEC_RUNS overrides the count).
   it('runs many short encodes in one worker without running out of stack', async () => {
     const single = await EncoderPool.open({ threads: 1 });
     try {

@@ -245,7 +245,7 @@ describe('LiveEncoder', () => {
     await expect(opening).rejects.toMatchObject({ code: 'aborted' });
   }, 60_000);
 
-  // The failure path through the live worker: every keyframe request ends one ffmpeg run and starts
+  // The stack-pointer failure through the live worker: every keyframe request ends one ffmpeg run and starts
   // another in the same worker and core, so 1000 one-frame runs are 1000 execs in one instance. Without the
   // stack-pointer restore in CoreRunner.exec the core dies with "memory access out of bounds" after ~165.
   // Tiny frames keep it short (CAMSTREAM_EXEC_RUNS overrides the count).
