@@ -1,5 +1,5 @@
 /**
- * Bitstream parser benchmarks (issue 3, Speed). Every anchor in the same run, on the same 60+ MB x264 720p
+ * Bitstream parser benchmarks. Every anchor in the same run, on the same 60+ MB x264 720p
  * Annex B stream (made once by Debian's ffmpeg, cached in the OS temp dir):
  * 1. start-code scanning, fed in 4 KB and 1 MB pieces: a plain byte loop, an hls.js-style `indexOf(1)`
  *    scanner, mux.js's `NalByteStream`, our `AnnexBScanner`; and Node's native `Buffer.indexOf` of
@@ -496,7 +496,7 @@ for (const firstSliceOnly of [false, true]) {
   });
 }
 
-/** What limits each goal that can miss (the notes must say it, issue 3). */
+/** What limits each goal that can miss (the notes say it). */
 const limits: string[] = [];
 if (goals.notMet.some((g) => g.includes('native needle'))) {
   limits.push(
@@ -508,7 +508,7 @@ if (goals.notMet.some((g) => g.includes('native needle'))) {
 }
 if (goals.notMet.some((g) => g.startsWith('split'))) {
   limits.push(
-    "Split vs scan: a sample is one contiguous Uint8Array, so a frame that spans pieces is copied once (the issue's one copy per access unit). " +
+    "Split vs scan: a sample is one contiguous Uint8Array, so a frame that spans pieces is copied once (the design's one copy per access unit). " +
       'At 4 KB pieces that is every frame (~34 KB here): a CPU profile of the case puts ~2.5× the time of the native search into that copy ' +
       '(`copyInto`: page faults on fresh 1 MB slabs), and the 72 MB of fresh samples per pass bring a full GC per pass; the "scan + copy into ' +
       'fresh memory" row shows the copy alone (it does not keep its buffers, so it is a bound, not a target). Slabs of 256 KB and 4 MB were no better. ' +

@@ -1,5 +1,5 @@
 /**
- * Browser capture benchmark (issue 7, Speed), in Debian Chromium with the Rerun viewer running on the same
+ * Browser capture benchmark, in Debian Chromium with the Rerun viewer running on the same
  * 2 cores. The demo page (apps/demo, Vite dev server) with Chromium's fake camera at 30 fps, per size
  * (640x480, 1280x720) and per encoder backend the page can run:
  * 1. sustained capture fps of a running session (its `stats` events) against what the same camera delivers

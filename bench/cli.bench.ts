@@ -1,5 +1,5 @@
 /**
- * `camstream capture` benchmark (issue 6, Speed). The case: `capture --frames 600 --size 1280x720 --preset
+ * `camstream capture` benchmark. The case: `capture --frames 600 --size 1280x720 --preset
  * ultrafast --save x.rrd`, the built binary run as a user would, against anchors encoding the same 600 frames
  * (core's test pattern, the CLI's default source) with the same options (ultrafast, zerolatency, GOP 30, no
  * B-frames, CRF 23), rounds interleaved, medians of ROUNDS (default 5; CAMSTREAM_BENCH_ROUNDS):

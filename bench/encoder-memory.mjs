@@ -1,4 +1,4 @@
-// The memory run of the encoder benchmark (issue 4: one live 720p stream, 18,000 frames pushed unpaced),
+// The memory run of the encoder benchmark (one live 720p stream, 18,000 frames pushed unpaced),
 // in a fresh process on the *built* package, as a user's process runs it: plain JavaScript, so no TypeScript
 // loader (tsx adds ~40 MB of RSS of its own) sits in the number. `encoder.bench.ts` spawns it and reads the
 // JSON line it prints. Usage: node bench/encoder-memory.mjs <raw I420 1280x720 file> <frames in the file> <frames>

@@ -1,5 +1,5 @@
 /**
- * ffmpeg.wasm encoder benchmarks (issue 4, Speed). Same frames for everyone: 300 frames of `testsrc2` made once by
+ * ffmpeg.wasm encoder benchmarks. Same frames for everyone: 300 frames of `testsrc2` made once by
  * Debian's ffmpeg as raw I420 (cached in the OS temp dir, read frame by frame, never all in memory).
  * 1. batch: the piscina pool (2 threads, 30-frame GOP segments) against native ffmpeg/libx264 `-threads 1` and
  *    `-threads 2` and PyAV (Debian's python3-av, the stack of Rerun's example; `bench/setup.sh` installs it;
@@ -16,7 +16,6 @@ import { closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawFrame } from '@camstream/core';
-// Not a dependency of the bench package yet (see the issue 4 report): imported from sources.
 import {
   EncoderPool,
   encodeArgs,
@@ -166,7 +165,8 @@ interface MemoryResult {
  * `env` adds to the child's environment.
  */
 function memoryRun(env: Record<string, string> = {}): MemoryResult {
-  // The issue's run is 18,000 frames (~4 min here); CAMSTREAM_BENCH_MEMORY_FRAMES makes it shorter.
+  // The full run is 18,000 frames (10 min of 30 fps video; ~4 min here); CAMSTREAM_BENCH_MEMORY_FRAMES makes it
+  // shorter.
   const frames = process.env.CAMSTREAM_BENCH_MEMORY_FRAMES ?? '18000';
   const child = spawnSync(
     process.execPath,
@@ -307,7 +307,7 @@ for (const [w, h, preset] of LIVE) {
   anchorFrames.forEach((f, i) => {
     packed.set(f.data, i * f.data.length);
   });
-  // One discarded run tiers up this size's code paths; then, as the issue asks, anchor and live runs interleave:
+  // One discarded run tiers up this size's code paths; then anchor and live runs interleave:
   // each round is one offline run and then one fresh live encoder, and the ratios are taken per round (this
   // shared machine drifts between states ~40% apart within minutes), their medians reported.
   await single.run(anchorArgs, packed);

@@ -1,5 +1,5 @@
 /**
- * File input benchmarks (issue 4, file inputs): `encodeFile` (ffmpeg.wasm decode in a worker piped into the
+ * File input benchmarks: `encodeFile` (ffmpeg.wasm decode in a worker piped into the
  * pool's parallel x264 segments) against native Debian ffmpeg decoding and encoding the same file with
  * `-threads 2` and the same x264 options, on a 300-frame 640x480 mp4 (`testsrc2`, made once by Debian's ffmpeg and
  * cached in the OS temp dir); `decodeFile` alone against native decoding; and the peak RSS of a fresh process

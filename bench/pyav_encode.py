@@ -1,4 +1,4 @@
-"""PyAV anchor for bench/encoder.bench.ts (issue 4, Speed).
+"""PyAV anchor for bench/encoder.bench.ts.
 
 Encodes the bench's raw I420 frames (the cached `testsrc2` .yuv file the other encoders read) with PyAV's libx264,
 with the options of the other anchors: preset, tune=zerolatency, no B-frames, keyframes exactly every `gop`

@@ -1,5 +1,5 @@
 /**
- * `camstream remux` throughput (issue 6, Speed): a ~100 MB H.264 MP4 made once by Debian's ffmpeg (testsrc2 with
+ * `camstream remux` throughput: a ~100 MB H.264 MP4 made once by Debian's ffmpeg (testsrc2 with
  * temporal noise, 1280x720, ultrafast, 42 Mb/s, no B-frames; cached in the OS temp dir) remuxed to an `.rrd` through the
  * Node API, in MB of input per second, against a streaming copy of the same file with 1 MiB buffers
  * (createReadStream → createWriteStream), the anchor. Rounds interleaved, medians of ROUNDS (≥ 5).
@@ -9,7 +9,7 @@ import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-// Not a dependency of the bench package yet (see the issue 6 report): imported from sources.
+// @camstream/cli is not a dependency of the bench package: imported from sources.
 import { remux } from '../packages/cli/src/remux/remux.js';
 import { fmt, interleave, type SummaryRow, writeResults } from './lib.js';
 

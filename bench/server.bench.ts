@@ -1,11 +1,11 @@
 /**
- * Server fan-out benchmark (issue 5, Speed). A 1280x720 30 fps x264 stream (Debian ffmpeg, `-bf 0 -g 30`)
- * logged through a RecordingStream at real-time pace to 1, 10 and 50 gRPC-web readers on loopback (HTTP/1.1,
- * one connection each, as the web viewer reads). Added latency = publish (sink `write`) → frame parsed by
- * the reader. Anchor, same run, same frames, same readers: a bare `node:http` fan-out that writes one
- * pre-built gRPC-web frame per message to every response (the §5.4a shape); and the same server with
- * `sharedGrpcWebFrames: false` (Connect-ES encodes every message once per reader). Then a soak: RSS growth after
- * warm-up with 10 readers (BENCH_SOAK_SECONDS, default 30; the issue's goal is stated over 10 minutes).
+ * Server fan-out benchmark. A 1280x720 30 fps x264 stream (Debian ffmpeg, `-bf 0 -g 30`) logged through a
+ * RecordingStream at real-time pace to 1, 10 and 50 gRPC-web readers on loopback (HTTP/1.1, one connection
+ * each, as the web viewer reads). Added latency = publish (sink `write`) → frame parsed by the reader.
+ * Anchor, same run, same frames, same readers: a bare `node:http` fan-out that writes one pre-built gRPC-web
+ * frame per message to every response (the shape of the server's own route); and the same server with
+ * `sharedGrpcWebFrames: false` (Connect-ES encodes every message once per reader). Then a soak: RSS growth
+ * after warm-up with 10 readers (BENCH_SOAK_SECONDS, default 30; the goal is stated over 10 minutes).
  *
  * Readers live in the same process as the server, so CPU is the whole process (server + readers), for both.
  */
@@ -67,7 +67,7 @@ function grpcWebFrame(m: EncodedMessage): Buffer {
   return Buffer.concat([head, outer]);
 }
 
-/** The §5.4a anchor: node:http, one pre-built frame written to every open response. */
+/** The bare anchor: node:http, one pre-built frame written to every open response. */
 async function bareServer(): Promise<{ port: number; sink: Sink; close(): Promise<void> }> {
   const responses = new Set<ServerResponse>();
   const history: Buffer[] = [];

@@ -1,5 +1,5 @@
 /**
- * Wire-format benchmarks (issue 2):
+ * Wire-format benchmarks:
  * 1. per-frame `log(VideoStream sample)` → complete RRD bytes, 30 KB sample, against the naive path (a fresh
  *    one-row apache-arrow table per frame + `tableToIPC`, wrapped the same way);
  * 2. batched writing of a 60 MB Annex B stream (one chunk per GOP) to the memory sink and the file sink,
