@@ -14,7 +14,9 @@ export {
 export type {
   CaptureBatching,
   CaptureOptions,
+  CaptureOutput,
   CaptureProgress,
+  CaptureSinkFailure,
   CaptureStartInfo,
   CaptureSummary,
   EncodeMode,

@@ -1,13 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { decodeRrd, testPattern, Y4M_FRAME_LINE, y4mHeaderBytes } from '@camstream/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { capture } from './capture.js';
-import type { CaptureProgress } from './options.js';
+import type { CaptureProgress, CaptureSinkFailure } from './options.js';
 
 // The Node API against the real x264 (ffmpeg.wasm workers) and real files, at small sizes.
 const dir = mkdtempSync(join(tmpdir(), 'camstream-capture-'));
@@ -108,3 +109,63 @@ describe('capture()', () => {
     });
   });
 });
+
+// A real full disk: a small tmpfs mounted for the test (needs root, as in CI).
+describe.skipIf(process.getuid?.() !== 0)(
+  'capture() when the disk fills (a 64 KiB tmpfs; needs root)',
+  { timeout: 60_000 },
+  () => {
+    let mount: string;
+    beforeAll(() => {
+      mount = mkdtempSync(join(tmpdir(), 'camstream-capture-full-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mount]);
+    });
+    afterAll(() => {
+      execFileSync('umount', ['-l', mount]); // lazy: a descriptor still open must not leave it mounted
+      rmSync(mount, { recursive: true, force: true });
+    });
+
+    const options = (save: string) =>
+      ({
+        width: 320,
+        height: 192,
+        frames: 3000,
+        preset: 'ultrafast',
+        threads: 2,
+        save,
+        batching: { maxRows: 5 }, // small chunks: the disk fills after several of them
+      }) as const;
+
+    it('with onSinkError: the last output failed, so the capture ends early; the file loads', async () => {
+      const save = join(mount, 'handled.rrd');
+      const seen: CaptureSinkFailure[] = [];
+      const summary = await capture({ ...options(save), onSinkError: (f) => seen.push(f) });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({
+        output: 'save',
+        target: save,
+        reason: 'disk full',
+        message: `stopped saving to ${save}: disk full; nothing is left to record to, so the capture ends`,
+      });
+      expect(summary.failedSinks).toEqual(seen);
+      expect(summary.frames).toBeLessThan(3000);
+      const { messages, errors } = decodeRrd(new Uint8Array(await readFile(save)));
+      expect(errors).toEqual([]); // cut back to its last whole message
+      expect(messages.length).toBeGreaterThan(2);
+      expect(summary.saved?.bytes).toBe((await readFile(save)).byteLength);
+      rmSync(save);
+    });
+
+    it('without onSinkError: capture() rejects with a runtime CliError naming the output', async () => {
+      const save = join(mount, 'unhandled.rrd');
+      await expect(capture(options(save))).rejects.toThrow(
+        new CliError(
+          'runtime',
+          `stopped saving to ${save}: disk full; nothing is left to record to, so the capture ends`,
+        ),
+      );
+      expect(decodeRrd(new Uint8Array(await readFile(save))).errors).toEqual([]);
+      rmSync(save);
+    });
+  },
+);

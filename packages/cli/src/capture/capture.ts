@@ -1,4 +1,4 @@
-import { normalizeEntityPath, RecordingStream, VideoCodec, VideoStream } from '@camstream/core';
+import { normalizeEntityPath, RecordingStream, type Sink, VideoCodec, VideoStream } from '@camstream/core';
 import type { H264EncoderOptions } from '@camstream/encoder-wasm';
 import { CliError } from '../errors.js';
 import { cpuTimes } from './cpu-time.js';
@@ -6,8 +6,9 @@ import { type CaptureEncoder, openCaptureEncoder } from './encode.js';
 import { limitFrames, paced, untilAborted } from './frame-flow.js';
 import { checkFrameSize, frameRateProblem } from './frame-limits.js';
 import { openSource } from './open-source.js';
-import type { CaptureOptions, CaptureSummary, EncodeMode } from './options.js';
+import type { CaptureOptions, CaptureSinkFailure, CaptureSummary, EncodeMode } from './options.js';
 import { checkServeOptions } from './serve-options.js';
+import { sinkFailure } from './sink-failures.js';
 import { type CaptureSinks, openSinks } from './sinks.js';
 import type { FrameSource } from './sources/frame-source.js';
 import { logFrameStats, RateWindow } from './telemetry.js';
@@ -18,8 +19,11 @@ import { logFrameStats, RateWindow } from './telemetry.js';
  *
  * Aborting `options.signal` ends the capture cleanly (the source stops, the encoder flushes, sinks close: the
  * file is complete and viewers get a proper end); the promise then resolves with `stopped: true`.
- * @throws {CliError} for bad options or input (`usage`, `input`) and failing sinks (`runtime`); errors of the
- * other camstream packages pass through with their own `code`.
+ * An output that fails during the run (a full disk, a `connect` server that refused the recording or went
+ * away for good) is closed while the others go on; the capture ends when none is left (decision 0014).
+ * @throws {CliError} for bad options or input (`usage`, `input`), sinks that cannot open (`runtime`), and
+ * outputs that failed during the run when there is no `onSinkError` handler (`runtime`, after every other
+ * output was closed normally); errors of the other camstream packages pass through with their own `code`.
  *
  * @example
  * ```ts
@@ -39,6 +43,22 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
   let encoder: CaptureEncoder | undefined;
   let sinks: CaptureSinks | undefined;
   let rec: RecordingStream | undefined;
+  // A failed output is closed and the others go on; with none left, the capture ends (decision 0014).
+  const failures: CaptureSinkFailure[] = [];
+  const halt = new AbortController();
+  const reported = new Set<Sink>();
+  const onSinkError = ({ sink, error }: { sink: Sink; error: unknown }): void => {
+    // A failure while the sinks are being added is reported once they are all known (below).
+    const target = sinks?.outputOf(sink);
+    if (target === undefined || reported.has(sink)) return;
+    reported.add(sink);
+    const failed = new Set([...failures.map((f) => f.target), target.target]);
+    const remaining = (sinks?.outputs ?? []).filter((o) => !failed.has(o.target));
+    const failure = sinkFailure(target, error, remaining);
+    failures.push(failure);
+    if (remaining.length === 0) halt.abort();
+    options.onSinkError?.(failure);
+  };
   try {
     const mode: EncodeMode = source.live || paceTestPattern ? 'live' : 'batch';
     rec = new RecordingStream({
@@ -46,14 +66,17 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       ...(options.recordingId !== undefined && { recordingId: options.recordingId }),
       sourceName: 'camstream capture',
       sinks: [],
+      onSinkError,
     });
     sinks = await openSinks(rec, {
       save: options.save,
       serve: options.serve,
       connect: options.connect,
       batching: options.batching,
+      sync: options.sync,
       live: mode === 'live',
     });
+    for (const failure of rec.failedSinks) onSinkError(failure);
     // After the sinks: a busy port or an unreachable server fails before the encoder's threads start.
     encoder = await openCaptureEncoder(mode, encoderOptions(options, source));
     const entity = options.entity ?? 'video_stream';
@@ -70,7 +93,9 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       ...(sinks.server !== undefined && { url: sinks.server.url, proxyUrl: sinks.server.proxyUrl }),
     });
 
-    const frames = framesOf(source, options, paceTestPattern);
+    const signal =
+      options.signal === undefined ? halt.signal : AbortSignal.any([options.signal, halt.signal]);
+    const frames = framesOf(source, { ...options, signal }, paceTestPattern);
     const rates = new RateWindow();
     let count = 0;
     let keyframes = 0;
@@ -104,8 +129,15 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     const stopped = options.signal?.aborted === true;
     const dropped = encoder.dropped();
     await rec.close();
-    if (sinks.server !== undefined && !stopped) await linger(options);
+    if (sinks.server !== undefined && !stopped && !halt.signal.aborted) await linger(options);
     await sinks.close();
+    if (failures.length > 0 && options.onSinkError === undefined) {
+      throw new CliError(
+        'runtime',
+        `${failures.map((f) => f.message).join('; ')}${failures.length > 1 ? ` (${failures.length} outputs failed)` : ''}`,
+        { cause: failures[0]!.error },
+      );
+    }
     const seconds = first === undefined ? 0 : (last - first) / 1000;
     const cpuEnd = cpuTimes();
     return {
@@ -126,6 +158,7 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
             processMs: cpuEnd.processMs - cpuStart.processMs,
           },
         }),
+      failedSinks: failures,
     };
   } finally {
     source.close();

@@ -22,6 +22,7 @@ import {
 } from './flags.js';
 import type { CaptureOptions, CaptureSummary, ServeOptions } from './options.js';
 import { checkServeOptions, isLoopbackHost, shownAddress, TOKEN_ENV } from './serve-options.js';
+import { failureShort } from './sink-failures.js';
 
 /** The flags commander hands to `capture`'s action, already parsed. */
 export interface CaptureFlags {
@@ -40,6 +41,7 @@ export interface CaptureFlags {
   readonly tune: X264Tune;
   readonly threads?: number;
   readonly save?: string;
+  readonly sync?: boolean;
   readonly serve?: ListenAddress | true;
   readonly token?: string;
   readonly tlsCert?: string;
@@ -117,7 +119,11 @@ export function captureCommand(): Command {
       arg((t) => parsePositiveInt(t, 'threads')),
     )
     .optionsGroup('Sinks (any combination; at least one):')
-    .option('--save <file.rrd>', 'write the recording to a .rrd file')
+    .option('--save <file.rrd>', 'write the recording to a .rrd file (a crash loses at most the last 250 ms)')
+    .option(
+      '--sync',
+      'with --save: fsync the file on each timed write (at most every 50 ms), so a power loss loses no more',
+    )
     .option(
       '--serve [address]',
       `serve a live viewer on [HOST:]PORT (default 127.0.0.1:9876) and print its URL`,
@@ -188,7 +194,9 @@ Examples:
 
 Bounded runs without a live sink encode as fast as the machine allows (GOP segments in parallel); live
 sources, --serve, --connect and --realtime encode frame by frame in real time. Ctrl-C ends cleanly: the
-.rrd is complete and viewers get a proper end (exit 0).
+.rrd is complete and viewers get a proper end (exit 0). A crash or kill -9 loses at most the last 250 ms of
+the .rrd. An output that fails (a full disk, a --connect server gone for good) stops alone with one line
+on stderr; the others go on, and the run exits 1.
 
 --serve on an address other than loopback needs an access token (--token or ${TOKEN_ENV}); the printed URL
 carries it (/?token=…). Browsers on other machines show video only over HTTPS (--tls-cert, --tls-key).`,
@@ -266,6 +274,14 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
             view.start(info);
           },
           onProgress: (p) => view.update(p),
+          onSinkError: (failure) => {
+            view.interrupt();
+            logger.error('sink-failed', failure.message, {
+              output: failure.output,
+              target: failure.target,
+              reason: failure.reason,
+            });
+          },
         });
       } finally {
         view.stop();
@@ -281,9 +297,18 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
         fps: summary.fps,
         stopped: summary.stopped,
         saved: summary.saved?.path,
+        failedSinks: summary.failedSinks.length,
       });
       if (flags.profile !== undefined)
         await writeFile(flags.profile, `${JSON.stringify(summary, null, 2)}\n`);
+      // Exit 1 (decision 0014): an output is incomplete, even though the capture itself ended normally.
+      const failed = summary.failedSinks;
+      if (failed.length > 0) {
+        throw new CliError(
+          'runtime',
+          `the capture ended with ${failed.length === 1 ? 'a failed output' : `${failed.length} failed outputs`}: ${failed.map(failureShort).join(', ')}`,
+        );
+      }
     });
 }
 
@@ -355,6 +380,7 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
     tune: flags.tune,
     ...(flags.threads !== undefined && { threads: flags.threads }),
     ...(flags.save !== undefined && { save: flags.save }),
+    ...(flags.sync === true && { sync: true }),
     ...(flags.serve !== undefined && {
       serve: {
         ...(flags.serve === true ? { host: '127.0.0.1', port: 9876 } : flags.serve),
@@ -377,5 +403,8 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
 function summaryText(s: CaptureSummary): string {
   const where = s.saved === undefined ? '' : `, wrote ${s.saved.path} (${s.saved.bytes} bytes)`;
   const stopped = s.stopped ? 'stopped: ' : '';
-  return `${stopped}${s.frames} frames (${s.keyframes} keyframes, ${s.dropped} dropped) in ${s.seconds.toFixed(1)} s, ${s.fps.toFixed(1)} fps, ${s.bytes} bytes of H.264${where}`;
+  const n = s.failedSinks.length;
+  const failed =
+    n === 0 ? '' : `; ${n} output${n > 1 ? 's' : ''} failed: ${s.failedSinks.map(failureShort).join(', ')}`;
+  return `${stopped}${s.frames} frames (${s.keyframes} keyframes, ${s.dropped} dropped) in ${s.seconds.toFixed(1)} s, ${s.fps.toFixed(1)} fps, ${s.bytes} bytes of H.264${where}${failed}`;
 }

@@ -42,8 +42,13 @@ export interface CaptureOptions {
   /** Encoder threads of the batch mode (default: the machine's available parallelism). */
   readonly threads?: number;
 
-  /** Write the recording to this `.rrd` file. */
+  /**
+   * Write the recording to this `.rrd` file. What was logged is on disk within 250 ms (the 200 ms batching
+   * delay plus the file's 50 ms), so a crash or `kill -9` loses at most that much (decision 0014).
+   */
   readonly save?: string;
+  /** `fsync` the `save` file on each timed write (at most every 50 ms), so a power loss loses no more. */
+  readonly sync?: boolean;
   /**
    * Serve the recording live (the Rerun proxy and a hosted viewer page) on `host:port`, with an access
    * `token` (required unless `host` is loopback) and optionally over HTTPS (`tls`).
@@ -76,6 +81,32 @@ export interface CaptureOptions {
   readonly onProgress?: (progress: CaptureProgress) => void;
   /** Called once the source is open (size, rate, mode known) and the sinks are ready. */
   readonly onStart?: (info: CaptureStartInfo) => void;
+  /**
+   * Called when an output fails (a full disk, a `connect` server that refused the recording or stayed
+   * unreachable): that output is closed, the others go on, and the capture ends once none is left
+   * (decision 0014). With this handler the capture resolves and lists the failures in
+   * {@link CaptureSummary.failedSinks}; without it, `capture()` rejects with a `runtime` CliError at the end.
+   */
+  readonly onSinkError?: (failure: CaptureSinkFailure) => void;
+}
+
+/** An output of a capture: `save` (a file), `serve` (the live server), `connect` (a Rerun proxy). */
+export type CaptureOutput = 'save' | 'serve' | 'connect';
+
+/** An output that failed during a capture. */
+export interface CaptureSinkFailure {
+  readonly output: CaptureOutput;
+  /** The file's path, the served page's URL, or the `connect` URL. */
+  readonly target: string;
+  /** Why, in a few words (`disk full`). */
+  readonly reason: string;
+  /**
+   * One line for people: what stopped, why, and what goes on (`stopped saving to x.rrd: disk full; the live
+   * server keeps running`).
+   */
+  readonly message: string;
+  /** What the sink threw. */
+  readonly error: unknown;
 }
 
 /** Where and how {@link CaptureOptions.serve} listens. */
@@ -165,4 +196,6 @@ export interface CaptureSummary {
   readonly url?: string;
   /** CPU time of the main thread and the whole process (main + encoder threads), ms; Linux only. */
   readonly cpu?: { readonly mainThreadMs: number; readonly processMs: number };
+  /** Outputs that failed during the capture, in order (empty when every output got the whole recording). */
+  readonly failedSinks: readonly CaptureSinkFailure[];
 }

@@ -6,6 +6,8 @@ import type { CaptureProgress, CaptureStartInfo } from './options.js';
 export interface ProgressView {
   start(info: CaptureStartInfo): void;
   update(progress: CaptureProgress): void;
+  /** Clears the bar's line so that a log line printed next starts on a clean line (the bar redraws itself). */
+  interrupt(): void;
   stop(): void;
 }
 
@@ -27,7 +29,7 @@ const PLAIN_INTERVAL_MS = 5000;
  */
 export function createProgressView(options: ProgressViewOptions): ProgressView {
   const { logger } = options;
-  if (logger.quiet) return { start: () => {}, update: () => {}, stop: () => {} };
+  if (logger.quiet) return { start: () => {}, update: () => {}, interrupt: () => {}, stop: () => {} };
   if (!options.tty || logger.format === 'json') return plainView(logger);
   return terminalView(options.stream ?? process.stderr);
 }
@@ -48,6 +50,7 @@ function plainView(logger: Logger): ProgressView {
         latencyMs: Math.round(p.latencyMs),
       });
     },
+    interrupt: () => {},
     stop: () => {},
   };
 }
@@ -79,6 +82,9 @@ function terminalView(stream: NodeJS.WritableStream): ProgressView {
       if (now - lastDraw < 50 && p.frames !== p.totalFrames) return;
       lastDraw = now;
       bar?.update(p.frames, { speed: p.fps.toFixed(0), status: statusText(p) });
+    },
+    interrupt() {
+      if (bar !== undefined) stream.write('\r\x1b[2K');
     },
     stop() {
       bar?.stop();

@@ -1,5 +1,5 @@
 import { connect as tcpConnect } from 'node:net';
-import { type BatchingPolicy, IMMEDIATE, microBatch, type RecordingStream } from '@camstream/core';
+import { type BatchingPolicy, IMMEDIATE, microBatch, type RecordingStream, type Sink } from '@camstream/core';
 import { FileSink } from '@camstream/core/node';
 import {
   type CamstreamServer,
@@ -10,7 +10,7 @@ import {
   startServer,
 } from '@camstream/server';
 import { CliError } from '../errors.js';
-import type { CaptureBatching, ServeOptions } from './options.js';
+import type { CaptureBatching, CaptureOutput, ServeOptions } from './options.js';
 import { shownAddress } from './serve-options.js';
 
 /** The sinks of one capture, attached to its RecordingStream, and how to end them. */
@@ -18,8 +18,18 @@ export interface CaptureSinks {
   readonly file: FileSink | undefined;
   readonly server: CamstreamServer | undefined;
   readonly connection: ConnectSink | undefined;
-  /** Ends what the RecordingStream's close() does not: the server (viewers get their end) and checks. */
+  /** Every output opened, in order. */
+  readonly outputs: readonly SinkTarget[];
+  /** Which output a sink of the RecordingStream is (for reporting its failure). */
+  outputOf(sink: Sink): SinkTarget | undefined;
+  /** Ends what the RecordingStream's close() does not: the server (viewers get their end). */
   close(): Promise<void>;
+}
+
+/** One output of a capture: what it is and where it goes (a path, a URL). */
+export interface SinkTarget {
+  readonly output: CaptureOutput;
+  readonly target: string;
 }
 
 /** Options of {@link openSinks}. */
@@ -29,6 +39,8 @@ export interface SinkOptions {
   readonly serve?: ServeOptions | undefined;
   readonly connect?: string | undefined;
   readonly batching?: CaptureBatching | undefined;
+  /** `fsync` the `save` file on each timed write. */
+  readonly sync?: boolean | undefined;
   /** A live source: `--connect` flushes every 8 ms (Rerun's gRPC default) instead of 200 ms. */
   readonly live: boolean;
 }
@@ -44,7 +56,7 @@ export async function openSinks(rec: RecordingStream, options: SinkOptions): Pro
   let connection: ConnectSink | undefined;
   try {
     if (options.connect !== undefined) await probeProxy(options.connect);
-    if (options.save !== undefined) file = openFile(options.save);
+    if (options.save !== undefined) file = openFile(options.save, options.sync === true);
     if (options.serve !== undefined) server = await serve(options.serve);
     if (options.connect !== undefined) connection = connectSink(options.connect);
   } catch (error) {
@@ -54,28 +66,26 @@ export async function openSinks(rec: RecordingStream, options: SinkOptions): Pro
   }
   const fileBatching = microBatch({ ...defined(options.batching) });
   const connectBatching = microBatch({ maxDelayMs: options.live ? 8 : 200, ...defined(options.batching) });
+  const served = server?.sink();
+  const outputs = new Map<Sink, SinkTarget>();
+  if (file !== undefined) outputs.set(file, { output: 'save', target: file.path });
+  if (served !== undefined && server !== undefined)
+    outputs.set(served, { output: 'serve', target: server.url });
+  if (connection !== undefined && options.connect !== undefined)
+    outputs.set(connection, { output: 'connect', target: options.connect });
   if (file !== undefined) rec.addSink(file, { batching: fileBatching });
-  if (server !== undefined) rec.addSink(server.sink(), { batching: IMMEDIATE satisfies BatchingPolicy });
+  if (served !== undefined) rec.addSink(served, { batching: IMMEDIATE satisfies BatchingPolicy });
   if (connection !== undefined) rec.addSink(connection, { batching: connectBatching });
   return {
     file,
     server,
     connection,
-    async close() {
+    outputs: [...outputs.values()],
+    outputOf: (sink) => outputs.get(sink),
+    // A sink that fails (a full disk, a refused or vanished --connect server) is reported through the
+    // RecordingStream's onSinkError (decision 0014), not here.
+    close: async () => {
       await server?.close();
-      if (connection?.error !== undefined) {
-        throw new CliError(
-          'runtime',
-          `${options.connect} refused the recording: ${connection.error.rawMessage}; check the server and its token`,
-          { cause: connection.error },
-        );
-      }
-      if (connection !== undefined && !connection.stats.delivered) {
-        throw new CliError(
-          'runtime',
-          `the recording did not reach ${options.connect} (the server went away and did not come back within 5 s); check that it is still running`,
-        );
-      }
     },
   };
 }
@@ -89,7 +99,7 @@ function defined(batching: CaptureBatching | undefined): CaptureBatching {
   return out;
 }
 
-function openFile(path: string): FileSink {
+function openFile(path: string, sync: boolean): FileSink {
   if (!path.endsWith('.rrd')) {
     throw new CliError(
       'usage',
@@ -97,7 +107,7 @@ function openFile(path: string): FileSink {
     );
   }
   try {
-    return new FileSink(path);
+    return new FileSink(path, { sync });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
