@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InspectReport, RrdReport, VideoFileReport } from '@camstream/cli';
+import { decodeRrd } from '@camstream/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ClipSpec, encodeMp4, probePackets, probeStream, rewrap, runCli } from './remux-fixtures.js';
 
@@ -130,5 +131,59 @@ describe('camstream inspect of a recording made by camstream remux', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim()).toMatch(/^camstream: .*missing\.rrd does not exist$/);
+  });
+});
+
+describe('camstream inspect of a recording that is not whole', () => {
+  /** A 30-frame recording made by camstream remux (one chunk per GOP of 10), its bytes and where its messages start. */
+  function recording(name: string): { bytes: Uint8Array; offsets: number[] } {
+    const mp4 = encodeMp4(dir, name, { codec: 'h264', frames: 30, gop: 10, fps: FPS });
+    const rrd = join(dir, `${name}.rrd`);
+    expect(runCli(['remux', mp4, rrd]).status).toBe(0);
+    const bytes = new Uint8Array(readFileSync(rrd));
+    return { bytes, offsets: decodeRrd(bytes).messages.map((m) => m.offset) };
+  }
+
+  it('a torn last message (what a crash leaves) is truncated: the report, one warning line, exit 0', () => {
+    const { bytes, offsets } = recording('torn');
+    const file = join(dir, 'torn-cut.rrd');
+    const last = offsets.at(-1)!;
+    writeFileSync(file, bytes.subarray(0, last + 50));
+    const text = runCli(['inspect', file]);
+    expect(text.status, text.stderr).toBe(0);
+    expect(offsets).toHaveLength(5); // store info, codec, 3 GOPs
+    expect(text.stdout).toContain('video stream /video_stream: 20 samples');
+    expect(text.stdout).toContain(`truncated: the last 50 bytes (from byte ${last}) are a message cut short`);
+    expect(text.stderr).toBe(
+      `camstream: warning: ${file} is truncated: the last 50 bytes (from byte ${last}) are a message cut short, as a recorder killed while writing leaves; everything before it was read\n`,
+    );
+    const json = runCli(['inspect', file, '--json']);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ truncated: { offset: last, bytes: 50 }, damaged: false });
+    // --quiet keeps warnings: a torn file is worth knowing about.
+    expect(runCli(['--quiet', 'inspect', file]).stderr).toMatch(/^camstream: warning: .* is truncated/);
+  });
+
+  it('damage before the end: the report (text and --json) still prints, one error line, exit 1', () => {
+    const { bytes, offsets } = recording('damaged');
+    const file = join(dir, 'damaged-mid.rrd');
+    const damaged = bytes.slice();
+    const middle = offsets.at(-2)!;
+    damaged.fill(0xee, middle + 40, middle + 240);
+    writeFileSync(file, damaged);
+    const text = runCli(['inspect', file]);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(new RegExp(`^${file}: Rerun recording`));
+    expect(text.stdout).toContain('decode error: ');
+    const lines = text.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(`^camstream: ${file} is damaged: .*; the report covers what could be read$`),
+    );
+    const json = runCli(['inspect', file, '--json']);
+    expect(json.status).toBe(1);
+    const report = JSON.parse(json.stdout) as RrdReport;
+    expect(report).toMatchObject({ kind: 'rrd', damaged: true, truncated: null });
+    expect(report.videoStreams[0]?.samples).toBe(20); // the GOPs before and after it
   });
 });

@@ -33,7 +33,14 @@ function rrdLines(report: RrdReport): string[] {
     if (v.unparsedSamples > 0) lines.push(`    ${v.unparsedSamples} samples are not Annex B access units`);
     if (v.video) lines.push(...videoLines(v.video, '    '));
   }
-  for (const error of report.decodeErrors) lines.push(`  decode error: ${error}`);
+  const torn = report.truncated;
+  const errors = torn === null ? report.decodeErrors : report.decodeErrors.slice(0, -1);
+  for (const error of errors) lines.push(`  decode error: ${error}`);
+  if (torn !== null) {
+    lines.push(
+      `  truncated: the last ${torn.bytes} bytes (from byte ${torn.offset}) are a message cut short; everything before it was read`,
+    );
+  }
   return lines;
 }
 

@@ -14,7 +14,8 @@ export interface InspectOptions {
  * Reports what `file` holds: for a video file (MP4/MOV/MKV/WebM/Annex B) its codec, size, profile/level,
  * frames, keyframes, GOPs, bitrate, duration, B-frames and open GOPs; for an `.rrd` its stores, entities,
  * timelines, chunks and rows, and the same video facts per VideoStream. Reads the file once, streaming.
- * B-frames and open GOPs are reported, not refused.
+ * B-frames and open GOPs are reported, not refused. An `.rrd` that ends in a torn message (a crash while
+ * writing) has `truncated` set; one with damage before that has `damaged: true` (`camstream inspect` exits 1).
  */
 export async function inspect(file: string, options: InspectOptions = {}): Promise<InspectReport> {
   const input = await probeInputFile(file);

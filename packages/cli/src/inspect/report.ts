@@ -133,8 +133,26 @@ export interface RrdReport {
   readonly entities: readonly EntityFacts[];
   readonly timelines: readonly TimelineFacts[];
   readonly videoStreams: readonly VideoStreamFacts[];
-  /** Messages the decoder could not read (it skips them, as Rerun does). */
+  /** Messages the decoder could not read (it skips them, as Rerun does), and a torn tail. */
   readonly decodeErrors: readonly string[];
+  /**
+   * The file ends inside a message, after its last whole one: what a recorder killed while writing leaves.
+   * Everything before `offset` was read. `null` when the file ends on a message boundary.
+   */
+  readonly truncated: TornTail | null;
+  /**
+   * Something before the end could not be read (`decodeErrors` other than a torn tail): `camstream inspect`
+   * prints the report and exits 1.
+   */
+  readonly damaged: boolean;
+}
+
+/** Where an `.rrd`'s torn last message starts. */
+export interface TornTail {
+  /** Byte offset of the message that was cut short. */
+  readonly offset: number;
+  /** Bytes from `offset` to the end of the file. */
+  readonly bytes: number;
 }
 
 /** What `camstream inspect` reports: a video file or a recording. */

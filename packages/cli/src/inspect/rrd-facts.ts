@@ -9,7 +9,15 @@ import {
 } from '@camstream/core';
 import { CliError, isCamstreamError } from '../errors.js';
 import { fileError, type InputFile } from '../remux/input-file.js';
-import type { EntityFacts, RrdReport, StoreFacts, TimelineFacts, VideoStreamFacts } from './report.js';
+import type {
+  EntityFacts,
+  RrdReport,
+  StoreFacts,
+  TimelineFacts,
+  TornTail,
+  VideoStreamFacts,
+} from './report.js';
+import { classifyTail } from './torn-tail.js';
 import { VideoFactsBuilder } from './video-facts.js';
 
 const READ_BYTES = 1 << 20;
@@ -107,6 +115,26 @@ export async function rrdFacts(file: InputFile): Promise<RrdReport> {
       cause: error,
     });
   }
+  // A torn last message (a crash while writing) is not damage: everything before it was read.
+  const last = decoder.errors.at(-1);
+  let truncated: TornTail | null = null;
+  let damage = decoder.errors.length;
+  if (last?.code === 'rrd-truncated') {
+    const verdict = await classifyTail(file.path, file.size, last).catch((error: unknown) => {
+      const fsError = fileError(file.path, error);
+      throw fsError instanceof CliError
+        ? fsError
+        : new CliError('input', `cannot read ${file.path}: ${reason(error)}`, { cause: error });
+    });
+    if (verdict.torn) {
+      truncated = verdict.tail;
+      damage--;
+    } else {
+      // Not a tear: the decoder waited for bytes a damaged length announced. Say why, in its entry.
+      const at = decodeErrors.lastIndexOf(last.message);
+      decodeErrors[at < 0 ? decodeErrors.length : at] = `${last.message}: ${verdict.reason}`;
+    }
+  }
   if (chunks === 0 && stores.size === 0) {
     throw new CliError(
       'input',
@@ -141,6 +169,8 @@ export async function rrdFacts(file: InputFile): Promise<RrdReport> {
       };
     }),
     decodeErrors,
+    truncated,
+    damaged: damage > 0,
   };
 }
 
