@@ -109,6 +109,25 @@ describe('readY4m', () => {
     expect((await failure([lied])).reason).toBe('y4m-bad-frame-header');
   });
 
+  it('refuses a frame size too large to hold with a SourceError, not a RangeError from the frame buffer', () => {
+    const enc = new TextEncoder();
+    for (const header of [
+      'YUV4MPEG2 W262144 H262144\n',
+      'YUV4MPEG2 W16385 H2\n',
+      'YUV4MPEG2 W2 H99999999999\n',
+    ]) {
+      const parser = new Y4mParser('big.y4m');
+      const push = () => parser.push(enc.encode(`${header}FRAME\n`));
+      expect(push).toThrow(SourceError);
+      expect(push).not.toThrow(RangeError);
+    }
+    const parser = new Y4mParser('big.y4m');
+    expect(() => parser.push(enc.encode('YUV4MPEG2 W262144 H262144\nFRAME\n'))).toThrow(
+      /larger than 16384x16384/,
+    );
+    expect(new Y4mParser().push(enc.encode('YUV4MPEG2 W16384 H2\n'))).toEqual([]);
+  });
+
   it('exposes the header and counts frames', () => {
     const parser = new Y4mParser('x.y4m');
     expect(parser.push(y4m(4, 2, 2))).toHaveLength(2);

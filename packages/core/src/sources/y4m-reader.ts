@@ -20,6 +20,8 @@ const MAGIC = 'YUV4MPEG2';
 const FRAME = 'FRAME';
 // Header and FRAME lines are short; a longer "line" means the input is not Y4M.
 const MAX_LINE = 4096;
+// Widest and tallest frame read: a larger size in a header is garbage, and one frame of it would not fit in memory.
+const MAX_DIMENSION = 16384;
 // 4:2:0 8-bit variants differ only in chroma siting, which does not change the bytes.
 const I420_COLORSPACES = new Set(['420', '420jpeg', '420mpeg2', '420paldv']);
 
@@ -204,6 +206,12 @@ function parseHeader(line: string, name: string): Y4mHeader {
     throw new SourceError(
       'y4m-bad-header',
       `${name}: the header lacks ${width === 0 ? 'W<width>' : 'H<height>'} (header: ${JSON.stringify(line)})`,
+    );
+  }
+  if (width > MAX_DIMENSION || height > MAX_DIMENSION) {
+    throw new SourceError(
+      'y4m-unsupported',
+      `${name}: frame size ${width}x${height} is larger than ${MAX_DIMENSION}x${MAX_DIMENSION} (header: ${JSON.stringify(line.slice(0, 120))})`,
     );
   }
   if (!I420_COLORSPACES.has(colorspace)) {

@@ -101,7 +101,9 @@ function checkFlatbufferVectors(bytes: Uint8Array): void {
 export function checkListOffsets(data: Data): void {
   const offsets = data.valueOffsets as Int32Array | undefined;
   const child = data.children[0];
-  if (offsets !== undefined && child !== undefined && data.typeId === Type.List) {
+  if (offsets !== undefined && data.typeId === Type.List) {
+    // A damaged record batch can leave a list without its values array.
+    if (child === undefined) throw new Error('a list column has no values array');
     const first = data.offset;
     if (offsets.length < first + data.length + 1) throw new Error('list offsets buffer is too short');
     let previous = offsets[first]!;
@@ -114,5 +116,8 @@ export function checkListOffsets(data: Data): void {
       previous = next;
     }
   }
-  for (const c of data.children) checkListOffsets(c);
+  for (const c of data.children) {
+    if (c === undefined) throw new Error('a nested column has no values array');
+    checkListOffsets(c);
+  }
 }

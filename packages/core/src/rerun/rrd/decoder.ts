@@ -411,8 +411,13 @@ export function decodeChunk(ipc: Uint8Array): DecodedChunk {
     if (kind === 'control' || kind === 'row_id') {
       if (i !== 0) throw new Error('RowId column is not the first column, or there are two');
       for (const v of column) {
-        const bytes = v as Uint8Array;
-        const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
+        // A RowId is a 16-byte TUID; another type or a null means the chunk is damaged.
+        if (!(v instanceof Uint8Array) || v.length !== 16) {
+          throw new Error(
+            `RowId column ${field.name} (${field.type}) holds ${v === null ? 'a null' : 'a value'} that is not a 16-byte TUID`,
+          );
+        }
+        const view = new DataView(v.buffer, v.byteOffset, 16);
         rowIds.push({ timeNs: view.getBigUint64(0), inc: view.getBigUint64(8) });
       }
     } else if (kind === 'index' || kind === 'time') {
@@ -436,7 +441,12 @@ export function decodeChunk(ipc: Uint8Array): DecodedChunk {
       seenComponent = true;
       for (const data of column.data) checkListOffsets(data);
       const rows: (unknown[] | null)[] = [];
-      for (const v of column) rows.push(v === null ? null : [...(v as Iterable<unknown>)]);
+      for (const v of column) {
+        if (v === null) rows.push(null);
+        else if (typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
+          rows.push([...(v as Iterable<unknown>)]);
+        } else throw new Error(`component column ${field.name} is ${field.type}, not a list of instances`);
+      }
       components.push({
         component: field.metadata.get('rerun:component') ?? field.name,
         archetype: field.metadata.get('rerun:archetype'),
