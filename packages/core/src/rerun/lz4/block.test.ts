@@ -44,6 +44,19 @@ describe('decompressLz4Block', () => {
     expect(new TextDecoder().decode(decompressLz4Block(block, 22))).toBe(`${'a'.repeat(21)}b`);
   });
 
+  it('refuses an uncompressed size no block of that length can reach, before allocating it', () => {
+    // A few bytes claiming 4 GiB: without the check the decoder first allocates the 4 GiB.
+    const tiny = Uint8Array.of(0x10, 0x61, 0x01, 0x00);
+    expect(() => decompressLz4Block(tiny, 2 ** 32 - 1)).toThrow(/more than a 4-byte LZ4 block can hold/);
+    expect(() => decompressLz4Block(new Uint8Array(0), 1)).toThrow(Lz4BlockError);
+    // The densest block there is (one literal, then one match whose length bytes are all 255) still decodes.
+    const k = 100;
+    const dense = Uint8Array.of(0x1f, 0x61, 0x01, 0x00, ...new Array(k).fill(255), 0);
+    const out = decompressLz4Block(dense, 1 + 19 + 255 * k);
+    expect(out.every((b) => b === 0x61)).toBe(true);
+    expect(out.length).toBeLessThanOrEqual(255 * dense.length);
+  });
+
   it('rejects bad blocks with Lz4BlockError, never reading or writing out of bounds (property)', () => {
     const raw = new TextEncoder().encode('hello hello hello hello hello hello world world world world');
     const good = compress(raw);

@@ -12,17 +12,27 @@ export class Lz4BlockError extends RrdDecodeError {
 }
 
 const MIN_MATCH = 4;
+/** Most output bytes one input byte can stand for (a match length byte of 255). */
+const MAX_EXPANSION = 255;
 
 /**
  * Decompresses one raw LZ4 **block** (no frame header, no size prefix: what `lz4_flex::block::compress`
  * writes and Rerun puts in LZ4 ArrowMsgs) into exactly `uncompressedSize` bytes.
  *
  * Every read and write is bounds-checked: a truncated block, a match offset before the start of the output,
- * output larger than `uncompressedSize` or output shorter than it throws {@link Lz4BlockError}.
+ * output larger than `uncompressedSize` or output shorter than it throws {@link Lz4BlockError}; so does an
+ * `uncompressedSize` more than 255 times the block (no block expands further), before anything is allocated.
  */
 export function decompressLz4Block(block: Uint8Array, uncompressedSize: number): Uint8Array {
   if (!Number.isSafeInteger(uncompressedSize) || uncompressedSize < 0)
     throw new Lz4BlockError(`uncompressed size ${uncompressedSize} is not a byte count`, 0);
+  // A sequence turns at most 255 output bytes out of each input byte: a larger claim is a lie, and allocating
+  // for it first would let a few bytes of input reserve gigabytes.
+  if (uncompressedSize > MAX_EXPANSION * block.length)
+    throw new Lz4BlockError(
+      `uncompressed size ${uncompressedSize} is more than a ${block.length}-byte LZ4 block can hold`,
+      0,
+    );
   const out = new Uint8Array(uncompressedSize);
   const end = block.length;
   let s = 0;
