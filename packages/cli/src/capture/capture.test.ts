@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { decodeRrd, testPattern, Y4M_FRAME_LINE, y4mHeaderBytes } from '@camstream/core';
+import { startServer } from '@camstream/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { capture } from './capture.js';
@@ -94,6 +95,33 @@ describe('capture()', () => {
     expect(summary.frames).toBeGreaterThanOrEqual(10);
     expect((await readRecording(save)).samples).toBe(summary.frames);
   });
+
+  it('a --connect server that refuses the recording stops that output alone; the file is complete', async () => {
+    const server = await startServer({ port: 0, token: 'the-right-token-0123456789' });
+    try {
+      const save = join(dir, 'connect-refused.rrd');
+      const seen: CaptureSinkFailure[] = [];
+      const summary = await capture({
+        width: 160,
+        height: 96,
+        frames: 30,
+        preset: 'ultrafast',
+        save,
+        connect: server.proxyUrl,
+        onSinkError: (f) => seen.push(f),
+      });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ output: 'connect', target: server.proxyUrl });
+      expect(seen[0]!.message).toBe(
+        `stopped streaming to ${server.proxyUrl}: refused by the server: HTTP 401 (Unauthenticated), check its token; saving to ${save} goes on`,
+      );
+      expect(summary.failedSinks).toEqual(seen);
+      expect(summary.frames + summary.dropped).toBe(30);
+      expect((await readRecording(save)).samples).toBe(summary.frames);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('refuses contradictory options with a usage error before opening anything', async () => {
     await expect(capture({ crf: 20, bitrate: 1e6, save: join(dir, 'x.rrd') })).rejects.toThrow(

@@ -39,7 +39,7 @@ function reasonOf(target: SinkTarget, error: unknown): string {
   }
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'peer-refused' && target.output === 'connect') {
-    return `${message.replace(`${target.target} `, 'the server ')}; check the server and its token`;
+    return `refused by the server: ${message.replace(`${target.target} refused the recording: `, '')}, check its token`;
   }
   // The messages of connect and publish sinks start with their URL, which the line already names.
   return message.startsWith(`${target.target} `) ? message.slice(target.target.length + 1) : message;
