@@ -10,6 +10,7 @@ const benches = [
   './cli.bench.ts',
   './remux.bench.ts',
   './browser.bench.ts',
+  './durability.bench.ts',
 ];
 const only = process.argv.slice(2);
 for (const path of benches) {
