@@ -19,6 +19,7 @@ export type {
   CaptureSinkFailure,
   CaptureStartInfo,
   CaptureSummary,
+  CaptureWarning,
   EncodeMode,
   ServeOptions,
   ServeTls,

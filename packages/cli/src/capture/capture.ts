@@ -3,10 +3,11 @@ import type { H264EncoderOptions } from '@camstream/encoder-wasm';
 import { CliError } from '../errors.js';
 import { cpuTimes } from './cpu-time.js';
 import { type CaptureEncoder, openCaptureEncoder } from './encode.js';
-import { limitFrames, paced, untilAborted } from './frame-flow.js';
+import { limitFrames, type PaceCounters, paced, untilAborted } from './frame-flow.js';
 import { checkFrameSize, frameRateProblem } from './frame-limits.js';
 import { openSource } from './open-source.js';
 import type { CaptureOptions, CaptureSinkFailure, CaptureSummary, EncodeMode } from './options.js';
+import { type RateShortfall, RateWatch } from './rate-watch.js';
 import { checkServeOptions } from './serve-options.js';
 import { sinkFailure } from './sink-failures.js';
 import { type CaptureSinks, openSinks } from './sinks.js';
@@ -95,8 +96,16 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
 
     const signal =
       options.signal === undefined ? halt.signal : AbortSignal.any([options.signal, halt.signal]);
-    const frames = framesOf(source, { ...options, signal }, paceTestPattern);
+    const pace: PaceCounters = { late: 0 };
+    const frames = framesOf(source, { ...options, signal }, paceTestPattern ? pace : undefined);
     const rates = new RateWindow();
+    // A live run that cannot keep its rate says so once (decimal rates: as the source reports them).
+    const watch =
+      mode === 'live' && (paceTestPattern || source.dropWhenBehind)
+        ? new RateWatch(source.fpsNum / source.fpsDen, (shortfall) =>
+            options.onWarning?.({ code: 'behind', message: behindMessage(shortfall, source.name) }),
+          )
+        : undefined;
     let count = 0;
     let keyframes = 0;
     let bytes = 0;
@@ -115,9 +124,11 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       rec.log(entity, VideoStream.fromFields({ sample: sample.data }));
       const dropped = encoder.dropped();
       if (options.stats === true) logFrameStats(rec, encoded, rates, dropped);
+      watch?.update(now, { frames: count, dropped, late: pace.late });
       options.onProgress?.({
         frames: count,
         dropped,
+        late: pace.late,
         bytes,
         totalFrames: source.totalFrames,
         elapsedMs: now - first,
@@ -128,6 +139,7 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     }
     const stopped = options.signal?.aborted === true;
     const dropped = encoder.dropped();
+    watch?.update(performance.now(), { frames: count, dropped, late: pace.late });
     await rec.close();
     if (sinks.server !== undefined && !stopped && !halt.signal.aborted) await linger(options);
     await sinks.close();
@@ -144,6 +156,7 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       frames: count,
       keyframes,
       dropped,
+      late: pace.late,
       bytes,
       seconds,
       fps: seconds > 0 ? count / seconds : 0,
@@ -173,7 +186,7 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
 function framesOf(
   source: FrameSource,
   options: CaptureOptions,
-  pace: boolean,
+  pace: PaceCounters | undefined,
 ): AsyncIterable<import('@camstream/core').RawFrame> {
   const stop = () => source.close();
   let frames = untilAborted(source.frames(), options.signal, stop);
@@ -190,7 +203,16 @@ function framesOf(
       stop,
     );
   }
-  return pace ? paced(frames, options.signal) : frames;
+  return pace !== undefined ? paced(frames, options.signal, pace) : frames;
+}
+
+/** The one line of a {@link RateWatch} report: the numbers and what to change. */
+function behindMessage(s: RateShortfall, source: string): string {
+  const lost = [
+    ...(s.dropped > 0 ? [`${s.dropped} dropped by the encoder`] : []),
+    ...(s.late > 0 ? [`${s.late} made late by ${source}`] : []),
+  ].join(', ');
+  return `cannot keep ${+s.requestedFps.toFixed(2)} fps: ${s.fps.toFixed(0)} frames per second encoded (${lost} in that time); lower --fps or --size, or use a faster --preset`;
 }
 
 /** With `serve`, a finished recording stays up for viewers that open it later: until aborted, or `lingerMs`. */

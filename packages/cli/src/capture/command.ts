@@ -274,6 +274,10 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
             view.start(info);
           },
           onProgress: (p) => view.update(p),
+          onWarning: (warning) => {
+            view.interrupt();
+            logger.warn(warning.code, warning.message);
+          },
           onSinkError: (failure) => {
             view.interrupt();
             logger.error('sink-failed', failure.message, {
@@ -292,6 +296,7 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
         frames: summary.frames,
         keyframes: summary.keyframes,
         dropped: summary.dropped,
+        late: summary.late,
         bytes: summary.bytes,
         seconds: summary.seconds,
         fps: summary.fps,
@@ -406,5 +411,6 @@ function summaryText(s: CaptureSummary): string {
   const n = s.failedSinks.length;
   const failed =
     n === 0 ? '' : `; ${n} output${n > 1 ? 's' : ''} failed: ${s.failedSinks.map(failureShort).join(', ')}`;
-  return `${stopped}${s.frames} frames (${s.keyframes} keyframes, ${s.dropped} dropped) in ${s.seconds.toFixed(1)} s, ${s.fps.toFixed(1)} fps, ${s.bytes} bytes of H.264${where}${failed}`;
+  const late = s.late > 0 ? `, ${s.late} late` : '';
+  return `${stopped}${s.frames} frames (${s.keyframes} keyframes, ${s.dropped} dropped${late}) in ${s.seconds.toFixed(1)} s, ${s.fps.toFixed(1)} fps, ${s.bytes} bytes of H.264${where}${failed}`;
 }

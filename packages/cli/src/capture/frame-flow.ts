@@ -69,13 +69,27 @@ export async function* limitFrames(
   onLimit();
 }
 
-/** Yields each frame no earlier than its PTS after the first (real-time pacing); ends early on abort. */
+/** Frames {@link paced} yielded late: the source could not make them at its rate. */
+export interface PaceCounters {
+  late: number;
+}
+
+/** Slack for timers on a busy machine before a frame counts as late, ms. */
+const LATE_SLACK_MS = 20;
+
+/**
+ * Yields each frame no earlier than its PTS after the first (real-time pacing); ends early on abort. A frame
+ * that arrives after the next one was due (plus timer slack) is yielded at once and counted in
+ * `counters.late`: the source cannot keep the rate, and the video falls behind the wall clock.
+ */
 export async function* paced(
   source: AsyncIterable<RawFrame>,
   signal: AbortSignal | undefined,
+  counters?: PaceCounters,
 ): AsyncGenerator<RawFrame, void, undefined> {
   let start: number | undefined;
   let firstPts = 0n;
+  let previous: bigint | undefined;
   for await (const frame of source) {
     if (start === undefined) {
       start = performance.now();
@@ -83,7 +97,17 @@ export async function* paced(
     }
     const due = start + Number(frame.pts - firstPts) / 1e6;
     const wait = due - performance.now();
-    if (wait > 1 && !(await sleep(wait, signal))) return;
+    if (wait > 1) {
+      if (!(await sleep(wait, signal))) return;
+    } else {
+      // Behind: still let timers and I/O run (the encoder's samples, the server's viewers), or a source that
+      // cannot keep up would hold the event loop until it ends.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted === true) return;
+    }
+    const interval = previous === undefined ? 0 : Number(frame.pts - previous) / 1e6;
+    if (counters !== undefined && -wait > interval + LATE_SLACK_MS) counters.late++;
+    previous = frame.pts;
     yield frame;
   }
 }

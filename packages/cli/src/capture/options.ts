@@ -88,6 +88,19 @@ export interface CaptureOptions {
    * {@link CaptureSummary.failedSinks}; without it, `capture()` rejects with a `runtime` CliError at the end.
    */
   readonly onSinkError?: (failure: CaptureSinkFailure) => void;
+  /**
+   * Called when something goes wrong that does not stop the capture. `behind`: a live capture cannot keep
+   * its frame rate (reported once; the counts go on in {@link CaptureProgress.dropped} and `late`).
+   */
+  readonly onWarning?: (warning: CaptureWarning) => void;
+}
+
+/** Something worth knowing that does not stop a capture. */
+export interface CaptureWarning {
+  /** `behind`: over a second, the frames encoded fell more than 10% short of the requested rate. */
+  readonly code: 'behind';
+  /** One line for people: what happened, the numbers, and what to change. */
+  readonly message: string;
 }
 
 /** An output of a capture: `save` (a file), `serve` (the live server), `connect` (a Rerun proxy). */
@@ -162,6 +175,11 @@ export interface CaptureProgress {
   readonly frames: number;
   /** Frames the live encoder dropped to keep up. */
   readonly dropped: number;
+  /**
+   * Frames the paced test pattern (`realtime`, `serve`, `connect`) made later than their time: the machine
+   * cannot render the requested size and rate, and the video falls behind the wall clock.
+   */
+  readonly late: number;
   /** Encoded video bytes. */
   readonly bytes: number;
   /** Frames expected, when known. */
@@ -180,7 +198,10 @@ export interface CaptureProgress {
 export interface CaptureSummary {
   readonly frames: number;
   readonly keyframes: number;
+  /** Frames the live encoder dropped to keep up (a camera, the paced test pattern). */
   readonly dropped: number;
+  /** Frames the paced test pattern made later than their time (see {@link CaptureProgress.late}). */
+  readonly late: number;
   /** Encoded video bytes. */
   readonly bytes: number;
   /** Wall time from the first frame to the last sample, s. */

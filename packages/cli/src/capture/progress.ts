@@ -45,6 +45,7 @@ function plainView(logger: Logger): ProgressView {
         frames: p.frames,
         totalFrames: p.totalFrames,
         dropped: p.dropped,
+        late: p.late,
         fps: p.fps,
         bitrate: p.bitrate,
         latencyMs: Math.round(p.latencyMs),
@@ -92,8 +93,8 @@ function terminalView(stream: NodeJS.WritableStream): ProgressView {
   };
 }
 
-/** `123 frames | 30 fps | 2.1 Mbit/s | latency 41 ms | 0 dropped`. */
+/** `123 frames | 30 fps | 2.1 Mbit/s | latency 41 ms | 0 dropped` (`, 5 late` when the pattern fell behind). */
 export function statusText(p: CaptureProgress): string {
   const total = p.totalFrames === undefined ? '' : `/${p.totalFrames}`;
-  return `${p.frames}${total} frames | ${p.fps} fps | ${(p.bitrate / 1e6).toFixed(2)} Mbit/s | latency ${Math.round(p.latencyMs)} ms | ${p.dropped} dropped`;
+  return `${p.frames}${total} frames | ${p.fps} fps | ${(p.bitrate / 1e6).toFixed(2)} Mbit/s | latency ${Math.round(p.latencyMs)} ms | ${p.dropped} dropped${p.late > 0 ? `, ${p.late} late` : ''}`;
 }
