@@ -11,6 +11,7 @@ const benches = [
   './remux.bench.ts',
   './browser.bench.ts',
   './durability.bench.ts',
+  './soak.bench.ts',
 ];
 const only = process.argv.slice(2);
 for (const path of benches) {
