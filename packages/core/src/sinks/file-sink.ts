@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { CamstreamError } from '../errors.js';
 import type { EncodedMessage, Sink } from '../model/pipeline.js';
 import { STREAM_HEADER } from '../rerun/rrd/stream-header.js';
@@ -15,7 +15,8 @@ export interface FileSinkOptions {
   maxDelayMs?: number;
   /**
    * `fsync` after each timed write and on `flush()`/`close()` (default false), so what was written also
-   * survives a power loss: at most one `fsync` per `maxDelayMs`.
+   * survives a power loss: at most one `fsync` per `maxDelayMs`. The timed ones run off the main thread (a
+   * slow disk does not stall the event loop); `flush()` and `close()` wait for theirs.
    */
   sync?: boolean;
 }
@@ -45,6 +46,8 @@ export class FileSink implements Sink {
   readonly #maxDelayMs: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #unsynced = false;
+  /** Whether a timed `fsync` runs (on libuv's thread pool). */
+  #syncing = false;
   #failure: CamstreamError | undefined;
   #failureThrown = false;
   /** Bytes written to the file so far (after a failed write: what the file was cut back to). */
@@ -138,11 +141,26 @@ export class FileSink implements Sink {
     this.#timer = undefined;
     if (this.#fd === undefined || this.#failure !== undefined) return;
     this.#writeStaged();
-    this.#syncIfAsked();
+    this.#syncInBackground();
   }
 
+  /** The timer's `fsync`, on libuv's thread pool: a slow disk must not stall live viewers and the encoder. */
+  #syncInBackground(): void {
+    if (!this.#sync || !this.#unsynced || this.#syncing || this.#fd === undefined) return;
+    const fd = this.#fd;
+    this.#syncing = true;
+    this.#unsynced = false;
+    fsync(fd, (error) => {
+      this.#syncing = false;
+      if (this.#fd !== fd || this.#failure !== undefined) return; // closed meanwhile
+      if (error !== null) this.#fail(error, this.bytesWritten);
+      else if (this.#unsynced) this.#arm(); // written meanwhile: the next tick syncs it
+    });
+  }
+
+  /** `fsync` now (`flush()`, `close()`): also when a timed one runs, which may have started before a write. */
   #syncIfAsked(): void {
-    if (!this.#sync || !this.#unsynced || this.#fd === undefined) return;
+    if (!this.#sync || this.#fd === undefined || (!this.#unsynced && !this.#syncing)) return;
     try {
       fsyncSync(this.#fd);
       this.#unsynced = false;
