@@ -1,0 +1,52 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clipDir, makeClip } from './ffmpeg-clips.test-util.js';
+import { readContainerInChild } from './read-container.test-util.js';
+
+const CLUSTER_ID = Buffer.from([0x1f, 0x43, 0xb6, 0x75]);
+
+let dir: string;
+let mkv: Buffer;
+let firstCluster: number;
+
+beforeAll(() => {
+  dir = clipDir();
+  mkv = readFileSync(makeClip(dir, 'clip', { codec: 'h264', container: 'mkv', frames: 10, size: '64x48' }));
+  firstCluster = mkv.indexOf(CLUSTER_ID);
+});
+
+function damaged(name: string, bytes: Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+describe('openContainer on damaged Matroska files', () => {
+  it('reads the undamaged clip', async () => {
+    expect(firstCluster).toBeGreaterThan(0);
+    expect(await readContainerInChild(damaged('ok.mkv', mkv))).toEqual({ frames: 10 });
+  }, 60_000);
+
+  // Both made mediabunny 1.61.0 spin forever, never yielding: `camstream remux` hung at 100% CPU.
+  it('fails with a CliError where a top-level element id has a broken size (the resync came back to it)', async () => {
+    const bytes = Buffer.from(mkv);
+    bytes[firstCluster + 4] = 0x00; // not a valid size: the element is junk, yet its id is a top-level id
+    const outcome = await readContainerInChild(damaged('broken-size.mkv', bytes));
+    expect(outcome).toMatchObject({
+      code: 'input',
+      message: expect.stringMatching(/damaged or truncated: the demuxer is stuck/),
+    });
+  }, 60_000);
+
+  it('fails with a CliError where junk is followed by no element id up to the end (the resync stalled there)', async () => {
+    const bytes = Buffer.from(mkv.subarray(0, firstCluster + 64));
+    bytes.fill(0x00, firstCluster, firstCluster + 4); // junk where the first cluster began; the file ends soon after
+    expect(bytes.indexOf(CLUSTER_ID)).toBe(-1);
+    const outcome = await readContainerInChild(damaged('junk-then-end.mkv', bytes));
+    expect(outcome).toMatchObject({
+      code: 'input',
+      message: expect.stringMatching(/damaged or truncated: the demuxer is stuck/),
+    });
+  }, 60_000);
+});
