@@ -40,8 +40,11 @@ export function frameSizeProblem(width: number, height: number): string | undefi
  * slowest time-lapse that still plays as video.
  */
 export function frameRateProblem(num: number, den: number): string | undefined {
+  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) {
+    return `frame rate ${num}/${den} is not a fraction of whole numbers; expected e.g. 30/1 or 30000/1001`;
+  }
   const fps = num / den;
-  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den) || !(fps >= MIN_FPS && fps <= MAX_FPS)) {
+  if (!(fps >= MIN_FPS && fps <= MAX_FPS)) {
     return `frame rate ${num}/${den} is out of range; expected between ${MIN_FPS} and ${MAX_FPS} frames per second`;
   }
   return undefined;
