@@ -1,10 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import { type IncomingMessage, ServerResponse } from 'node:http';
+import { type Http2ServerRequest, type Http2ServerResponse, constants as http2Constants } from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { EncodedMessage, Sink } from '@camstream/core';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
-import { hasToken, isLoopback, tokenCookie } from './auth/token.js';
+import { hasToken, isLoopback, safeDecode, sameToken, tokenCookie } from './auth/token.js';
 import { ServerError } from './errors.js';
 import { Hub } from './fanout/hub.js';
 import { viewerPageHtml } from './page/page.js';
@@ -12,8 +12,15 @@ import { serveViewerFile } from './page/viewer-files.js';
 import { createPublishEndpoint, type PublishStats } from './publish/publish-endpoint.js';
 import type { HistoryMode } from './replay/replay-store.js';
 import { handleCors } from './transport/cors.js';
-import { createDualListener, createTlsListener, type TlsFiles } from './transport/dual-listener.js';
+import { createDualListener, plainResponse, refuseSocket, type TlsFiles } from './transport/dual-listener.js';
 import { isGrpcWebRead, serveGrpcWebRead } from './transport/grpc-web-read.js';
+import {
+  ByteBudget,
+  DEFAULT_LIMITS,
+  type Limits,
+  meterEnvelopes,
+  resolveLimits,
+} from './transport/limits.js';
 import { registerMessageProxy, type ServiceStats } from './transport/service.js';
 
 /** Options of {@link startServer}. */
@@ -42,10 +49,58 @@ export interface ServerOptions {
   readonly token?: string;
   /** Serve over TLS (HTTP/1.1 and HTTP/2 on one port through ALPN): PEM `cert` and `key`. */
   readonly tls?: TlsFiles;
+  /**
+   * Connections served at once (default 256). The next one is refused: HTTP 503 with a one-line reason on
+   * HTTP/1.1, a GOAWAY (`ENHANCE_YOUR_CALM`, the reason as debug data) on HTTP/2.
+   */
+  readonly maxConnections?: number;
+  /**
+   * Milliseconds a new connection has to send its first bytes (enough to tell HTTP/1.1 from HTTP/2) or to
+   * finish its TLS handshake (default 10 000).
+   */
+  readonly handshakeTimeout?: number;
+  /** HTTP/1.1: milliseconds for a request's headers to arrive (default 10 000; answered 408). */
+  readonly headersTimeout?: number;
+  /**
+   * HTTP/1.1: milliseconds for a whole request, headers and body, to arrive (default 300 000; answered 408).
+   * Responses are never timed out: a viewer's stream lasts as long as the viewer.
+   */
+  readonly requestTimeout?: number;
+  /**
+   * Milliseconds after which an HTTP/1.1 connection between requests, or an HTTP/2 connection with no open
+   * stream, is closed (default 30 000). Open streams (`ReadMessages`, `WriteMessages`, `/events`, publish
+   * WebSockets) are never closed for being quiet.
+   */
+  readonly idleTimeout?: number;
+  /** HTTP/2 streams open at once on one connection (default 100). */
+  readonly maxStreamsPerConnection?: number;
+  /**
+   * Largest single message a client may write, bytes (default 64 MiB): each `WriteMessages` message (gRPC,
+   * gRPC-web, Connect; refused with `RESOURCE_EXHAUSTED` as soon as its length prefix arrives) and each publish
+   * WebSocket message (closed with 1009).
+   */
+  readonly maxMessageBytes?: number;
+  /**
+   * Bytes of incoming messages held at once across all clients while they arrive (default 256 MiB, at least
+   * `maxMessageBytes`). A `WriteMessages` message is counted at its declared length from its length prefix
+   * until it has arrived, a publish message by the bytes received so far; one that does not fit is refused with
+   * `RESOURCE_EXHAUSTED` (the publish socket closes with 1013, try again later) and the others go on.
+   */
+  readonly maxBufferedBytes?: number;
 }
 
 /** Counters of a running {@link CamstreamServer}. */
 export interface ServerStats extends ServiceStats {
+  /** Connections served now. */
+  readonly connections: number;
+  /** Connections refused so far because `maxConnections` were served. */
+  readonly refusedConnections: number;
+  /** Write requests refused so far for `maxMessageBytes` or `maxBufferedBytes` (publish sockets: `publish.busy`). */
+  readonly refusedWrites: number;
+  /** Bytes of incoming messages held now (what `maxBufferedBytes` bounds). */
+  readonly bufferedBytes: number;
+  /** Requests that failed inside the server and were answered 500 (each one a bug worth reporting). */
+  readonly internalErrors: number;
   /** Publish endpoint counters. */
   readonly publish: Readonly<PublishStats>;
   /** Messages skipped so far for viewers that were too slow (connected viewers). */
@@ -98,6 +153,10 @@ export async function startServer(options: ServerOptions = {}): Promise<Camstrea
       'invalid-option',
       `binding ${host} (not loopback) needs an access token (\`token\`)`,
     );
+  const limits = resolveLimits(pickLimits(options));
+  const buffered = new ByteBudget(limits.maxBufferedBytes);
+  let refusedWrites = 0;
+  let internalErrors = 0;
   const hub = new Hub({
     ...(options.history !== undefined && { history: options.history }),
     ...(options.memoryLimit !== undefined && { memoryLimit: options.memoryLimit }),
@@ -110,6 +169,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Camstrea
     grpc: true,
     grpcWeb: true,
     connect: true,
+    readMaxBytes: limits.maxMessageBytes,
     routes: (router) => registerMessageProxy(router, hub, serviceStats),
     fallback: (request, response) => {
       // gRPC-web clients get a trailers-only UNIMPLEMENTED instead of a bare 404 (gRPC clients on h2 map
@@ -130,13 +190,13 @@ export async function startServer(options: ServerOptions = {}): Promise<Camstrea
     },
   });
 
-  const handler = (request: Request, response: Response) => {
+  const handle = (request: Request, response: Response) => {
     if (handleCors(request, response, origins)) return;
     const [path = '/', query = ''] = (request.url ?? '/').split('?');
     if (token !== undefined && !hasToken(request.headers, token)) {
       const given = new URLSearchParams(query).get('token');
       const res = response as ServerResponse;
-      if (request.method === 'GET' && path === '/' && given !== null && given === token) {
+      if (request.method === 'GET' && path === '/' && given !== null && sameToken(given, token)) {
         res.writeHead(303, {
           location: '/',
           'set-cookie': tokenCookie(token, secure),
@@ -168,8 +228,9 @@ export async function startServer(options: ServerOptions = {}): Promise<Camstrea
         return;
       }
       if (path.startsWith('/viewer/')) {
-        if (!serveViewerFile(decodeURIComponent(path.slice('/viewer/'.length)), response))
-          response.writeHead(404).end('not found');
+        const file = safeDecode(path.slice('/viewer/'.length));
+        if (file === undefined) badRequest(response, 'malformed percent-encoding in the path');
+        else if (!serveViewerFile(file, response)) response.writeHead(404).end('not found');
         return;
       }
       if (path === '/events') {
@@ -178,6 +239,10 @@ export async function startServer(options: ServerOptions = {}): Promise<Camstrea
           'cache-control': 'no-store',
           'x-accel-buffering': 'no',
         });
+        if (request.method === 'HEAD') {
+          response.end();
+          return;
+        }
         const write = (text: string) => (response as NodeJS.WritableStream).write(text);
         write(`retry: 1000\nevent: hello\ndata: ${instance}\n\n`);
         eventStreams.add(response);
@@ -193,17 +258,59 @@ export async function startServer(options: ServerOptions = {}): Promise<Camstrea
       serveGrpcWebRead(request as IncomingMessage, response as ServerResponse, hub);
       return;
     }
+    if (!hasAuthority(request)) {
+      badRequest(response, 'missing or malformed Host header');
+      return;
+    }
+    if (request.method === 'POST' && ENVELOPED.test(request.headers['content-type'] ?? ''))
+      meterEnvelopes(request, buffered, limits.maxMessageBytes, () => refusedWrites++);
+    response.once('finish', () => {
+      if (!request.complete) dropRestOfBody(request);
+    });
     connect(request, response);
   };
 
-  const listener =
-    options.tls === undefined ? createDualListener(handler) : createTlsListener(handler, options.tls);
+  /** Whatever goes wrong inside a request is that request's 500, never the server's end. */
+  const handler = (request: Request, response: Response) => {
+    try {
+      handle(request, response);
+    } catch {
+      internalErrors++;
+      failed(response);
+    }
+  };
+
+  const listener = createDualListener(handler, {
+    ...limits,
+    ...(options.tls !== undefined && { tls: options.tls }),
+  });
   const publish = createPublishEndpoint(hub, {
     allowedOrigins: origins,
+    maxMessageBytes: limits.maxMessageBytes,
+    buffered,
     ...(token !== undefined && { authorize: (request: IncomingMessage) => hasToken(request.headers, token) }),
   });
   listener.onUpgrade((request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!publish.handleUpgrade(request, socket, head)) socket.destroy();
+    try {
+      if (publish.handleUpgrade(request, socket, head)) return;
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        // An upgrade this server does not offer (h2c from `curl --http2`, a WebSocket elsewhere) may be
+        // ignored: answer the request itself over HTTP/1.1, then close.
+        const response = new ServerResponse(request);
+        response.shouldKeepAlive = false;
+        response.assignSocket(socket as Socket);
+        response.once('finish', () => socket.end());
+        handler(request, response);
+        return;
+      }
+      refuseSocket(
+        socket,
+        plainResponse(400, `cannot upgrade ${request.method} requests; only GET /publish upgrades`),
+      );
+    } catch {
+      internalErrors++;
+      refuseSocket(socket, plainResponse(500, 'internal error'));
+    }
   });
   await new Promise<void>((resolve, reject) => {
     listener.net.once('error', (cause) =>
@@ -229,6 +336,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Camstrea
     },
     stats: () => ({
       ...serviceStats,
+      connections: listener.connections,
+      refusedConnections: listener.refusedConnections,
+      refusedWrites,
+      bufferedBytes: buffered.used,
+      internalErrors,
       publish: { ...publish.stats },
       skipped: [...hub.subscribers].reduce((n, s) => n + s.skipped, 0),
       viewers: hub.subscriberCount,
@@ -246,4 +358,64 @@ export async function startServer(options: ServerOptions = {}): Promise<Camstrea
       await listener.close();
     },
   };
+}
+
+/** Request bodies made of length-prefixed messages (gRPC, gRPC-web binary, Connect streaming). */
+const ENVELOPED = /^application\/(grpc|grpc-web|connect)(\+[^;]*)?(;|$)/i;
+
+function pickLimits(options: ServerOptions): Partial<Limits> {
+  const picked: Partial<Record<keyof Limits, number>> = {};
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+    const value = options[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  return picked;
+}
+
+/** Whether the request names a host Connect can build its URL from. */
+function hasAuthority(request: Request): boolean {
+  const authority = 'authority' in request ? request.authority : request.headers.host;
+  if (typeof authority !== 'string' || authority === '') return false;
+  return URL.canParse(`http://${authority}/`);
+}
+
+/**
+ * After a response that ended before its request did (a refused or failed write): HTTP/2 resets the stream
+ * with NO_ERROR, which tells the client to stop sending (RFC 9113 §8.1); HTTP/1.1 reads and drops the rest
+ * for a moment, so the client can read the answer, then closes the connection if the body is still coming.
+ */
+function dropRestOfBody(request: Request): void {
+  if ('stream' in request) {
+    if (!request.stream.closed) request.stream.close(http2Constants.NGHTTP2_NO_ERROR);
+    return;
+  }
+  request.resume();
+  const socket = request.socket;
+  const timer = setTimeout(() => {
+    if (!request.complete) socket.destroy();
+  }, 1_000);
+  socket.once('close', () => clearTimeout(timer));
+}
+
+function badRequest(response: Response, reason: string): void {
+  response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(`${reason}\n`);
+}
+
+/** Answers 500 if nothing was sent yet, else cuts the response; never throws. */
+function failed(response: Response): void {
+  try {
+    if (!response.headersSent) {
+      response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('internal error\n');
+      return;
+    }
+  } catch {
+    // fall through: the response cannot be written any more
+  }
+  try {
+    response.destroy();
+  } catch {
+    // already gone
+  }
 }

@@ -74,6 +74,8 @@ export interface GrpcWebRead {
   readonly status: Promise<number>;
   readonly headers: Promise<Record<string, string | string[] | undefined>>;
   readonly frames: GrpcWebFrame[];
+  /** `performance.now()` when each frame of {@link GrpcWebRead.frames} arrived. */
+  readonly arrivals: number[];
   /** Waits until `n` frames have arrived (or the stream ended). */
   waitFor(n: number, timeoutMs?: number): Promise<GrpcWebFrame[]>;
   readonly ended: Promise<void>;
@@ -83,6 +85,7 @@ export interface GrpcWebRead {
 /** Starts a gRPC-web ReadMessages call (body `00 00 00 00 00`), parsing frames as they arrive. */
 export function readGrpcWeb(port: number, extraHeaders: Record<string, string> = {}): GrpcWebRead {
   const frames: GrpcWebFrame[] = [];
+  const arrivals: number[] = [];
   let buffer = Buffer.alloc(0);
   let wake: () => void = () => {};
   let done = false;
@@ -127,6 +130,7 @@ export function readGrpcWeb(port: number, extraHeaders: Record<string, string> =
         frames.push(
           buffer[0] === 0x80 ? { trailer: body.toString('latin1') } : { data: Uint8Array.from(body) },
         );
+        arrivals.push(performance.now());
         buffer = buffer.subarray(5 + length);
       }
       wake();
@@ -139,6 +143,7 @@ export function readGrpcWeb(port: number, extraHeaders: Record<string, string> =
     status,
     headers,
     frames,
+    arrivals,
     ended,
     abort: () => req.destroy(),
     async waitFor(n, timeoutMs = 5_000) {

@@ -4,10 +4,23 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** Name of the cookie the hosted page's `/?token=…` sets. */
 export const TOKEN_COOKIE = 'camstream_token';
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
+/**
+ * Whether `given` is the token, compared in constant time (for equal lengths; the length is not secret enough
+ * to hide, a token's strength is in its bytes).
+ */
+export function sameToken(given: string, token: string): boolean {
+  const x = Buffer.from(given);
+  const y = Buffer.from(token);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** `decodeURIComponent`, or `undefined` for malformed percent-encoding (a client's bytes, never a crash). */
+export function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -17,17 +30,16 @@ function same(a: string, b: string): boolean {
  */
 export function hasToken(headers: IncomingHttpHeaders, token: string): boolean {
   const auth = headers.authorization;
-  if (typeof auth === 'string' && /^bearer /i.test(auth) && same(auth.slice(7).trim(), token)) return true;
+  if (typeof auth === 'string' && /^bearer /i.test(auth) && sameToken(auth.slice(7).trim(), token))
+    return true;
   const cookie = headers.cookie;
   if (typeof cookie !== 'string') return false;
   for (const part of cookie.split(';')) {
     const at = part.indexOf('=');
-    if (
-      at > 0 &&
-      part.slice(0, at).trim() === TOKEN_COOKIE &&
-      same(decodeURIComponent(part.slice(at + 1).trim()), token)
-    )
-      return true;
+    if (at <= 0 || part.slice(0, at).trim() !== TOKEN_COOKIE) continue;
+    // A malformed value is simply not the token.
+    const value = safeDecode(part.slice(at + 1).trim());
+    if (value !== undefined && sameToken(value, token)) return true;
   }
   return false;
 }

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Hub } from '../fanout/hub.js';
 import type { CodecTable } from '../replay/stored-message.js';
 import { isAllowedOrigin } from '../transport/cors.js';
+import type { ByteBudget } from '../transport/limits.js';
 import { storedFromRrd } from './rrd-messages.js';
 
 /** Options of {@link createPublishEndpoint}. */
@@ -14,8 +15,13 @@ export interface PublishEndpointOptions {
   readonly allowedOrigins?: readonly string[];
   /** Checks the upgrade request's credentials (the access token); refused with 401. */
   readonly authorize?: (request: IncomingMessage) => boolean;
-  /** Largest message accepted, bytes (default 64 MiB). */
+  /** Largest message accepted, bytes (default 64 MiB); a larger one closes its socket with 1009. */
   readonly maxMessageBytes?: number;
+  /**
+   * Bytes of messages still arriving, shared with the server's other write routes. A publisher whose next
+   * bytes do not fit is closed with 1013 (try again later); the others go on.
+   */
+  readonly buffered?: ByteBudget;
 }
 
 /** Counters of the publish endpoint. */
@@ -26,6 +32,8 @@ export interface PublishStats {
   messages: number;
   /** WebSocket messages refused (not a complete RRD stream, text, …). */
   refused: number;
+  /** Publishers closed because the server held too many bytes of incoming messages (`maxBufferedBytes`). */
+  busy: number;
 }
 
 /** The publish WebSocket endpoint: one binary message = one complete RRD stream, fanned out like the rest. */
@@ -45,7 +53,7 @@ export function createPublishEndpoint(hub: Hub, options: PublishEndpointOptions 
   const path = options.path ?? '/publish';
   const origins = options.allowedOrigins ?? [];
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? 64 * 2 ** 20 });
-  const stats: PublishStats = { connections: 0, messages: 0, refused: 0 };
+  const stats: PublishStats = { connections: 0, messages: 0, refused: 0, busy: 0 };
   const codecs: CodecTable = new Map();
   wss.on('connection', (ws) => {
     stats.connections++;
@@ -72,11 +80,44 @@ export function createPublishEndpoint(hub: Hub, options: PublishEndpointOptions 
       }
     });
   });
+  /**
+   * Counts the bytes a publisher has sent since its last complete message against the shared budget (to the
+   * nearest read chunk: `ws` gives no finer view).
+   */
+  const meter = (socket: Duplex, ws: WebSocket, budget: ByteBudget) => {
+    let held = 0;
+    let closing = false;
+    socket.prependListener('data', (chunk: Buffer) => {
+      if (closing) return;
+      if (budget.reserve(chunk.length)) {
+        held += chunk.length;
+        return;
+      }
+      closing = true;
+      stats.busy++;
+      socket.pause(); // read nothing more of it
+      ws.close(
+        1013,
+        'server busy: too many bytes of incoming messages held (maxBufferedBytes); try again later',
+      );
+      cut = setTimeout(() => ws.terminate(), 1_000);
+    });
+    let cut: NodeJS.Timeout | undefined;
+    const release = () => {
+      budget.release(held);
+      held = 0;
+    };
+    ws.on('message', release);
+    ws.on('close', () => {
+      clearTimeout(cut);
+      release();
+    });
+  };
+
   return {
     stats,
     handleUpgrade(request, socket, head) {
-      const url = new URL(request.url ?? '/', 'http://x');
-      if (url.pathname !== path) return false;
+      if ((request.url ?? '/').split('?')[0] !== path) return false;
       const origin = request.headers.origin;
       if (options.authorize !== undefined && !options.authorize(request)) {
         socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
@@ -86,7 +127,10 @@ export function createPublishEndpoint(hub: Hub, options: PublishEndpointOptions 
         socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
         return true;
       }
-      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        if (options.buffered !== undefined) meter(socket, ws, options.buffered);
+        wss.emit('connection', ws, request);
+      });
       return true;
     },
     close() {

@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { grpc, rawMessageProxy, unwrapLogMsg } from '../grpc-peer.test-util.js';
+import { openAfter } from '../raw-http.test-util.js';
 import { type CamstreamServer, startServer } from '../server.js';
 import { logFrame, videoRecording } from '../test-util.js';
 
@@ -85,5 +88,40 @@ describe('TLS (HTTP/1.1 and HTTP/2 on one port through ALPN)', () => {
       ws.on('error', () => resolve(false));
     });
     expect(opened).toBe(true);
+  });
+});
+
+describe('TLS timeouts', () => {
+  it('drops a connection that never finishes its handshake, and cuts slow headers with 408', async () => {
+    const strict = await startServer({
+      port: 0,
+      tls: { cert, key },
+      handshakeTimeout: 400,
+      headersTimeout: 400,
+    });
+    try {
+      const silent = connectTcp(strict.port, '127.0.0.1');
+      silent.on('error', () => {});
+      expect(await openAfter(silent, 5_000)).toBe(false);
+
+      const slow = connectTls({ port: strict.port, host: '127.0.0.1', ca: cert, servername: 'localhost' });
+      slow.on('error', () => {});
+      await new Promise((r) => slow.once('secureConnect', r));
+      let text = '';
+      slow.on('data', (d: Buffer) => {
+        text += d.toString('latin1');
+      });
+      const headers = `GET / HTTP/1.1\r\nhost: x\r\nx-padding: ${'a'.repeat(200)}\r\n\r\n`;
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (!slow.destroyed) slow.write(headers[sent++]!);
+      }, 100);
+      const stillOpen = await openAfter(slow, 8_000);
+      clearInterval(timer);
+      expect(stillOpen).toBe(false);
+      expect(text).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      await strict.close();
+    }
   });
 });
