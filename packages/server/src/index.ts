@@ -39,5 +39,13 @@ export {
   startServer,
 } from './server.js';
 export { handleCors, isAllowedOrigin } from './transport/cors.js';
-export { createDualListener, type DualHandler, type DualListener } from './transport/dual-listener.js';
+export {
+  createDualListener,
+  type DualHandler,
+  type DualListener,
+  type DualListenerOptions,
+  type ListenerLimits,
+  type TlsFiles,
+} from './transport/dual-listener.js';
 export { grpcWebFrame, grpcWebTrailer, isGrpcWebRead, serveGrpcWebRead } from './transport/grpc-web-read.js';
+export { SERVER_LIMIT_DEFAULTS, type ServerLimits } from './transport/limits.js';

@@ -39,6 +39,22 @@ async function until(
   }
 }
 
+describe('limit options', () => {
+  it.each([
+    [{ maxConnections: 0 }, /maxConnections/],
+    [{ idleTimeout: -1 }, /idleTimeout/],
+    [{ maxMessageBytes: 1.5 }, /maxMessageBytes/],
+    [{ headersTimeout: 5_000, requestTimeout: 1_000 }, /headersTimeout .* requestTimeout/],
+    [{ maxMessageBytes: 8 * MiB, maxBufferedBytes: 4 * MiB }, /maxBufferedBytes .* maxMessageBytes/],
+    [{ maxMessageBytes: 2 ** 32, maxBufferedBytes: 2 ** 33 }, /4 GiB/],
+  ])('refuses %j with invalid-option', async (options, message) => {
+    await expect(startServer({ port: 0, ...options })).rejects.toMatchObject({
+      code: 'invalid-option',
+      message,
+    });
+  });
+});
+
 describe('timeouts on every stage that is not a live stream', () => {
   it('cuts a slowloris client (headers at one byte per 100 ms) with 408', async () => {
     server = await startServer({ port: 0, ...SHORT });

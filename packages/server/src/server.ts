@@ -16,15 +16,19 @@ import { createDualListener, plainResponse, refuseSocket, type TlsFiles } from '
 import { isGrpcWebRead, serveGrpcWebRead } from './transport/grpc-web-read.js';
 import {
   ByteBudget,
-  DEFAULT_LIMITS,
-  type Limits,
   meterEnvelopes,
   resolveLimits,
+  SERVER_LIMIT_DEFAULTS,
+  type ServerLimits,
 } from './transport/limits.js';
 import { registerMessageProxy, type ServiceStats } from './transport/service.js';
 
-/** Options of {@link startServer}. */
-export interface ServerOptions {
+/**
+ * Options of {@link startServer}. The limits and timeouts ({@link ServerLimits}: `maxConnections`,
+ * `handshakeTimeout`, `headersTimeout`, `requestTimeout`, `idleTimeout`, `maxStreamsPerConnection`,
+ * `maxMessageBytes`, `maxBufferedBytes`) are options too; {@link SERVER_LIMIT_DEFAULTS} holds their defaults.
+ */
+export interface ServerOptions extends Partial<ServerLimits> {
   /** Address to bind (default `127.0.0.1`; anything else is an explicit choice). */
   readonly host?: string;
   /** TCP port (default 9876, Rerun's; `0` picks a free one). */
@@ -49,44 +53,6 @@ export interface ServerOptions {
   readonly token?: string;
   /** Serve over TLS (HTTP/1.1 and HTTP/2 on one port through ALPN): PEM `cert` and `key`. */
   readonly tls?: TlsFiles;
-  /**
-   * Connections served at once (default 256). The next one is refused: HTTP 503 with a one-line reason on
-   * HTTP/1.1, a GOAWAY (`ENHANCE_YOUR_CALM`, the reason as debug data) on HTTP/2.
-   */
-  readonly maxConnections?: number;
-  /**
-   * Milliseconds a new connection has to send its first bytes (enough to tell HTTP/1.1 from HTTP/2) or to
-   * finish its TLS handshake (default 10 000).
-   */
-  readonly handshakeTimeout?: number;
-  /** HTTP/1.1: milliseconds for a request's headers to arrive (default 10 000; answered 408). */
-  readonly headersTimeout?: number;
-  /**
-   * HTTP/1.1: milliseconds for a whole request, headers and body, to arrive (default 300 000; answered 408).
-   * Responses are never timed out: a viewer's stream lasts as long as the viewer.
-   */
-  readonly requestTimeout?: number;
-  /**
-   * Milliseconds after which an HTTP/1.1 connection between requests, or an HTTP/2 connection with no open
-   * stream, is closed (default 30 000). Open streams (`ReadMessages`, `WriteMessages`, `/events`, publish
-   * WebSockets) are never closed for being quiet.
-   */
-  readonly idleTimeout?: number;
-  /** HTTP/2 streams open at once on one connection (default 100). */
-  readonly maxStreamsPerConnection?: number;
-  /**
-   * Largest single message a client may write, bytes (default 64 MiB): each `WriteMessages` message (gRPC,
-   * gRPC-web, Connect; refused with `RESOURCE_EXHAUSTED` as soon as its length prefix arrives) and each publish
-   * WebSocket message (closed with 1009).
-   */
-  readonly maxMessageBytes?: number;
-  /**
-   * Bytes of incoming messages held at once across all clients while they arrive (default 256 MiB, at least
-   * `maxMessageBytes`). A `WriteMessages` message is counted at its declared length from its length prefix
-   * until it has arrived, a publish message by the bytes received so far; one that does not fit is refused with
-   * `RESOURCE_EXHAUSTED` (the publish socket closes with 1013, try again later) and the others go on.
-   */
-  readonly maxBufferedBytes?: number;
 }
 
 /** Counters of a running {@link CamstreamServer}. */
@@ -363,9 +329,9 @@ export async function startServer(options: ServerOptions = {}): Promise<Camstrea
 /** Request bodies made of length-prefixed messages (gRPC, gRPC-web binary, Connect streaming). */
 const ENVELOPED = /^application\/(grpc|grpc-web|connect)(\+[^;]*)?(;|$)/i;
 
-function pickLimits(options: ServerOptions): Partial<Limits> {
-  const picked: Partial<Record<keyof Limits, number>> = {};
-  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+function pickLimits(options: ServerOptions): Partial<ServerLimits> {
+  const picked: Partial<Record<keyof ServerLimits, number>> = {};
+  for (const key of Object.keys(SERVER_LIMIT_DEFAULTS) as (keyof ServerLimits)[]) {
     const value = options[key];
     if (value !== undefined) picked[key] = value;
   }

@@ -8,7 +8,7 @@ import {
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { SERVER_LIMIT_DEFAULTS, type ServerLimits } from './limits.js';
 
 /** A request handler both HTTP/1.1 and HTTP/2 requests go to. */
 export type DualHandler = (
@@ -18,7 +18,7 @@ export type DualHandler = (
 
 /** The connection limits and timeouts a {@link DualListener} enforces (see `ServerOptions`). */
 export type ListenerLimits = Pick<
-  Limits,
+  ServerLimits,
   | 'maxConnections'
   | 'handshakeTimeout'
   | 'headersTimeout'
@@ -113,7 +113,7 @@ function checkingInterval(limits: ListenerLimits): number {
  * `maxConnections` connections are served; the next ones get HTTP 503 (or an HTTP/2 GOAWAY) with the reason.
  */
 export function createDualListener(handler: DualHandler, options: DualListenerOptions = {}): DualListener {
-  const limits: ListenerLimits = { ...DEFAULT_LIMITS };
+  const limits: ListenerLimits = { ...SERVER_LIMIT_DEFAULTS };
   for (const key of Object.keys(limits) as (keyof ListenerLimits)[])
     if (options[key] !== undefined) (limits as Record<string, number>)[key] = options[key];
 

@@ -2,28 +2,55 @@ import type { Readable } from 'node:stream';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { ServerError } from '../errors.js';
 
-/** The server's limits and timeouts (milliseconds and bytes); each is a `ServerOptions` field. */
-export interface Limits {
-  /** Connections served at once; past it a new one is refused (HTTP 503, or GOAWAY on HTTP/2). */
+/**
+ * The server's limits and timeouts, each a `startServer` option. Timeouts are milliseconds and `0` turns one
+ * off; sizes are bytes. Nothing here ever cuts a live stream for being quiet: open `ReadMessages` and
+ * `WriteMessages` streams, `/events` and publish WebSockets last as long as their clients.
+ */
+export interface ServerLimits {
+  /**
+   * Connections served at once (default 256). The next one is refused: HTTP 503 with a one-line reason on
+   * HTTP/1.1, a GOAWAY (`ENHANCE_YOUR_CALM`, the reason as debug data) on HTTP/2. Up to 64 more connections
+   * get that answer; past those, new connections are closed at once.
+   */
   readonly maxConnections: number;
-  /** A new connection must say which protocol it speaks (or finish its TLS handshake) within this. */
+  /**
+   * Time a new connection has to send its first bytes (enough to tell HTTP/1.1 from HTTP/2) or, under TLS, to
+   * finish its handshake (default 10 000).
+   */
   readonly handshakeTimeout: number;
-  /** HTTP/1.1: a request's headers must arrive within this. */
+  /** HTTP/1.1: time for a request's headers to arrive (default 10 000; answered 408). */
   readonly headersTimeout: number;
-  /** HTTP/1.1: a whole request (headers and body; not the response) must arrive within this. */
+  /**
+   * HTTP/1.1: time for a whole request, headers and body, to arrive (default 300 000; answered 408). The
+   * response is not timed: a viewer's stream lasts as long as the viewer.
+   */
   readonly requestTimeout: number;
-  /** An HTTP/1.1 connection between requests, or an HTTP/2 connection with no open stream, closes after this. */
+  /**
+   * An HTTP/1.1 connection between requests, or an HTTP/2 connection with no open stream, is closed after
+   * this (default 30 000).
+   */
   readonly idleTimeout: number;
-  /** HTTP/2 streams open at once on one connection (`SETTINGS_MAX_CONCURRENT_STREAMS`). */
+  /** HTTP/2 streams open at once on one connection (default 100). */
   readonly maxStreamsPerConnection: number;
-  /** Largest single message a client may write (`WriteMessages` on every protocol, the publish WebSocket). */
+  /**
+   * Largest single message a client may write (default 64 MiB): each `WriteMessages` message, on gRPC, gRPC-web
+   * and Connect (refused with `RESOURCE_EXHAUSTED` as soon as its length prefix arrives), and each publish
+   * WebSocket message (the socket closes with 1009).
+   */
   readonly maxMessageBytes: number;
-  /** Bytes of incoming messages held at once across all clients, for messages still arriving. */
+  /**
+   * Bytes of incoming messages held at once across all clients while they arrive (default 256 MiB; at least
+   * `maxMessageBytes`). A `WriteMessages` message counts its declared length from its length prefix until its
+   * last byte is in (that is what gets allocated); a publish message counts the bytes received so far. A
+   * message that does not fit is refused with `RESOURCE_EXHAUSTED` (a publisher is closed with 1013, try again
+   * later); the others go on.
+   */
   readonly maxBufferedBytes: number;
 }
 
-/** The defaults of {@link Limits}. */
-export const DEFAULT_LIMITS: Readonly<Limits> = {
+/** The defaults of {@link ServerLimits}. */
+export const SERVER_LIMIT_DEFAULTS: Readonly<ServerLimits> = {
   maxConnections: 256,
   handshakeTimeout: 10_000,
   headersTimeout: 10_000,
@@ -41,8 +68,8 @@ const COUNTS = ['maxConnections', 'maxStreamsPerConnection', 'maxMessageBytes', 
  * Fills in defaults and checks the values.
  * @throws {ServerError} `invalid-option` for a value that is not a whole number in range.
  */
-export function resolveLimits(given: Partial<Limits>): Limits {
-  const limits: Record<keyof Limits, number> = { ...DEFAULT_LIMITS };
+export function resolveLimits(given: Partial<ServerLimits>): ServerLimits {
+  const limits: Record<keyof ServerLimits, number> = { ...SERVER_LIMIT_DEFAULTS };
   for (const key of [...TIMEOUTS, ...COUNTS]) {
     const value = given[key];
     if (value === undefined) continue;
