@@ -56,6 +56,9 @@ export function serveViewerFile(rest: string, response: ServerResponse | Http2Se
     'content-length': size,
     'cache-control': 'public, max-age=3600',
   });
-  createReadStream(file).pipe(response as NodeJS.WritableStream);
+  // A file that cannot be read after all (removed, unreadable) ends this response, not the server.
+  createReadStream(file)
+    .on('error', () => response.destroy())
+    .pipe(response as NodeJS.WritableStream);
   return true;
 }
