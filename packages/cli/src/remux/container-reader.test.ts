@@ -8,11 +8,13 @@ const CLUSTER_ID = Buffer.from([0x1f, 0x43, 0xb6, 0x75]);
 
 let dir: string;
 let mkv: Buffer;
+let mp4: Buffer;
 let firstCluster: number;
 
 beforeAll(() => {
   dir = clipDir();
   mkv = readFileSync(makeClip(dir, 'clip', { codec: 'h264', container: 'mkv', frames: 10, size: '64x48' }));
+  mp4 = readFileSync(makeClip(dir, 'clip', { codec: 'h264', container: 'mp4', frames: 10, size: '64x48' }));
   firstCluster = mkv.indexOf(CLUSTER_ID);
 });
 
@@ -47,6 +49,26 @@ describe('openContainer on damaged Matroska files', () => {
     expect(outcome).toMatchObject({
       code: 'input',
       message: expect.stringMatching(/damaged or truncated: the demuxer is stuck/),
+    });
+  }, 60_000);
+});
+
+describe('openContainer runs the demuxer in a worker', () => {
+  it('reads the undamaged MP4', async () => {
+    expect(await readContainerInChild(damaged('ok.mp4', mp4))).toEqual({ frames: 10 });
+  }, 60_000);
+
+  it('stops a demuxer that stopped responding and refuses the file with a CliError', async () => {
+    // samples_per_chunk = 2^32 - 1 in the sample-to-chunk table: mediabunny 1.61.0 loops over it for every
+    // frame, minutes of CPU without yielding.
+    const bytes = Buffer.from(mp4);
+    const stsc = bytes.indexOf('stsc');
+    expect(stsc).toBeGreaterThan(0);
+    bytes.writeUInt32BE(0xffffffff, stsc + 16);
+    const outcome = await readContainerInChild(damaged('stsc.mp4', bytes), { stallMs: 1000 });
+    expect(outcome).toEqual({
+      code: 'input',
+      message: `${join(dir, 'stsc.mp4')} is damaged or truncated: the demuxer stopped responding for 1 s`,
     });
   }, 60_000);
 });

@@ -9,6 +9,7 @@ import {
 } from '@camstream/core';
 import { ALL_FORMATS, EncodedPacketSink, Input, type InputVideoTrack } from 'mediabunny';
 import { CliError } from '../errors.js';
+import { openDemuxed } from './demuxer.js';
 import { syncFileSource } from './file-source.js';
 import type { InputFile } from './input-file.js';
 import { type DemuxedSample, secondsToNanos, type VideoSampleReader } from './video-samples.js';
@@ -32,8 +33,16 @@ const CACHE_BYTES = 32 * 1024 * 1024;
  * Opens the first video track of an MP4/MOV/MKV/WebM file with mediabunny and yields its frames in
  * decode order as Annex B access units: length-prefixed NAL units are rewritten with start codes, and
  * the decoder configuration record's parameter sets go in front of every IDR that lacks them.
+ *
+ * The demuxing runs in a worker thread ({@link openDemuxed}): a damaged file can send mediabunny into a loop that
+ * never ends or eats all memory, and then the worker is stopped and the file refused with a `CliError`.
  */
-export async function openContainer(file: InputFile): Promise<VideoSampleReader> {
+export function openContainer(file: InputFile): Promise<VideoSampleReader> {
+  return openDemuxed(file);
+}
+
+/** {@link openContainer} in this thread, unguarded: what the demuxer worker runs. */
+export async function openContainerHere(file: InputFile): Promise<VideoSampleReader> {
   const input = new Input({
     formats: ALL_FORMATS,
     source: syncFileSource(file.path, file.size, CACHE_BYTES),

@@ -5,14 +5,19 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
 import { openContainer } from './container-reader.js';
+import { type DemuxerLimits, setDemuxerLimits } from './demuxer.js';
 import { probeInputFile } from './input-file.js';
 
 /** What reading the whole file gave: frames, a CliError's code and message, or nothing in time. */
 export type ReadOutcome = { frames: number } | { code: string; message: string } | 'hung';
 
 /** Reads `path` to the end in a child process; `'hung'` if it has not finished after `timeoutMs`. */
-export function readContainerInChild(path: string, timeoutMs = 30_000): Promise<ReadOutcome> {
-  const child = fork(import.meta.filename, [path], {
+export function readContainerInChild(
+  path: string,
+  limits: Partial<DemuxerLimits> = {},
+  timeoutMs = 30_000,
+): Promise<ReadOutcome> {
+  const child = fork(import.meta.filename, [path, JSON.stringify(limits)], {
     cwd: join(import.meta.dirname, '..', '..', '..', '..'),
     execArgv: ['--conditions=@camstream/source', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -32,6 +37,7 @@ export function readContainerInChild(path: string, timeoutMs = 30_000): Promise<
 
 if (process.argv[1] === import.meta.filename && process.send) {
   const send = process.send.bind(process);
+  setDemuxerLimits(JSON.parse(process.argv[3] ?? '{}') as Partial<DemuxerLimits>);
   const file = await probeInputFile(process.argv[2] as string);
   let outcome: ReadOutcome;
   try {
