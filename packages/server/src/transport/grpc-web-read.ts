@@ -63,15 +63,20 @@ export function serveGrpcWebRead(request: IncomingMessage, response: ServerRespo
     if (size <= 1024) chunks.push(chunk);
   });
   request.on('end', () => {
-    const body = Buffer.concat(chunks);
-    const ok =
-      size === body.length && body.length >= 5 && body[0] === 0 && body.readUInt32BE(1) === body.length - 5;
-    if (!ok) {
-      response.writeHead(200, { 'content-type': 'application/grpc-web+proto' });
-      response.end(grpcWebTrailer(3, 'the request is not one uncompressed gRPC-web frame'));
-      return;
+    // Runs outside the server's request handler, so it guards itself: a failure ends this response only.
+    try {
+      const body = Buffer.concat(chunks);
+      const ok =
+        size === body.length && body.length >= 5 && body[0] === 0 && body.readUInt32BE(1) === body.length - 5;
+      if (!ok) {
+        response.writeHead(200, { 'content-type': 'application/grpc-web+proto' });
+        response.end(grpcWebTrailer(3, 'the request is not one uncompressed gRPC-web frame'));
+        return;
+      }
+      stream(response, hub);
+    } catch {
+      response.destroy();
     }
-    stream(response, hub);
   });
 }
 
