@@ -225,6 +225,28 @@ function join8(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** The messages of a recording, each with its MessageHeader, as raw bytes. */
+function rawMessages(rrd: Uint8Array): Uint8Array[] {
+  const view = new DataView(rrd.buffer, rrd.byteOffset, rrd.byteLength);
+  const out: Uint8Array[] = [];
+  for (let at = 12; at + 16 <= rrd.length; ) {
+    const end = at + 16 + Number(view.getBigUint64(at + 8, true));
+    out.push(rrd.subarray(at, end));
+    at = end;
+  }
+  return out;
+}
+
+/**
+ * Small recordings: the stream header, the store info and one other message. Arrow decoding costs about a
+ * millisecond per message, so most inputs are kept to a few messages; splicing still makes longer ones.
+ */
+function singleMessageRecordings(rrd: Uint8Array): Uint8Array[] {
+  const [info, ...rest] = rawMessages(rrd);
+  if (info === undefined) return [];
+  return rest.map((m) => join8([rrd.subarray(0, 12), info, m]));
+}
+
 function y4m(width: number, height: number, frames: number, header?: string): Uint8Array {
   const parts: Uint8Array[] = [
     header === undefined ? y4mHeaderBytes(width, height, 30) : new TextEncoder().encode(header),
@@ -272,6 +294,10 @@ export async function makeCorpus(): Promise<Corpus> {
       video264,
       video265,
       scalars,
+      ...singleMessageRecordings(video264).slice(0, 6),
+      ...singleMessageRecordings(video265).slice(0, 4),
+      ...singleMessageRecordings(scalars),
+      ...singleMessageRecordings(lz4Recording(video264)).slice(0, 6),
       await videoRecording(bAus.slice(0, 3), VideoCodec.H264, false),
       lz4Recording(video264),
       lz4Recording(scalars),

@@ -11,6 +11,8 @@ export interface Harness {
   readonly typed: readonly ErrorClass[];
   /** Runs one input; returns normally, throws a typed error, or throws anything else (a failure). */
   readonly run: (input: Uint8Array) => void | Promise<void>;
+  /** Untimed work before each input (starting a helper worker the input will use). */
+  readonly prepare?: () => Promise<void>;
   /** Releases what `run` keeps between inputs (temporary files). */
   readonly close?: () => void;
 }

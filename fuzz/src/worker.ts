@@ -106,6 +106,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   while (stats.inputs < message.count) {
     if ((stats.inputs & 7) === 0 && performance.now() >= deadline) break;
     const input = nextInput(rng, seeds, harness.hints);
+    if (harness.prepare) await harness.prepare();
     let outcome = runOne(harness, input);
     if (outcome instanceof Promise) outcome = await outcome;
     stats.inputs++;
@@ -140,6 +141,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
 
 async function replay(message: Extract<ToWorker, { type: 'replay' }>): Promise<void> {
   const harness = await harnessFor(message.target);
+  if (harness.prepare) await harness.prepare();
   const t0 = performance.now();
   let outcome = runOne(harness, message.input);
   if (outcome instanceof Promise) outcome = await outcome;

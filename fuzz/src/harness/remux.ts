@@ -4,6 +4,7 @@ import { threadId } from 'node:worker_threads';
 import { CliError } from '../../../packages/cli/src/errors.js';
 import { openAnnexB } from '../../../packages/cli/src/remux/annexb-reader.js';
 import { openContainer } from '../../../packages/cli/src/remux/container-reader.js';
+import { setDemuxerLimits, warmDemuxer } from '../../../packages/cli/src/remux/demuxer.js';
 import { probeInputFile } from '../../../packages/cli/src/remux/input-file.js';
 import type { VideoSampleReader } from '../../../packages/cli/src/remux/video-samples.js';
 import { InvariantError } from '../classify.js';
@@ -92,10 +93,17 @@ async function drain(reader: VideoSampleReader): Promise<void> {
   }
 }
 
-/** `camstream remux`'s container path: the input is written to a file, probed, opened with mediabunny, read to the end. */
+/**
+ * `camstream remux`'s container path: the input is written to a file, probed, demuxed by mediabunny in the remux
+ * demuxer worker, read to the end.
+ */
 export function containerHarness(tmp: string): Harness {
   const path = join(tmp, `container-${threadId}.bin`);
+  // Inputs are a few KiB: a demuxer silent for 300 ms is stuck, and 256 MB of heap is a runaway. The worker is
+  // started (again, after one was stopped) before the input's clock runs.
+  setDemuxerLimits({ stallMs: 300, maxMemoryMb: 256 });
   return {
+    prepare: warmDemuxer,
     seeds: (corpus) => corpus.containers,
     hints: {
       tokens: [...BOX_CODES, ...EBML_IDS, Uint8Array.of(0, 0, 0, 0), Uint8Array.of(0xff, 0xff, 0xff, 0xff)],
