@@ -5,7 +5,7 @@ import { connect as connectH2 } from 'node:http2';
 import { connect as connectTcp } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type grpc, rawClient, wrapLogMsg } from './grpc-peer.test-util.js';
+import { grpc, rawClient, wrapLogMsg } from './grpc-peer.test-util.js';
 import { openAfter, rawExchange, trickle } from './raw-http.test-util.js';
 import { type CamstreamServer, startServer } from './server.js';
 import { type ChildServer, startChildServer } from './server-child.test-util.js';
@@ -252,6 +252,22 @@ describe('message size limits', () => {
       /maxMessageBytes/,
     );
     expect(server.stats().refusedWrites).toBe(1);
+
+    // gRPC on HTTP/2 (what cameras and SDKs use): RESOURCE_EXHAUSTED, and the call ends.
+    const client = rawClient(server.port);
+    cleanups.push(() => client.close());
+    const status = await new Promise<grpc.ServiceError | null>((resolve) => {
+      const call = client.makeClientStreamRequest<Buffer, Buffer>(
+        `${RPC}/WriteMessages`,
+        (b) => b,
+        (b) => b,
+        (error) => resolve(error),
+      );
+      call.write(Buffer.alloc(2 * MiB));
+      call.end();
+    });
+    expect(status?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(status?.details).toMatch(/maxMessageBytes/);
 
     // The publish WebSocket: a message over the limit closes that socket with 1009.
     const ws = new WebSocket(server.publishUrl);
