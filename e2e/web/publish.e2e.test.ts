@@ -65,4 +65,45 @@ describe('CaptureSession publishing to a camstream server', () => {
     await viewer.page.close();
     await web.page.close();
   });
+
+  it('a publish sink the server refuses is taken out alone: the embedded viewer and the other sinks go on', async () => {
+    // Every video message is over this server's message limit, so it closes the socket with 1009.
+    const strict = await startServer({ port: 0, maxMessageBytes: 2048 });
+    try {
+      const web = await openWebPage(browser, pageServer.url);
+      await web.call('startViewer');
+      await web.call('create', {
+        source: { kind: 'test-pattern', width: 320, height: 240 },
+        encoder: 'webcodecs',
+        injectWasm: false,
+        publishUrl: strict.publishUrl,
+      });
+      await web.call('start');
+      const failure = await poll('a sink-failed event', async () =>
+        (await web.call('events')).find((e) => e.type === 'sink-failed'),
+      );
+      expect(failure.detail).toMatchObject({
+        code: 'sink-failed',
+        message: expect.stringMatching(/too big/),
+      });
+      // The session goes on: the other sinks keep receiving and the embedded viewer keeps advancing.
+      const { bytesLogged: before } = await web.snapshot();
+      const range = await poll('the embedded viewer to advance', async () => {
+        const r = await web.call('timeRange', 'time');
+        return r !== null && r.max > 1_000_000_000 ? r : undefined;
+      });
+      await poll('more bytes logged after the failure', async () =>
+        (await web.snapshot()).bytesLogged > before ? true : undefined,
+      );
+      expect(range.max).toBeGreaterThan(1_000_000_000);
+      expect((await web.snapshot()).state).toBe('running');
+      expect((await web.call('events')).filter((e) => e.type === 'error')).toEqual([]);
+      await web.call('stop');
+      expect((await web.snapshot()).state).toBe('idle');
+      await web.call('dispose');
+      await web.page.close();
+    } finally {
+      await strict.close();
+    }
+  });
 });

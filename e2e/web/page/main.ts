@@ -75,7 +75,7 @@ const api: WebTestApi = {
         : {}),
     };
     session = await CaptureSession.create(sessionOptions);
-    for (const type of ['state', 'recording', 'stats', 'fallback', 'error'])
+    for (const type of ['state', 'recording', 'stats', 'fallback', 'error', 'sink-failed'])
       session.addEventListener(type, record);
   },
   async start() {
@@ -105,7 +105,7 @@ const api: WebTestApi = {
   async dispose() {
     if (session === undefined) return;
     await session.dispose();
-    for (const type of ['state', 'recording', 'stats', 'fallback', 'error'])
+    for (const type of ['state', 'recording', 'stats', 'fallback', 'error', 'sink-failed'])
       session.removeEventListener(type, record);
     session = undefined;
   },

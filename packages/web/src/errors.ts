@@ -11,6 +11,7 @@ import { CamstreamError } from '@camstream/core/media';
  * - `camera-unavailable`: no camera, or it could not be started (in use, hardware error).
  * - `worker-failed`: an encoder worker could not be loaded or crashed.
  * - `invalid-state`: a `CaptureSession` method was called in a state that does not allow it (after `dispose()`).
+ * - `sink-failed`: a sink of the session failed (a publish socket refused or gone for good); it was taken out.
  */
 export type WebErrorCode =
   | 'unsupported'
@@ -20,7 +21,8 @@ export type WebErrorCode =
   | 'invalid-argument'
   | 'camera-unavailable'
   | 'worker-failed'
-  | 'invalid-state';
+  | 'invalid-state'
+  | 'sink-failed';
 
 /** Base class of every error `@camstream/web` throws on purpose; `code` says what went wrong. */
 export class WebError extends Error {

@@ -61,7 +61,8 @@ function asWebError(error: unknown, code: 'encoder-failed' | 'camera-unavailable
  * recording with a new id and time from 0, because Rerun 0.33 cannot change SPS within a stream.
  *
  * Events (`addEventListener`): `state`, `recording`, `stats`, `fallback` (the camera could not be used: the
- * test pattern runs, `detail` says why) and `error` (the session stopped because something failed).
+ * test pattern runs, `detail` says why), `sink-failed` (one sink failed and was taken out; the others go on) and
+ * `error` (the session stopped because something failed).
  *
  * @example
  * ```ts
@@ -340,9 +341,28 @@ export class CaptureSession extends EventTarget {
         : await WasmWorkerEncoder.open(await this.#loadWasm(), settings, callbacks, this.#assets);
     let rec: RecordingStream;
     try {
+      const sinks = this.#sinks.map((make) => make());
+      let failed = 0;
       rec = new RecordingStream({
         applicationId: this.#options.applicationId,
-        sinks: this.#sinks.map((make) => make()),
+        sinks,
+        // A sink fails alone (decision 0014): the others keep the recording; with none left there is none.
+        onSinkError: ({ error }) => {
+          failed++;
+          const why = error instanceof Error ? error.message : String(error);
+          if (failed < sinks.length) {
+            this.dispatchEvent(
+              new CaptureSessionEvent(
+                'sink-failed',
+                new WebError('sink-failed', `a sink stopped: ${why}; the other sinks go on`, {
+                  cause: error,
+                }),
+              ),
+            );
+          } else {
+            this.#fail(new WebError('sink-failed', `every sink failed, the last: ${why}`, { cause: error }));
+          }
+        },
       });
       rec.log(this.#options.entityPath, new VideoStream({ codec: VideoCodec.H264 }), { static: true });
     } catch (error) {

@@ -18,8 +18,13 @@ export interface CaptureSessionEventMap {
   stats: CaptureSessionEvent<CaptureStats>;
   /** The session's state changed. */
   state: CaptureSessionEvent<SessionState>;
-  /** Capturing, encoding or logging failed while running; the session has stopped. */
+  /** Capturing, encoding or logging failed while running (or every sink failed); the session has stopped. */
   error: CaptureSessionEvent<WebError>;
+  /**
+   * One sink failed (`sink-failed`: e.g. the server refused a publish socket) and was taken out; the session
+   * goes on with the others. When the last sink fails the session stops with an `error` event instead.
+   */
+  'sink-failed': CaptureSessionEvent<WebError>;
   /** The camera could not be used and the test pattern runs instead; says why. */
   fallback: CaptureSessionEvent<FallbackInfo>;
   /** A new recording began (start, or a switch of source or encoder). */
