@@ -30,7 +30,9 @@ async function readRecording(path: string): Promise<{ samples: number; times: bi
   };
 }
 
-describe('capture()', () => {
+// Each case starts real encoder threads (their warm-up included): seconds on a busy 2-core machine, not the
+// default 5 s guard.
+describe('capture()', { timeout: 60_000 }, () => {
   it('encodes a bounded test pattern in batch mode to a file, with stats', async () => {
     const save = join(dir, 'batch.rrd');
     const progress: CaptureProgress[] = [];
