@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { formatTable, writeFuzzResults } from './src/report.js';
 import { DEFAULT_HANG_MS, fuzz, replay, targetOfReproducer } from './src/runner.js';
 import { makeCorpus } from './src/seeds.js';
-import { TARGETS } from './src/targets.js';
+import { TARGETS, targetByName } from './src/targets.js';
 
 /** Default length of a run: long enough for well over 10^6 inputs on a 2-core machine. */
 const DEFAULT_SECONDS = 120;
@@ -61,7 +61,7 @@ if (flags.help) {
   process.exit(0);
 }
 for (const name of flags.target ?? []) {
-  if (!TARGETS.some((t) => t.name === name)) fail(`unknown target ${name}`);
+  if (targetByName(name) === undefined) fail(`unknown target ${name}`);
 }
 const hangMs = positiveInt('hang-ms', flags['hang-ms']) ?? DEFAULT_HANG_MS;
 

@@ -14,10 +14,12 @@ import {
 } from './protocol.js';
 import { fnv1a } from './rng.js';
 import type { Corpus } from './seeds.js';
-import { TARGETS } from './targets.js';
+import { SELF_TEST_TARGETS, TARGETS } from './targets.js';
 
 /** Default watchdog: an input still running after this long is a hang. */
 export const DEFAULT_HANG_MS = 1000;
+/** A target that hung this often is stopped: each hang costs seconds, and one loop is enough to fix. */
+const DEFAULT_MAX_HANGS = 3;
 
 /** Options of {@link fuzz}. */
 export interface FuzzOptions {
@@ -33,6 +35,8 @@ export interface FuzzOptions {
   readonly jobs: number;
   /** An input running longer than this is a hang (the watchdog stops the worker). */
   readonly hangMs: number;
+  /** Confirmed hangs after which a target is stopped (default 3). */
+  readonly maxHangs?: number;
   /** Where reproducers go; undefined: nowhere. */
   readonly crashDir: string | undefined;
   readonly corpus: Corpus;
@@ -253,6 +257,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const msPerTarget =
     options.seconds === undefined ? Number.POSITIVE_INFINITY : (options.seconds * 1000 * jobs) / names.length;
   const countPerTarget = options.count ?? Number.POSITIVE_INFINITY;
+  const maxHangs = options.maxHangs ?? DEFAULT_MAX_HANGS;
   if (!Number.isFinite(msPerTarget) && !Number.isFinite(countPerTarget)) {
     throw new Error('give a time (seconds) or a count');
   }
@@ -290,7 +295,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
         const result = results.get(name) as TargetResult;
         let count = countPerTarget;
         let ms = msPerTarget;
-        while (count > 0 && ms > 0) {
+        while (count > 0 && ms > 0 && result.hangs < maxHangs) {
           if (host === undefined || host.dead) host = await WorkerHost.start(options.corpus, tmp);
           const started = Date.now();
           const seed = (options.seed ^ fnv1a(new TextEncoder().encode(name))) + result.restarts * 0x9e3779b9;
@@ -369,8 +374,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
             );
           }
         }
+        const stopped = result.hangs >= maxHangs ? ' (stopped: too many hangs)' : '';
         log(
-          `  ${name}: ${result.inputs} inputs, ${result.typed} typed, ${result.untyped} untyped, ${result.hangs} hangs`,
+          `  ${name}: ${result.inputs} inputs, ${result.typed} typed, ${result.untyped} untyped, ${result.hangs} hangs${stopped}`,
         );
       }
     } finally {
@@ -403,8 +409,9 @@ export interface ReplayResult {
 /** The target a reproducer belongs to, from its file name `<target>-<hash>.bin`. */
 export function targetOfReproducer(file: string): string | undefined {
   const name = basename(file);
-  return [...TARGETS].sort((a, b) => b.name.length - a.name.length).find((t) => name.startsWith(`${t.name}-`))
-    ?.name;
+  return [...TARGETS, ...SELF_TEST_TARGETS]
+    .sort((a, b) => b.name.length - a.name.length)
+    .find((t) => name.startsWith(`${t.name}-`))?.name;
 }
 
 /** Runs one saved input once, in a worker under the watchdog. */

@@ -20,6 +20,8 @@ export interface Harness {
 /** A fuzz target: the parser that takes outside bytes, and how to load its harness inside a worker. */
 export interface Target {
   readonly name: string;
+  /** Left out of runs that do not name it (the fuzzer's own self-test targets). */
+  readonly hidden?: boolean;
   /** One line: what is fuzzed and how. */
   readonly description: string;
   /** Loads the harness; `tmp` is a folder for targets that must read from a file. */
@@ -105,7 +107,26 @@ export const TARGETS: readonly Target[] = [
   },
 ];
 
+/**
+ * Targets that must fail: a parser with a TypeError on some inputs and an endless loop on others. The fuzzer's
+ * test runs them to show that it reports both (and so would report them in a real parser).
+ */
+export const SELF_TEST_TARGETS: readonly Target[] = [
+  {
+    name: 'selftest-typeerror',
+    hidden: true,
+    description: 'a parser that reads a property of undefined when the first byte is odd',
+    load: async () => (await import('./harness/self-test.js')).typeErrorHarness(),
+  },
+  {
+    name: 'selftest-hang',
+    hidden: true,
+    description: 'a parser that never returns when the input starts with 0x42',
+    load: async () => (await import('./harness/self-test.js')).hangHarness(),
+  },
+];
+
 /** The target called `name`. */
 export function targetByName(name: string): Target | undefined {
-  return TARGETS.find((t) => t.name === name);
+  return [...TARGETS, ...SELF_TEST_TARGETS].find((t) => t.name === name);
 }
