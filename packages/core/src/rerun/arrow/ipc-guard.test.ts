@@ -1,6 +1,38 @@
-import { type Data, Field, List, makeData, Struct, Type, Uint32 } from 'apache-arrow';
+import { type Data, Field, List, MessageHeader, makeData, Struct, Type, Uint32 } from 'apache-arrow';
+import { Message as FbMessage } from 'apache-arrow/fb/message';
+import { Builder } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
-import { checkListOffsets } from './ipc-guard.js';
+import { checkIpcStream, checkListOffsets } from './ipc-guard.js';
+
+/** An IPC stream of one message whose metadata names a header type but holds no header, then end of stream. */
+function headerlessMessage(type: MessageHeader): Uint8Array {
+  const builder = new Builder(64);
+  FbMessage.startMessage(builder);
+  FbMessage.addVersion(builder, 4);
+  FbMessage.addHeaderType(builder, type);
+  FbMessage.addBodyLength(builder, 0n);
+  builder.finish(FbMessage.endMessage(builder));
+  const metadata = builder.asUint8Array();
+  const padded = (metadata.length + 7) & ~7;
+  const out = new Uint8Array(8 + padded + 8);
+  const view = new DataView(out.buffer);
+  view.setInt32(0, -1, true);
+  view.setInt32(4, padded, true);
+  out.set(metadata, 8);
+  view.setInt32(8 + padded, -1, true); // end of stream: continuation marker, length 0
+  return out;
+}
+
+describe('checkIpcStream', () => {
+  it('refuses a Schema or RecordBatch message without its header with an Error, not a TypeError', () => {
+    expect(() => checkIpcStream(headerlessMessage(MessageHeader.Schema))).toThrow(
+      'IPC metadata: a Schema message without its schema',
+    );
+    expect(() => checkIpcStream(headerlessMessage(MessageHeader.RecordBatch))).toThrow(
+      'IPC metadata: a RecordBatch message without its record batch',
+    );
+  });
+});
 
 describe('checkListOffsets', () => {
   const values = makeData({ type: new Uint32(), length: 2, data: Uint32Array.of(1, 2) });

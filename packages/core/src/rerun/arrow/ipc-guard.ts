@@ -75,7 +75,8 @@ function checkFlatbufferVectors(bytes: Uint8Array): void {
   const message = FbMessage.getRootAsMessage(bb);
   fits(message.customMetadataLength(), 4, 'message metadata');
   if (message.headerType() === MessageHeader.Schema) {
-    const schema = message.header(new FbSchema()) as FbSchema;
+    const schema = message.header(new FbSchema()) as FbSchema | null;
+    if (schema === null) throw new Error('IPC metadata: a Schema message without its schema');
     fits(schema.fieldsLength(), 4, 'schema fields');
     fits(schema.customMetadataLength(), 4, 'schema metadata');
     fits(schema.featuresLength(), 8, 'schema features');
@@ -83,15 +84,22 @@ function checkFlatbufferVectors(bytes: Uint8Array): void {
       if (depth > 32) throw new Error('IPC metadata: fields nested deeper than 32');
       fits(field.childrenLength(), 4, 'field children');
       fits(field.customMetadataLength(), 4, 'field metadata');
-      for (let i = 0; i < field.childrenLength(); i++) check(field.children(i, new FbField())!, depth + 1);
+      for (let i = 0; i < field.childrenLength(); i++)
+        check(present(field.children(i, new FbField())), depth + 1);
     };
-    for (let i = 0; i < schema.fieldsLength(); i++) check(schema.fields(i, new FbField())!, 0);
+    for (let i = 0; i < schema.fieldsLength(); i++) check(present(schema.fields(i, new FbField())), 0);
   } else if (message.headerType() === MessageHeader.RecordBatch) {
-    const batch = message.header(new FbRecordBatch()) as FbRecordBatch;
+    const batch = message.header(new FbRecordBatch()) as FbRecordBatch | null;
+    if (batch === null) throw new Error('IPC metadata: a RecordBatch message without its record batch');
     fits(batch.nodesLength(), 16, 'field nodes');
     fits(batch.buffersLength(), 16, 'buffers');
     fits(batch.variadicBufferCountsLength(), 8, 'variadic buffer counts');
   }
+}
+
+function present(field: FbField | null): FbField {
+  if (field === null) throw new Error('IPC metadata: a field of the schema is missing');
+  return field;
 }
 
 /**

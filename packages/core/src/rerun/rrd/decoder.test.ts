@@ -1,6 +1,7 @@
 import { clone, toBinary } from '@bufbuild/protobuf';
 import {
   type Data,
+  Duration,
   Field,
   FixedSizeBinary,
   Int32,
@@ -276,5 +277,11 @@ describe('decodeChunk on damaged chunks', () => {
     const ints = makeData({ type: new Int32(), length: 1, data: Int32Array.of(3) });
     const ipc = chunkIpc([rowId(tuid), { name: 'Scalars:scalars', kind: 'data', data: ints }]);
     expect(() => decodeChunk(ipc)).toThrow(/component column Scalars:scalars is Int32, not a list/);
+  });
+
+  it('refuses a component column whose rows apache-arrow cannot read (a garbled time unit) with an Error', () => {
+    const garbled = makeData({ type: new Duration(9 as never), length: 1, data: BigInt64Array.of(1n) });
+    const ipc = chunkIpc([rowId(tuid), { name: 'time', kind: 'data', data: garbled }]);
+    expect(() => decodeChunk(ipc)).toThrow(/component column time is Duration.*, not a list/);
   });
 });

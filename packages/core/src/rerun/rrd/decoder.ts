@@ -443,7 +443,11 @@ export function decodeChunk(ipc: Uint8Array): DecodedChunk {
       const rows: (unknown[] | null)[] = [];
       for (const v of column) {
         if (v === null) rows.push(null);
-        else if (typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
+        // apache-arrow reads rows of types it cannot read (a garbled time unit) as undefined.
+        else if (
+          v !== undefined &&
+          typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+        ) {
           rows.push([...(v as Iterable<unknown>)]);
         } else throw new Error(`component column ${field.name} is ${field.type}, not a list of instances`);
       }
