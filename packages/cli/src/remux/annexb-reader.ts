@@ -19,7 +19,7 @@ const READ_BYTES = 1 << 20;
  * splitter. Frame `i` gets the timestamp `i / fps`; parameter sets are repeated in front of every IDR.
  */
 export function openAnnexB(file: InputFile, options: AnnexBReaderOptions = {}): VideoSampleReader {
-  if (options.fps !== undefined && !(Number.isFinite(options.fps) && options.fps > 0)) {
+  if (options.fps !== undefined && frameNanos(options.fps) === undefined) {
     throw new CliError(
       'usage',
       `--fps ${options.fps} is not a frame rate; expected a positive number such as 30`,
@@ -73,9 +73,18 @@ async function* readAnnexB(
   }
 }
 
-/** Nanoseconds per frame, rounded to the nanosecond (29.97 fps: 33366700 ns). */
+/**
+ * Nanoseconds per frame, rounded to the nanosecond (29.97 fps: 33366700 ns). A rate that gives no duration (SPS
+ * timing can say anything: a time_scale of 0 is a rate of 0) gets ffmpeg's 25 fps.
+ */
 function frameDuration(fps: number): bigint {
-  return BigInt(Math.round(1e9 / fps));
+  return BigInt(frameNanos(fps) ?? Math.round(1e9 / DEFAULT_FPS));
+}
+
+/** Nanoseconds per frame at `fps`, or undefined when that is no duration (a rate of 0 or below, or over 10^9). */
+function frameNanos(fps: number): number | undefined {
+  const ns = Math.round(1e9 / fps);
+  return Number.isSafeInteger(ns) && ns >= 1 ? ns : undefined;
 }
 
 /** The frame rate an H.264 SPS states in its VUI timing info (it counts fields: two ticks per frame). */
