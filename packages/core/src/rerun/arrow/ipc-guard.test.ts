@@ -1,4 +1,16 @@
-import { type Data, Field, List, MessageHeader, makeData, Struct, Type, Uint32 } from 'apache-arrow';
+import {
+  type Data,
+  Field,
+  List,
+  MessageHeader,
+  makeData,
+  makeVector,
+  Struct,
+  Table,
+  Type,
+  tableToIPC,
+  Uint32,
+} from 'apache-arrow';
 import { Message as FbMessage } from 'apache-arrow/fb/message';
 import { Builder } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +36,21 @@ function headerlessMessage(type: MessageHeader): Uint8Array {
 }
 
 describe('checkIpcStream', () => {
+  it('returns the length of the first stream, end marker included; refuses a stream without a record batch', () => {
+    const stream = tableToIPC(new Table({ a: makeVector(Uint32Array.of(1, 2)) }), 'stream');
+    const twice = new Uint8Array(stream.length * 2 + 3);
+    twice.set(stream);
+    twice.set(stream, stream.length);
+    expect(checkIpcStream(stream)).toBe(stream.length);
+    expect(checkIpcStream(twice)).toBe(stream.length);
+    // The schema message alone, then the end marker.
+    const schemaLength = 8 + new DataView(stream.buffer, stream.byteOffset).getInt32(4, true);
+    const schemaOnly = new Uint8Array(schemaLength + 8);
+    schemaOnly.set(stream.subarray(0, schemaLength));
+    schemaOnly.set([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0], schemaLength);
+    expect(() => checkIpcStream(schemaOnly)).toThrow('IPC stream holds no record batch');
+  });
+
   it('refuses a Schema or RecordBatch message without its header with an Error, not a TypeError', () => {
     expect(() => checkIpcStream(headerlessMessage(MessageHeader.Schema))).toThrow(
       'IPC metadata: a Schema message without its schema',

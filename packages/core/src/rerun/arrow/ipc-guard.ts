@@ -8,9 +8,11 @@ import { ByteBuffer } from 'flatbuffers';
 /**
  * Checks an Arrow IPC stream's framing and record batch metadata against the bytes actually there, before
  * apache-arrow reads it: a garbled length in a field node would otherwise make it allocate gigabytes.
- * Throws an `Error` describing the first inconsistency.
+ * Throws an `Error` describing the first inconsistency. Returns the length of the stream up to its end marker:
+ * apache-arrow reads any bytes after that as further streams, which this check has not seen, so the caller
+ * hands it only these.
  */
-export function checkIpcStream(ipc: Uint8Array): void {
+export function checkIpcStream(ipc: Uint8Array): number {
   const view = new DataView(ipc.buffer, ipc.byteOffset, ipc.byteLength);
   let at = 0;
   let batches = 0;
@@ -21,7 +23,10 @@ export function checkIpcStream(ipc: Uint8Array): void {
       metadataLength = view.getInt32(at, true);
       at += 4;
     }
-    if (metadataLength === 0) return; // end of stream
+    if (metadataLength === 0) {
+      if (batches === 0) throw new Error('IPC stream holds no record batch');
+      return at; // end of stream
+    }
     if (metadataLength < 0 || at + metadataLength > ipc.byteLength) {
       throw new Error(`IPC message metadata of ${metadataLength} bytes does not fit in the payload`);
     }
@@ -59,6 +64,7 @@ export function checkIpcStream(ipc: Uint8Array): void {
     at += bodyLength;
   }
   if (batches === 0) throw new Error('IPC stream holds no record batch');
+  return ipc.byteLength;
 }
 
 /**

@@ -279,6 +279,18 @@ describe('decodeChunk on damaged chunks', () => {
     expect(() => decodeChunk(ipc)).toThrow(/component column Scalars:scalars is Int32, not a list/);
   });
 
+  it('refuses a payload whose first IPC stream holds no record batch: apache-arrow would read on, unchecked', () => {
+    // After a schema-only stream apache-arrow reads the next stream's record batches, which no check had seen;
+    // one with a garbled field-node count (2^31) made the RRD decoder spin for minutes.
+    const chunk = chunkIpc([rowId(tuid)]);
+    const schemaLength = 8 + new DataView(chunk.buffer, chunk.byteOffset).getInt32(4, true);
+    const payload = new Uint8Array(schemaLength + 8 + chunk.length);
+    payload.set(chunk.subarray(0, schemaLength));
+    payload.set([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0], schemaLength); // end of the first stream
+    payload.set(chunk, schemaLength + 8);
+    expect(() => decodeChunk(payload)).toThrow('IPC stream holds no record batch');
+  });
+
   it('refuses a component column whose rows apache-arrow cannot read (a garbled time unit) with an Error', () => {
     const garbled = makeData({ type: new Duration(9 as never), length: 1, data: BigInt64Array.of(1n) });
     const ipc = chunkIpc([rowId(tuid), { name: 'time', kind: 'data', data: garbled }]);

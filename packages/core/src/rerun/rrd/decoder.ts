@@ -392,9 +392,9 @@ function timelineKind(typeName: string): TimelineKind {
 
 /** Reads an Arrow IPC chunk payload (Sorbet 0.1.3) into a {@link DecodedChunk}. */
 export function decodeChunk(ipc: Uint8Array): DecodedChunk {
-  checkIpcStream(ipc);
-  // A fresh, aligned copy: the payload sits at an arbitrary offset inside the protobuf.
-  const table = tableFromIPC(ipc.slice());
+  const length = checkIpcStream(ipc);
+  // A fresh, aligned copy (the payload sits at an arbitrary offset inside the protobuf) of the one stream checked.
+  const table = tableFromIPC(ipc.slice(0, length));
   const metadata = table.schema.metadata;
   const idText = metadata.get('rerun:id') ?? metadata.get('rerun.id');
   const entityPath = metadata.get('rerun:entity_path');
