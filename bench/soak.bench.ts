@@ -79,11 +79,11 @@ async function soak(size: string): Promise<SoakResult> {
       loads.push(loadavg()[0]!);
     }
   } finally {
-    capture.kill('SIGINT');
-    const code = await exited(capture);
     for (const b of busy) b.kill('SIGKILL');
-    if (code !== 0) throw new Error(`capture ${size} ended with exit code ${code}`);
+    capture.kill('SIGINT');
   }
+  const code = await exited(capture);
+  if (code !== 0) throw new Error(`capture ${size} ended with exit code ${code}`);
   const summary = JSON.parse(readFileSync(profile, 'utf8')) as { frames: number; dropped: number };
   const decoded = decodeRrd(readFileSync(save));
   if (decoded.errors.length > 0) throw new Error(`${save} does not load: ${decoded.errors[0]!.message}`);
