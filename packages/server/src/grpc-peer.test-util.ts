@@ -63,7 +63,8 @@ export function logMsgBytes(
   return Buffer.concat([Buffer.from([(field << 3) | 2]), varint(payload.length), payload]);
 }
 
-function varint(n: number): Buffer {
+/** The protobuf base-128 varint of `n`. */
+export function varint(n: number): Buffer {
   const out: number[] = [];
   while (n >= 0x80) {
     out.push((n & 0x7f) | 0x80);

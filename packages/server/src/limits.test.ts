@@ -5,7 +5,7 @@ import { connect as connectH2 } from 'node:http2';
 import { connect as connectTcp } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { grpc, rawClient, wrapLogMsg } from './grpc-peer.test-util.js';
+import { grpc, logMsgBytes, rawClient, varint, wrapLogMsg } from './grpc-peer.test-util.js';
 import { openAfter, rawExchange, trickle } from './raw-http.test-util.js';
 import { type CamstreamServer, startServer } from './server.js';
 import { type ChildServer, startChildServer } from './server-child.test-util.js';
@@ -154,7 +154,10 @@ describe('timeouts on every stage that is not a live stream', () => {
     );
     let sent = 0;
     const sendCamera = () => {
-      for (; sent < camera.messages.length; sent++) write.write(wrapLogMsg(logMsgOf(camera.messages[sent]!)));
+      for (; sent < camera.messages.length; sent++) {
+        const message = camera.messages[sent]!;
+        write.write(wrapLogMsg(logMsgBytes(message.kind, message.payload)));
+      }
     };
     sendCamera();
     const publisher = new WebSocket(server.publishUrl);
@@ -398,22 +401,6 @@ describe('close()', () => {
     );
   }, 20_000);
 });
-
-/** The LogMsg bytes of a core message (the publish/gRPC wire form of what an in-process sink got). */
-function logMsgOf(message: { kind: string; payload: Uint8Array }): Uint8Array {
-  const field = message.kind === 'set_store_info' ? 1 : message.kind === 'arrow_msg' ? 2 : 3;
-  return Buffer.concat([Buffer.from([(field << 3) | 2]), varint(message.payload.length), message.payload]);
-}
-
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return Buffer.from(out);
-}
 
 /**
  * A gRPC-web WriteMessages whose one message is an empty WriteMessagesRequest padded with an unknown bytes
