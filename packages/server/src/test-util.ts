@@ -9,9 +9,11 @@ import {
   RecordingStream,
   Scalars,
   type Sink,
+  type SinkFailure,
   VideoCodec,
   VideoStream,
 } from '@camstream/core';
+import { expect } from 'vitest';
 
 /** A fake H.264 sample: IDR for keyframes, P slice otherwise (enough for the keyframe parser). */
 export function fakeSample(i: number, keyframe: boolean): Uint8Array {
@@ -163,4 +165,61 @@ export function readGrpcWeb(port: number, extraHeaders: Record<string, string> =
 /** Decodes the data frames of a gRPC-web read. */
 export function responses(frames: readonly GrpcWebFrame[]): ReadMessagesResponse[] {
   return frames.flatMap((f) => ('data' in f ? [fromBinary(ReadMessagesResponseSchema, f.data)] : []));
+}
+
+/** A recording into a sink under test and a {@link CollectSink} copy, with every sink failure it reported. */
+export interface FailingRun {
+  readonly rec: RecordingStream;
+  readonly copy: CollectSink;
+  readonly failures: SinkFailure[];
+  /** How many frames were logged when the first failure came. */
+  readonly logged: number;
+}
+
+/**
+ * Records into `sink` and a copy, logging a frame every few ms until a sink fails (generous deadline: the
+ * machine may be busy).
+ */
+export async function logUntilSinkFails(sink: Sink): Promise<FailingRun> {
+  const copy = new CollectSink();
+  const failures: SinkFailure[] = [];
+  const rec = new RecordingStream({
+    applicationId: 'camstream_test',
+    sinks: [sink, copy],
+    onSinkError: (f) => failures.push(f),
+  });
+  rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+  const deadline = Date.now() + 15_000;
+  let logged = 0;
+  while (failures.length === 0) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the sink to fail');
+    logFrame(rec, logged++, 10);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { rec, copy, failures, logged };
+}
+
+/** How many video frames (not the static codec chunk) a {@link CollectSink} got. */
+export function videoFrameCount(copy: CollectSink): number {
+  return copy.messages.filter((m) => m.entityPath === '/video' && !m.isStatic).length;
+}
+
+/**
+ * Checks that `sink` gave up alone, as unreachable once its buffer overflowed: one failure, and the copy gets
+ * every frame, also the 10 logged after it.
+ */
+export async function expectGaveUpUnreachable(sink: Sink, run: FailingRun): Promise<void> {
+  const { rec, copy, failures, logged } = run;
+  expect(failures).toHaveLength(1);
+  expect(failures[0]!.sink).toBe(sink);
+  expect(failures[0]!.error).toMatchObject({
+    code: 'peer-unreachable',
+    message: expect.stringMatching(
+      /unreachable for \d+ s and the buffer overflowed \(\d+ messages dropped\)/,
+    ),
+  });
+  for (let i = logged; i < logged + 10; i++) logFrame(rec, i, 10);
+  await rec.close();
+  expect(failures).toHaveLength(1);
+  expect(videoFrameCount(copy)).toBe(logged + 10);
 }

@@ -1,9 +1,17 @@
 import { createServer } from 'node:net';
-import { RecordingStream, type SinkFailure, VideoCodec, VideoStream } from '@camstream/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { grpc, logMsgBytes, rawMessageProxy, unwrapLogMsg } from '../grpc-peer.test-util.js';
 import { type CamstreamServer, startServer } from '../server.js';
-import { CollectSink, logFrame, readGrpcWeb, responses, videoRecording } from '../test-util.js';
+import {
+  CollectSink,
+  expectGaveUpUnreachable,
+  logFrame,
+  logUntilSinkFails,
+  readGrpcWeb,
+  responses,
+  videoFrameCount,
+  videoRecording,
+} from '../test-util.js';
 import { connectSink } from './connect-sink.js';
 import { proxyOrigin } from './proxy-url.js';
 
@@ -142,34 +150,6 @@ describe('connectSink (WriteMessages over h2c) against a @grpc/grpc-js server', 
 });
 
 describe('connectSink fails alone (decision 0014)', { timeout: 30_000 }, () => {
-  /** Logs a frame every few ms until `done()` holds (generous deadline: the machine may be busy). */
-  async function logUntil(rec: RecordingStream, done: () => boolean, from = 0): Promise<number> {
-    const deadline = Date.now() + 15_000;
-    let i = from;
-    while (!done()) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for the sink to fail');
-      logFrame(rec, i++, 10);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return i;
-  }
-
-  function recording(
-    sinks: ConstructorParameters<typeof RecordingStream>[0]['sinks'],
-    failures: SinkFailure[],
-  ) {
-    const rec = new RecordingStream({
-      applicationId: 'camstream_test',
-      sinks: sinks ?? [],
-      onSinkError: (f) => failures.push(f),
-    });
-    rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
-    return rec;
-  }
-
-  const videoFrames = (copy: CollectSink) =>
-    copy.messages.filter((m) => m.entityPath === '/video' && !m.isStatic).length;
-
   it('gives up on a server that stays unreachable once its buffer overflowed; the other sinks go on', async () => {
     const port = await freePort();
     const sink = connectSink(`rerun+http://127.0.0.1:${port}/proxy`, {
@@ -179,32 +159,14 @@ describe('connectSink fails alone (decision 0014)', { timeout: 30_000 }, () => {
       closeTimeoutMs: 200,
       flushTimeoutMs: 0,
     });
-    const copy = new CollectSink();
-    const failures: SinkFailure[] = [];
-    const rec = recording([sink, copy], failures);
-    const logged = await logUntil(rec, () => failures.length > 0);
-    expect(failures).toHaveLength(1);
-    expect(failures[0]!.sink).toBe(sink);
-    expect(failures[0]!.error).toMatchObject({
-      code: 'peer-unreachable',
-      message: expect.stringMatching(
-        /unreachable for \d+ s and the buffer overflowed \(\d+ messages dropped\)/,
-      ),
-    });
-    for (let i = logged; i < logged + 10; i++) logFrame(rec, i, 10);
-    await rec.close();
-    expect(failures).toHaveLength(1);
-    expect(videoFrames(copy)).toBe(logged + 10);
+    await expectGaveUpUnreachable(sink, await logUntilSinkFails(sink));
   });
 
   it('a server that refuses the recording (wrong token) fails the sink alone, at once', async () => {
     const server = await startServer({ port: 0, token: 'the-right-token-0123456789' });
     stops.push(() => server.close());
     const sink = connectSink(server.proxyUrl, { token: 'a-wrong-token-0123456789' });
-    const copy = new CollectSink();
-    const failures: SinkFailure[] = [];
-    const rec = recording([sink, copy], failures);
-    const logged = await logUntil(rec, () => failures.length > 0);
+    const { rec, copy, failures, logged } = await logUntilSinkFails(sink);
     expect(failures[0]!.error).toMatchObject({
       code: 'peer-refused',
       message: expect.stringMatching(/refused the recording: .*\(Unauthenticated\)/),
@@ -212,7 +174,7 @@ describe('connectSink fails alone (decision 0014)', { timeout: 30_000 }, () => {
     });
     await rec.close();
     expect(failures).toHaveLength(1);
-    expect(videoFrames(copy)).toBe(logged);
+    expect(videoFrameCount(copy)).toBe(logged);
   });
 
   it('close() rejects when the end of the recording could not reach a server that went away', async () => {

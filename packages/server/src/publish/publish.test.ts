@@ -1,10 +1,16 @@
-import type { EncodedMessage, SinkFailure } from '@camstream/core';
-import { RecordingStream, VideoCodec, VideoStream } from '@camstream/core';
+import type { EncodedMessage } from '@camstream/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { logMsgBytes, unwrapLogMsg } from '../grpc-peer.test-util.js';
 import { type CamstreamServer, startServer } from '../server.js';
-import { CollectSink, logFrame, readGrpcWeb, videoRecording } from '../test-util.js';
+import {
+  CollectSink,
+  expectGaveUpUnreachable,
+  logFrame,
+  logUntilSinkFails,
+  readGrpcWeb,
+  videoRecording,
+} from '../test-util.js';
 import { publishSink } from './publish-sink.js';
 
 let server: CamstreamServer | undefined;
@@ -92,28 +98,6 @@ describe('publish WebSocket endpoint + publishSink (Node, ws)', () => {
 });
 
 describe('publishSink fails alone (decision 0014)', { timeout: 30_000 }, () => {
-  /** Logs a frame every few ms until `done()` holds (generous deadline: the machine may be busy). */
-  async function logUntil(rec: RecordingStream, done: () => boolean, from = 0): Promise<number> {
-    const deadline = Date.now() + 15_000;
-    let i = from;
-    while (!done()) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for the sink to fail');
-      logFrame(rec, i++, 10);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return i;
-  }
-
-  function recording(sinks: Parameters<typeof videoRecording>[0], failures: SinkFailure[]): RecordingStream {
-    const rec = new RecordingStream({
-      applicationId: 'camstream_test',
-      sinks,
-      onSinkError: (f) => failures.push(f),
-    });
-    rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
-    return rec;
-  }
-
   it('gives up on a server that stays unreachable once its buffer overflowed; the other sinks go on', async () => {
     server = await startServer({ port: 0 });
     const url = server.publishUrl;
@@ -126,32 +110,13 @@ describe('publishSink fails alone (decision 0014)', { timeout: 30_000 }, () => {
       giveUpAfterMs: 300,
       closeTimeoutMs: 100,
     });
-    const copy = new CollectSink();
-    const failures: SinkFailure[] = [];
-    const rec = recording([sink, copy], failures);
-    const logged = await logUntil(rec, () => failures.length > 0);
-    expect(failures).toHaveLength(1);
-    expect(failures[0]!.sink).toBe(sink);
-    expect(failures[0]!.error).toMatchObject({
-      code: 'peer-unreachable',
-      message: expect.stringMatching(
-        /unreachable for \d+ s and the buffer overflowed \(\d+ messages dropped\)/,
-      ),
-    });
-    for (let i = logged; i < logged + 10; i++) logFrame(rec, i, 10);
-    await rec.close();
-    expect(failures).toHaveLength(1);
-    const frames = copy.messages.filter((m) => m.entityPath === '/video' && !m.isStatic);
-    expect(frames).toHaveLength(logged + 10);
+    await expectGaveUpUnreachable(sink, await logUntilSinkFails(sink));
   });
 
   it('fails at once when the server refuses the connection (401: no token)', async () => {
     server = await startServer({ port: 0, token: 'the-right-token-0123456789' });
     const sink = publishSink(server.publishUrl, { WebSocket, retryIntervalMs: 20 });
-    const copy = new CollectSink();
-    const failures: SinkFailure[] = [];
-    const rec = recording([sink, copy], failures);
-    await logUntil(rec, () => failures.length > 0);
+    const { rec, failures } = await logUntilSinkFails(sink);
     expect(failures[0]!.error).toMatchObject({
       code: 'peer-refused',
       message: expect.stringMatching(/refused the connection \(HTTP 401\); it needs a valid access token/),
