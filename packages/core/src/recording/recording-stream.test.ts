@@ -7,7 +7,7 @@ import { MemorySink } from '../sinks/memory-sink.js';
 import { StreamCallbackSink } from '../sinks/stream-callback-sink.js';
 import { millis } from '../time.js';
 import { IMMEDIATE, microBatch, perGop } from './batching.js';
-import { RecordingStream } from './recording-stream.js';
+import { RecordingStream, type SinkFailure } from './recording-stream.js';
 
 function sample(n: number, keyframe: boolean): Uint8Array {
   const bytes = new Uint8Array(100 + n);
@@ -402,6 +402,13 @@ describe('RecordingStream: a sink fails alone (decision 0014)', () => {
     }
   }
 
+  /** A recording into `sinks` that keeps every sink failure it reports. */
+  function watched(sinks: MemorySink[]): { rec: RecordingStream; failures: SinkFailure[] } {
+    const failures: SinkFailure[] = [];
+    const rec = new RecordingStream({ applicationId: 'a', sinks, onSinkError: (f) => failures.push(f) });
+    return { rec, failures };
+  }
+
   function frames(memory: MemorySink): number {
     const { messages, errors } = decodeRrd(memory.bytes());
     expect(errors).toEqual([]);
@@ -416,12 +423,7 @@ describe('RecordingStream: a sink fails alone (decision 0014)', () => {
   it('takes a sink that throws on write out; the others receive every message; onSinkError once', async () => {
     const bad = new FailingSink('write', 5);
     const good = new MemorySink();
-    const failures: unknown[] = [];
-    const rec = new RecordingStream({
-      applicationId: 'a',
-      sinks: [bad, good],
-      onSinkError: (f) => failures.push(f),
-    });
+    const { rec, failures } = watched([bad, good]);
     rec.log('cam', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
     logFrames(rec, 0, 20);
     expect(failures).toEqual([{ sink: bad, error: bad.error, during: 'write' }]);
@@ -439,11 +441,7 @@ describe('RecordingStream: a sink fails alone (decision 0014)', () => {
     const bad = new FailingSink('write', 2); // the store info passes, the first batch fails
     const good = new MemorySink();
     const immediate = new MemorySink();
-    const failures: unknown[] = [];
-    const rec = new RecordingStream({
-      applicationId: 'a',
-      onSinkError: (f) => failures.push(f),
-    });
+    const { rec, failures } = watched([]);
     rec.addSink(bad, { batching: microBatch({ maxDelayMs: 100 }) });
     rec.addSink(good, { batching: microBatch({ maxDelayMs: 100 }) });
     rec.addSink(immediate, { batching: IMMEDIATE });
@@ -463,12 +461,7 @@ describe('RecordingStream: a sink fails alone (decision 0014)', () => {
     for (const how of ['reject', 'throw'] as const) {
       const bad = new FailingSink('flush', 1, how);
       const good = new MemorySink();
-      const failures: { during: string }[] = [];
-      const rec = new RecordingStream({
-        applicationId: 'a',
-        sinks: [bad, good],
-        onSinkError: (f) => failures.push(f),
-      });
+      const { rec, failures } = watched([bad, good]);
       logFrames(rec, 0, 3);
       await rec.flush();
       expect(failures.map((f) => f.during)).toEqual(['flush']);
@@ -501,12 +494,7 @@ describe('RecordingStream: a sink fails alone (decision 0014)', () => {
   it('a sink failing on close is reported once (not closed twice)', async () => {
     const bad = new FailingSink('close', 1, 'reject');
     const good = new MemorySink();
-    const failures: { during: string }[] = [];
-    const rec = new RecordingStream({
-      applicationId: 'a',
-      sinks: [bad, good],
-      onSinkError: (f) => failures.push(f),
-    });
+    const { rec, failures } = watched([bad, good]);
     logFrames(rec, 0, 3);
     await rec.close();
     expect(failures.map((f) => f.during)).toEqual(['close']);
