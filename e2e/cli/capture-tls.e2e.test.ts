@@ -1,17 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSigned } from '../../packages/cli/src/capture/tls.test-util.js';
 import { CHROMIUM, CHROMIUM_ARGS, poll, watchPage } from '../harness/browser.js';
 import { assertCliBuilt, runCli, startCli } from '../harness/cli-process.js';
 import { showsTestPattern } from '../harness/test-pattern-pixels.js';
 
 // `camstream capture --serve` with an access token and HTTPS, run as the built binary and opened in Chromium:
 // the page is a secure context over TLS (WebCodecs, so the viewer shows video), and the token gates it. The
-// certificate is self-signed, made here by Debian's openssl; Chromium trusts exactly its key (SPKI pin).
+// certificate is self-signed, made by Debian's openssl; Chromium trusts exactly its key (SPKI pin).
 const artifacts = join(import.meta.dirname, '..', 'test-results');
 const TOKEN = 'e2e-tls-token-5f2a9c';
 let dir: string;
@@ -23,31 +23,7 @@ beforeAll(async () => {
   assertCliBuilt();
   mkdirSync(artifacts, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'camstream-capture-tls-'));
-  certFile = join(dir, 'cert.pem');
-  keyFile = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  ({ certFile, keyFile } = selfSigned(dir, 'tls'));
   // base64(sha256(SubjectPublicKeyInfo)): what --ignore-certificate-errors-spki-list takes.
   const spki = new X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
   const pin = createHash('sha256').update(spki).digest('base64');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { capture } from './capture.js';
 import { checkServeOptions, isLoopbackHost } from './serve-options.js';
+import { selfSigned } from './tls.test-util.js';
 
 // `serve`'s access token and TLS pair: checked before anything starts, and handed to the real server.
 const dir = mkdtempSync(join(tmpdir(), 'camstream-serve-'));
@@ -15,44 +16,15 @@ let key: Buffer;
 let otherKey: Buffer;
 let encryptedKey: Buffer;
 
-/** A self-signed certificate for 127.0.0.1 and its key (Debian's openssl). */
-function selfSigned(name: string): { cert: Buffer; key: Buffer } {
-  const keyFile = join(dir, `${name}.key`);
-  const certFile = join(dir, `${name}.pem`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
-}
-
 beforeAll(() => {
-  ({ cert, key } = selfSigned('a'));
-  otherKey = selfSigned('b').key;
+  const a = selfSigned(dir, 'a');
+  ({ cert, key } = a);
+  otherKey = selfSigned(dir, 'b').key;
   const encrypted = join(dir, 'enc.key');
   execFileSync('openssl', [
     'pkey',
     '-in',
-    join(dir, 'a.key'),
+    a.keyFile,
     '-aes256',
     '-passout',
     'pass:secret1',
