@@ -4,23 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRrd } from '@camstream/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertCliBuilt, runCli, startCli } from '../harness/cli-process.js';
+import { assertCliBuilt, realtimeCaptureArgs, runCli, servedPort, startCli } from '../harness/cli-process.js';
 import { readMessages, videoFrames } from '../harness/read-messages.js';
+import { until } from '../harness/until.js';
 
 // `camstream capture --save` on a disk that fills up for real (a 128 KiB tmpfs, mounted by the test: root
 // only, as in CI), run as the built binary (decision 0014): the file stops alone, is cut back to its last
 // whole message, the live server goes on, one line says so, the summary counts it, and the run exits 1.
 const isRoot = process.getuid?.() === 0;
 let mount: string;
-
-/** Waits until `check` holds (generous deadline: the machine may be busy). */
-async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The file's messages decoded by core's decoder: it must load without any error (no torn tail). */
 function loads(path: string): { messages: number; frames: bigint[] } {
@@ -45,23 +37,9 @@ describe.skipIf(!isRoot)('camstream capture when the --save disk fills (needs ro
 
   it('--save stops alone with one line; --serve keeps streaming to a viewer; the file loads; exit 1', async () => {
     const save = join(mount, 'full.rrd');
-    const cli = startCli([
-      'capture',
-      '--realtime',
-      '--size',
-      '320x180',
-      '--preset',
-      'ultrafast',
-      '--save',
-      save,
-      '--serve',
-      '127.0.0.1:0',
-      '--recording-id',
-      'e2e-disk-full',
-    ]);
+    const cli = startCli(realtimeCaptureArgs(save, 'e2e-disk-full', ['--serve', '127.0.0.1:0']));
     try {
-      const [, port] = (await cli.waitFor(/^http:\/\/127\.0\.0\.1:(\d+)$/m, 'stdout')) as string[];
-      const viewer = readMessages(Number(port));
+      const viewer = readMessages(await servedPort(cli));
       const line = `camstream: stopped saving to ${save}: disk full; the live server keeps running`;
       await cli.waitFor(new RegExp(line.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')), 'stderr');
       // The viewer keeps getting frames after the disk filled: 1.5 s more of video.

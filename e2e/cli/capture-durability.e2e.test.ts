@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { decodeRrd } from '@camstream/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HarnessWindow, openViewer, poll } from '../harness/browser.js';
-import { assertCliBuilt, startCli } from '../harness/cli-process.js';
+import { assertCliBuilt, realtimeCaptureArgs, servedPort, startCli } from '../harness/cli-process.js';
 import { type Frame, readMessages, videoFrames } from '../harness/read-messages.js';
+import { until } from '../harness/until.js';
 import { useViewerHarness } from '../harness/viewer-harness.js';
 
 // `kill -9` of a live `camstream capture --save` at random moments, run as the built binary (decision 0014):
@@ -23,38 +24,15 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Waits until `check` holds (generous deadline: the machine may be busy). */
-async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Runs a live capture to `save` (and `--serve` for the witness), kills it `afterMs` after its first frame. */
 async function killedCapture(
   save: string,
   recordingId: string,
   afterMs: number,
 ): Promise<{ killAtNs: bigint; logged: Frame[]; saved: Frame[]; errors: string[] }> {
-  const cli = startCli([
-    'capture',
-    '--realtime',
-    '--size',
-    '320x180',
-    '--preset',
-    'ultrafast',
-    '--save',
-    save,
-    '--serve',
-    '127.0.0.1:0',
-    '--recording-id',
-    recordingId,
-  ]);
+  const cli = startCli(realtimeCaptureArgs(save, recordingId, ['--serve', '127.0.0.1:0']));
   try {
-    const [, port] = (await cli.waitFor(/^http:\/\/127\.0\.0\.1:(\d+)$/m, 'stdout')) as string[];
-    const witness = readMessages(Number(port));
+    const witness = readMessages(await servedPort(cli));
     await until('the first frame', () => videoFrames(witness.rrd()).length > 0);
     await new Promise((r) => setTimeout(r, afterMs));
     const killAtNs = BigInt(Date.now()) * 1_000_000n;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HarnessWindow, launchBrowser, openViewer, poll } from '../harness/browser.js';
-import { assertCliBuilt, runCli, startCli } from '../harness/cli-process.js';
+import { assertCliBuilt, realtimeCaptureArgs, runCli, startCli } from '../harness/cli-process.js';
 import { showsColourBars } from '../harness/pixels.js';
 import { type HarnessServer, startHarnessServer } from '../harness/static-server.js';
 import { showsTestPattern } from '../harness/test-pattern-pixels.js';
@@ -142,20 +142,7 @@ describe('camstream capture → --save, in the real viewer', () => {
 
   it('Ctrl-C (SIGINT) mid-capture ends cleanly: exit 0 and a complete, loadable file', async () => {
     const save = join(dir, 'sigint.rrd');
-    const cli = startCli([
-      'capture',
-      '--realtime',
-      '--size',
-      '320x180',
-      '--preset',
-      'ultrafast',
-      '--save',
-      save,
-      '--recording-id',
-      'e2e-capture-sigint',
-      '--log-format',
-      'json',
-    ]);
+    const cli = startCli(realtimeCaptureArgs(save, 'e2e-capture-sigint', ['--log-format', 'json']));
     await cli.waitFor(/"event":"start"/, 'stderr');
     // Let it capture a couple of GOPs (30 frames each) in real time before stopping it.
     await new Promise((resolve) => setTimeout(resolve, 2500));

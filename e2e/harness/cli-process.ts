@@ -111,3 +111,33 @@ export async function runCli(
   else input.pipe(cli.child.stdin);
   return cli.done;
 }
+
+/**
+ * The arguments of a real-time `camstream capture` of the test pattern (320x180, x264 ultrafast) saved to
+ * `save`, then `more` flags.
+ */
+export function realtimeCaptureArgs(
+  save: string,
+  recordingId: string,
+  more: readonly string[] = [],
+): string[] {
+  return [
+    'capture',
+    '--realtime',
+    '--size',
+    '320x180',
+    '--preset',
+    'ultrafast',
+    '--save',
+    save,
+    '--recording-id',
+    recordingId,
+    ...more,
+  ];
+}
+
+/** The port of the `http://127.0.0.1:PORT` line that a capture with `--serve 127.0.0.1:0` prints on stdout. */
+export async function servedPort(cli: CliProcess): Promise<number> {
+  const [, port] = await cli.waitFor(/^http:\/\/127\.0\.0\.1:(\d+)$/m, 'stdout');
+  return Number(port);
+}
