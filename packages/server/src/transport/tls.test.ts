@@ -91,7 +91,7 @@ describe('TLS (HTTP/1.1 and HTTP/2 on one port through ALPN)', () => {
   });
 });
 
-describe('TLS timeouts', () => {
+describe('TLS timeouts', { timeout: 45_000 }, () => {
   it('drops a connection that never finishes its handshake, and cuts slow headers with 408', async () => {
     const strict = await startServer({
       port: 0,
@@ -102,7 +102,7 @@ describe('TLS timeouts', () => {
     try {
       const silent = connectTcp(strict.port, '127.0.0.1');
       silent.on('error', () => {});
-      expect(await openAfter(silent, 5_000)).toBe(false);
+      expect(await openAfter(silent, 15_000)).toBe(false);
 
       const slow = connectTls({ port: strict.port, host: '127.0.0.1', ca: cert, servername: 'localhost' });
       slow.on('error', () => {});
@@ -116,7 +116,7 @@ describe('TLS timeouts', () => {
       const timer = setInterval(() => {
         if (!slow.destroyed) slow.write(headers[sent++]!);
       }, 100);
-      const stillOpen = await openAfter(slow, 8_000);
+      const stillOpen = await openAfter(slow, 15_000);
       clearInterval(timer);
       expect(stillOpen).toBe(false);
       expect(text).toMatch(/^HTTP\/1\.1 408/);
