@@ -98,7 +98,7 @@ describe('camstream capture to live sinks', () => {
     const result = await cli.done;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(`${url}\n`);
-    const done = /stopped: (\d+) frames \(\d+ keyframes, (\d+) dropped\)/.exec(result.stderr);
+    const done = /stopped: (\d+) frames \(\d+ keyframes, (\d+) dropped(?:, \d+ late)?\)/.exec(result.stderr);
     expect(done, result.stderr).not.toBeNull();
     const frames = Number(done![1]);
 

@@ -103,6 +103,10 @@ describe('pnpm demo: camera → WebCodecs H.264 → RecordingStream → embedded
     // Screenshots at both checklist sizes (artifacts), each still showing the video.
     const small = await colourBarsOnScreen(page, 'the video at 1280x800');
     writeFileSync(join(artifacts, 'demo-1280x800.png'), small);
+    // Stopped first: the viewer keeps showing the recording's last frame, so the larger window is checked for
+    // its layout and the video without a software-rendered 1920x1080 canvas also decoding a live stream.
+    await page.click('#stop');
+    await page.waitForSelector('#start:not([disabled])');
     await page.setViewportSize({ width: 1920, height: 1080 });
     const big = await colourBarsOnScreen(page, 'the video at 1920x1080');
     writeFileSync(join(artifacts, 'demo-1920x1080.png'), big);
@@ -121,9 +125,6 @@ describe('pnpm demo: camera → WebCodecs H.264 → RecordingStream → embedded
     expect(boxes.viewerLeft).toBe(boxes.panel);
     expect(boxes.viewer).toBe(boxes.width);
     expect(boxes.scroll).toBeLessThanOrEqual(boxes.width);
-
-    await page.click('#stop');
-    await page.waitForSelector('#start:not([disabled])');
     expect(demo.pageErrors).toEqual([]);
     await page.close();
   });
