@@ -24,7 +24,7 @@ export type {
   ServeOptions,
   ServeTls,
 } from './capture/options.js';
-export { CliError, type CliErrorCode, isCamstreamError } from './errors.js';
+export { CliError, type CliErrorCode } from './errors.js';
 export { inspectCommand } from './inspect/command.js';
 export { type InspectOptions, inspect } from './inspect/inspect.js';
 export type {

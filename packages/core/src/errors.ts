@@ -34,19 +34,44 @@ export type CoreErrorCode =
   | 'bitstream-unknown-codec'
   | 'bitstream-ended';
 
-/**
- * Base class of every error `@camstream/core` throws on purpose. `code` says what went wrong;
- * the message says what was wrong and what was expected.
- */
-export class CamstreamError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: CoreErrorCode;
+// One brand for every copy of core a program loads (two installed versions, a bundle and a worker), so
+// `isCamstreamError` holds where `instanceof` would not.
+const BRAND = Symbol.for('@camstream/error');
 
-  constructor(code: CoreErrorCode, message: string, options?: { cause?: unknown }) {
+/**
+ * Base class of every error a camstream package throws on purpose. `code` says what went wrong (each package
+ * has its own code union: {@link CoreErrorCode}, `ServerErrorCode`, `WebErrorCode`, `CliErrorCode`,
+ * `EncoderErrorCode`); the message says what was wrong and what was expected.
+ *
+ * @typeParam Code - the package's code union.
+ */
+export class CamstreamError<Code extends string = CoreErrorCode> extends Error {
+  /** Stable machine-readable code. */
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'CamstreamError';
     this.code = code;
+    Object.defineProperty(this, BRAND, { value: true });
   }
+}
+
+/**
+ * Whether `error` was thrown on purpose by any camstream package (its message is meant for users), optionally
+ * with the given code.
+ */
+export function isCamstreamError(error: unknown, code?: string): error is CamstreamError<string> {
+  return (
+    error instanceof Error &&
+    (error as unknown as Record<symbol, unknown>)[BRAND] === true &&
+    (code === undefined || (error as CamstreamError<string>).code === code)
+  );
+}
+
+/** The message of a thrown value, whatever was thrown (an `Error`, a string, `undefined`, …). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Thrown by `RecordingStream` for misuse: bad entity paths, static samples, decreasing time, … */

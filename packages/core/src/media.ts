@@ -95,7 +95,7 @@ export {
   SummaryBuilder,
   summarizeBitstream,
 } from './bitstream/summary.js';
-export { CamstreamError, type CoreErrorCode } from './errors.js';
+export { CamstreamError, type CoreErrorCode, errorMessage, isCamstreamError } from './errors.js';
 export { assertVideoCodec, VideoCodec, videoCodecName } from './model/codec.js';
 export {
   type EncodedMessage,

@@ -25,9 +25,7 @@ export interface FfmpegFailure {
 }
 
 /** Base class of every error `@camstream/encoder-wasm` throws on purpose; `code` says what went wrong. */
-export class EncoderError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: EncoderErrorCode;
+export class EncoderError extends CamstreamError<EncoderErrorCode> {
   /** ffmpeg's exit code, when ffmpeg ran and failed. */
   readonly exitCode: number | undefined;
   /** The last lines ffmpeg logged (empty when ffmpeg did not run). */
@@ -38,9 +36,8 @@ export class EncoderError extends Error {
     message: string,
     options?: { cause?: unknown; exitCode?: number; logTail?: readonly string[] },
   ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'EncoderError';
-    this.code = code;
     this.exitCode = options?.exitCode;
     this.logTail = options?.logTail ?? [];
   }
@@ -53,14 +50,4 @@ export class EncoderError extends Error {
       logTail: failure.logTail,
     });
   }
-}
-
-/** The message of a thrown value, whatever was thrown. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Whether `error` came from camstream (this package or `@camstream/core`). */
-export function isCamstreamError(error: unknown): error is EncoderError | CamstreamError {
-  return error instanceof EncoderError || error instanceof CamstreamError;
 }

@@ -7,7 +7,7 @@
 
 export { type BatchEncodeOptions, type BatchProgress, encodeBatch } from './batch/encode-batch.js';
 export { EncoderPool, type EncoderPoolOptions } from './batch/encoder-pool.js';
-export { EncoderError, type EncoderErrorCode, type FfmpegFailure, isCamstreamError } from './errors.js';
+export { EncoderError, type EncoderErrorCode, type FfmpegFailure } from './errors.js';
 export { decodeFile } from './file/decode-file.js';
 export {
   type DecodeFileOptions,

@@ -12,18 +12,9 @@ export type ServerErrorCode =
   | 'peer-unreachable';
 
 /** Base class of every error `@camstream/server` throws on purpose; `code` says what went wrong. */
-export class ServerError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: ServerErrorCode;
-
+export class ServerError extends CamstreamError<ServerErrorCode> {
   constructor(code: ServerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'ServerError';
-    this.code = code;
   }
-}
-
-/** Whether `error` came from camstream (this package or `@camstream/core`). */
-export function isCamstreamError(error: unknown): error is ServerError | CamstreamError {
-  return error instanceof ServerError || error instanceof CamstreamError;
 }

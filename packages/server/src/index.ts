@@ -11,7 +11,7 @@ export {
   connectSink,
 } from './connect/connect-sink.js';
 export { proxyOrigin } from './connect/proxy-url.js';
-export { isCamstreamError, ServerError, type ServerErrorCode } from './errors.js';
+export { ServerError, type ServerErrorCode } from './errors.js';
 export { Hub, type HubOptions } from './fanout/hub.js';
 export { Subscriber, type SubscriberOptions } from './fanout/subscriber.js';
 export { viewerPageHtml } from './page/page.js';

@@ -25,18 +25,9 @@ export type WebErrorCode =
   | 'sink-failed';
 
 /** Base class of every error `@camstream/web` throws on purpose; `code` says what went wrong. */
-export class WebError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: WebErrorCode;
-
+export class WebError extends CamstreamError<WebErrorCode> {
   constructor(code: WebErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'WebError';
-    this.code = code;
   }
-}
-
-/** Whether `error` came from camstream (this package or `@camstream/core`). */
-export function isCamstreamError(error: unknown): error is WebError | CamstreamError {
-  return error instanceof WebError || error instanceof CamstreamError;
 }

@@ -11,7 +11,7 @@ export type {
   WasmEncoderOpenOptions,
   WasmLiveEncoder,
 } from './encode/wasm/wasm-module.js';
-export { isCamstreamError, WebError, type WebErrorCode } from './errors.js';
+export { WebError, type WebErrorCode } from './errors.js';
 export { CaptureSession } from './session/capture-session.js';
 export { chooseEncoder, type EncoderAvailability } from './session/resolve-options.js';
 export { CaptureSessionEvent, type CaptureSessionEventMap } from './session/session-events.js';

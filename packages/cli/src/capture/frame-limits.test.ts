@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { testPattern, Y4M_FRAME_LINE, y4mHeaderBytes } from '@camstream/core';
+import { isCamstreamError } from '@camstream/core/media';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CliError, isCamstreamError } from '../errors.js';
+import { CliError } from '../errors.js';
 import { capture } from './capture.js';
 import { frameRateProblem, frameSizeProblem, MAX_FRAME_MACROBLOCKS, MAX_FRAME_SIDE } from './frame-limits.js';
 

@@ -1,4 +1,5 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { errorMessage } from '@camstream/core/media';
 import { CliError } from '../errors.js';
 import type { ServeOptions, ServeTls } from './options.js';
 
@@ -76,5 +77,5 @@ function checkTls(tls: ServeTls, names: { readonly cert: string; readonly key: s
 }
 
 function reason(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  return errorMessage(error).replace(/\s*\n\s*/g, ' ');
 }

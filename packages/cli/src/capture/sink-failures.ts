@@ -1,3 +1,4 @@
+import { errorMessage } from '@camstream/core/media';
 import type { CaptureSinkFailure } from './options.js';
 import type { SinkTarget } from './sinks.js';
 
@@ -37,7 +38,7 @@ function reasonOf(target: SinkTarget, error: unknown): string {
     if (known !== undefined) return known;
     if (typeof cause?.message === 'string') return cause.message;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (code === 'peer-refused' && target.output === 'connect') {
     return `refused by the server: ${message.replace(`${target.target} refused the recording: `, '')}, check its token`;
   }

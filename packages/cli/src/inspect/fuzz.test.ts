@@ -1,8 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isCamstreamError } from '@camstream/core/media';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CliError, isCamstreamError } from '../errors.js';
+import { CliError } from '../errors.js';
 import { clipDir, makeClip } from '../remux/ffmpeg-clips.test-util.js';
 import { remux } from '../remux/remux.js';
 import { inspect } from './inspect.js';

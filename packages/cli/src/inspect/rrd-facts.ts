@@ -7,7 +7,8 @@ import {
   VideoCodec,
   type VideoCodecName,
 } from '@camstream/core';
-import { CliError, isCamstreamError } from '../errors.js';
+import { errorMessage, isCamstreamError } from '@camstream/core/media';
+import { CliError } from '../errors.js';
 import { fileError, type InputFile } from '../remux/input-file.js';
 import type {
   EntityFacts,
@@ -111,7 +112,7 @@ export async function rrdFacts(file: InputFile): Promise<RrdReport> {
   } catch (error) {
     const fsError = fileError(file.path, error);
     if (fsError instanceof CliError) throw fsError;
-    throw new CliError('input', `${file.path} is not a readable recording: ${reason(error)}`, {
+    throw new CliError('input', `${file.path} is not a readable recording: ${errorMessage(error)}`, {
       cause: error,
     });
   }
@@ -124,7 +125,7 @@ export async function rrdFacts(file: InputFile): Promise<RrdReport> {
       const fsError = fileError(file.path, error);
       throw fsError instanceof CliError
         ? fsError
-        : new CliError('input', `cannot read ${file.path}: ${reason(error)}`, { cause: error });
+        : new CliError('input', `cannot read ${file.path}: ${errorMessage(error)}`, { cause: error });
     });
     if (verdict.torn) {
       truncated = verdict.tail;
@@ -252,8 +253,4 @@ function videoSamples(
       splitter.reset();
     }
   });
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

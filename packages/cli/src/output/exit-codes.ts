@@ -1,5 +1,5 @@
+import { isCamstreamError } from '@camstream/core/media';
 import { CommanderError } from 'commander';
-import { isKnownError } from './camstream-error.js';
 
 /** Exit codes of the `camstream` binary (decision 0010). */
 export const ExitCode = {
@@ -20,6 +20,6 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
     // --help and --version end through exitOverride too, with commander's own exit code 0.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
-  if (isKnownError(error) && error.code === 'usage') return ExitCode.usage;
+  if (isCamstreamError(error) && error.code === 'usage') return ExitCode.usage;
   return ExitCode.runtime;
 }

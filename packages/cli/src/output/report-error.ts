@@ -1,5 +1,5 @@
+import { isCamstreamError } from '@camstream/core/media';
 import { CommanderError } from 'commander';
-import { isKnownError } from './camstream-error.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Logger } from './logger.js';
  */
 export function reportError(error: unknown, logger: Logger): void {
   if (error instanceof CommanderError) return;
-  if (isKnownError(error)) {
+  if (isCamstreamError(error)) {
     logger.error(error.code, firstLine(error.message), { name: error.name });
     return;
   }

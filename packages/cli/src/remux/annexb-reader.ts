@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { type AccessUnit, AccessUnitSplitter, detectCodec } from '@camstream/core';
-import { CliError, isCamstreamError } from '../errors.js';
+import { errorMessage, isCamstreamError } from '@camstream/core/media';
+import { CliError } from '../errors.js';
 import { fileError, type InputFile } from './input-file.js';
 import type { DemuxedSample, VideoSampleReader } from './video-samples.js';
 
@@ -29,7 +30,7 @@ export function openAnnexB(file: InputFile, options: AnnexBReaderOptions = {}): 
   try {
     codec = detectCodec(file.head);
   } catch (error) {
-    throw new CliError('input', `${file.path}: ${reason(error)}`, { cause: error });
+    throw new CliError('input', `${file.path}: ${errorMessage(error)}`, { cause: error });
   }
   // The file is opened when iteration starts and closed when it stops: nothing to release before.
   return { codec, container: 'annexb', samples: readAnnexB(file, codec, options.fps), close: () => {} };
@@ -65,7 +66,7 @@ async function* readAnnexB(
     const fsError = fileError(file.path, error);
     if (fsError instanceof CliError) throw fsError;
     if (isCamstreamError(error)) {
-      throw new CliError('input', `${file.path} is not a valid ${codec} stream: ${reason(error)}`, {
+      throw new CliError('input', `${file.path} is not a valid ${codec} stream: ${errorMessage(error)}`, {
         cause: error,
       });
     }
@@ -94,8 +95,4 @@ function spsFrameRate(au: AccessUnit): number | undefined {
   const timing = sps.vui?.timing;
   if (timing === undefined || timing.numUnitsInTick === 0) return undefined;
   return timing.timeScale / (2 * timing.numUnitsInTick);
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,6 +7,7 @@ import {
   parseHvcC,
   type VideoCodecName,
 } from '@camstream/core';
+import { errorMessage } from '@camstream/core/media';
 import { ALL_FORMATS, EncodedPacketSink, Input, type InputVideoTrack } from 'mediabunny';
 import { CliError } from '../errors.js';
 import { openDemuxed } from './demuxer.js';
@@ -201,5 +202,5 @@ function containerError(file: InputFile, error: unknown): unknown {
 
 /** The error's message without a trailing full stop, to sit inside a sentence. */
 function reason(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+  return errorMessage(error).replace(/\.$/, '');
 }

@@ -3,6 +3,7 @@
  * samples sent as the main thread asks for them. A heartbeat shows the main thread that it is not stuck.
  */
 import { parentPort } from 'node:worker_threads';
+import { errorMessage } from '@camstream/core/media';
 import { CliError } from '../errors.js';
 import { openContainerHere } from './container-reader.js';
 import { type DemuxReply, type DemuxRequest, HEARTBEAT_MS } from './demuxer.js';
@@ -41,7 +42,7 @@ async function run(id: number, request: Extract<DemuxRequest, { type: 'open' }>)
     }
     if (!job.closed) reply({ type: 'end', id });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     reply({ type: 'error', id, code: error instanceof CliError ? error.code : 'input', message });
   } finally {
     reader?.close();

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { perGop, RecordingStream, VideoCodec, type VideoCodecName, VideoStream } from '@camstream/core';
+import { errorMessage } from '@camstream/core/media';
 import { FileSink } from '@camstream/core/node';
 import { CliError } from '../errors.js';
 import { probeInputFile } from './input-file.js';
@@ -151,7 +152,7 @@ function openSink(output: string): FileSink {
     return new FileSink(output);
   } catch (error) {
     const code = String((error as { code?: unknown } | null)?.code ?? '');
-    const why = WRITE_ERRORS[code] ?? (error instanceof Error ? error.message : String(error));
+    const why = WRITE_ERRORS[code] ?? errorMessage(error);
     throw new CliError('runtime', `cannot write ${output}: ${why}`, { cause: error });
   }
 }

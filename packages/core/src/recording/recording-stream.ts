@@ -1,5 +1,5 @@
 import { isKeyframeSample } from '../bitstream/keyframe.js';
-import { RecordingError } from '../errors.js';
+import { errorMessage, RecordingError } from '../errors.js';
 import { VideoStream, VideoStreamComponents } from '../model/archetypes.js';
 import { VideoCodec } from '../model/codec.js';
 import type { AsComponents } from '../model/components.js';
@@ -338,7 +338,7 @@ export class RecordingStream {
       const others = this.#failures.length - 1;
       throw new RecordingError(
         'sink-failed',
-        `${sinkName(first.sink)} failed on ${first.during}(): ${errorText(first.error)}${others > 0 ? ` (and ${others} more sink${others > 1 ? 's' : ''})` : ''}; the other sinks received the whole recording (pass onSinkError to handle sink failures yourself)`,
+        `${sinkName(first.sink)} failed on ${first.during}(): ${errorMessage(first.error)}${others > 0 ? ` (and ${others} more sink${others > 1 ? 's' : ''})` : ''}; the other sinks received the whole recording (pass onSinkError to handle sink failures yourself)`,
         { cause: first.error },
       );
     }
@@ -497,8 +497,4 @@ function sinkName(sink: Sink): string {
   const name = own === undefined || own === '' || own === 'Object' ? 'a sink' : own;
   const path = (sink as { path?: unknown }).path;
   return typeof path === 'string' ? `${name} (${path})` : name;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import { closeSync, fsync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { CamstreamError } from '../errors.js';
+import { CamstreamError, errorMessage } from '../errors.js';
 import type { EncodedMessage, Sink } from '../model/pipeline.js';
 import { STREAM_HEADER } from '../rerun/rrd/stream-header.js';
 
@@ -215,7 +215,7 @@ export class FileSink implements Sink {
     } catch {
       // the descriptor is gone either way
     }
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     this.#failure = new CamstreamError(
       'write-failed',
       cut

@@ -2,10 +2,11 @@ import {
   AccessUnitSplitter,
   type EncodedSample,
   type Encoder,
+  errorMessage,
   type RawFrame,
   VideoCodec,
 } from '@camstream/core/media';
-import { EncoderError, errorMessage } from '../errors.js';
+import { EncoderError } from '../errors.js';
 import { warmupRun } from '../ffmpeg/warmup.js';
 import { LiveSession, throwIfAbortedBeforeOpen } from '../live/live-session.js';
 import { encodeArgs, type ResolvedOptions, resolveOptions } from '../options.js';

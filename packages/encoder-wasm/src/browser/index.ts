@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-export { EncoderError, type EncoderErrorCode, type FfmpegFailure, isCamstreamError } from '../errors.js';
+export { EncoderError, type EncoderErrorCode, type FfmpegFailure } from '../errors.js';
 export {
   encodeArgs,
   type H264EncoderOptions,

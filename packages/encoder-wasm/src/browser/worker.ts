@@ -1,7 +1,7 @@
 // Browser module worker: instantiates @ffmpeg/core (its JS from the URL it is given, its wasm module compiled once
 // per page by the main thread) and runs either one long exec fed from the shared frame ring (ring mode) or one
 // exec per segment from MEMFS (segments mode).
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '@camstream/core/media';
 import { CoreExec, instantiateCore } from '../ffmpeg/core-exec.js';
 import { FrameInputDevice, mountOutputDevice } from '../ffmpeg/frame-device.js';
 import { findStackExports } from '../ffmpeg/stack-exports.js';

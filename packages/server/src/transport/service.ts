@@ -6,8 +6,8 @@ import {
   type WriteMessagesRequest,
   WriteMessagesResponseSchema,
 } from '@camstream/core';
+import { isCamstreamError } from '@camstream/core/media';
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
-import { isCamstreamError } from '../errors.js';
 import type { Hub } from '../fanout/hub.js';
 
 /** Counters the service keeps. */

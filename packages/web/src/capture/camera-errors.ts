@@ -1,3 +1,4 @@
+import { errorMessage } from '@camstream/core/media';
 import type { FallbackReason } from '../session/session-types.js';
 
 /** A camera failure sorted into a {@link FallbackReason}, with a sentence for the user. */
@@ -35,9 +36,9 @@ export function describeCameraFailure(error: unknown): CameraFailure {
     default:
       return {
         reason: 'camera-error',
-        message: `The camera could not be started (${errorName(error) ?? 'unknown error'}: ${
-          error instanceof Error ? error.message : String(error)
-        }), so the test pattern is shown instead. Close other apps that use it and start again.`,
+        message: `The camera could not be started (${errorName(error) ?? 'unknown error'}: ${errorMessage(
+          error,
+        )}), so the test pattern is shown instead. Close other apps that use it and start again.`,
       };
   }
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@camstream/core/media';
 import { h264CodecString } from '../webcodecs/h264-level.js';
 import { webCodecsSupport } from '../webcodecs/support.js';
 import type { EncoderSettings } from './session-encoder.js';
@@ -20,7 +21,7 @@ export async function webCodecsAvailability(
       bitrate: settings.bitrate,
     });
   } catch (error) {
-    return { available: false, reason: error instanceof Error ? error.message : String(error) };
+    return { available: false, reason: errorMessage(error) };
   }
   try {
     const result = await VideoEncoder.isConfigSupported({

@@ -1,5 +1,6 @@
 import type { EncodedSample } from '@camstream/core';
 import { RecordingStream, toMicros, VideoCodec, VideoStream } from '@camstream/core';
+import { errorMessage } from '@camstream/core/media';
 import { CameraError, openCamera } from '../capture/camera.js';
 import type { FrameSource } from '../capture/frame-source.js';
 import { TestPatternSource } from '../capture/test-pattern-source.js';
@@ -48,9 +49,7 @@ interface Run {
 }
 
 function asWebError(error: unknown, code: 'encoder-failed' | 'camera-unavailable'): WebError {
-  return error instanceof WebError
-    ? error
-    : new WebError(code, error instanceof Error ? error.message : String(error), { cause: error });
+  return error instanceof WebError ? error : new WebError(code, errorMessage(error), { cause: error });
 }
 
 /**
@@ -349,7 +348,7 @@ export class CaptureSession extends EventTarget {
         // A sink fails alone (decision 0014): the others keep the recording; with none left there is none.
         onSinkError: ({ error }) => {
           failed++;
-          const why = error instanceof Error ? error.message : String(error);
+          const why = errorMessage(error);
           if (failed < sinks.length) {
             this.dispatchEvent(
               new CaptureSessionEvent(

@@ -1,4 +1,4 @@
-import { micros } from '@camstream/core/media';
+import { errorMessage, micros } from '@camstream/core/media';
 import { WebError } from '../../errors.js';
 import type { SessionAssets } from '../../session/session-types.js';
 import type { EncoderCallbacks, EncoderSettings, SessionEncoder } from '../session-encoder.js';
@@ -230,11 +230,7 @@ export class WasmWorkerEncoder implements SessionEncoder {
 function asWebError(error: unknown): WebError {
   return error instanceof WebError
     ? error
-    : new WebError(
-        'encoder-failed',
-        `ffmpeg.wasm encoder: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          cause: error,
-        },
-      );
+    : new WebError('encoder-failed', `ffmpeg.wasm encoder: ${errorMessage(error)}`, {
+        cause: error,
+      });
 }
