@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsdown';
 import { packageBuild } from '../../tsdown.base.ts';
 
-export default defineConfig(packageBuild(['src/index.ts', 'src/media.ts', 'src/node.ts']));
+export default defineConfig(packageBuild(['src/index.ts', 'src/media.ts', 'src/node.ts', 'src/wire.ts']));
