@@ -1,7 +1,8 @@
 /**
  * `@camstream/core/media`: the media half of core (the H.264/H.265 bitstream parser, the frame and sample
- * types, the sources and time helpers) without the Rerun wire format, so a worker thread or an encoder pays
- * for no Arrow or protobuf code (decision 0013). `@camstream/core` re-exports all of it.
+ * types, the sources, time helpers and the application id rule) without the Rerun wire format, so a worker
+ * thread, an encoder or the CLI's flag parsing pays for no Arrow or protobuf code (decision 0013).
+ * `@camstream/core` re-exports all of it.
  * @packageDocumentation
  */
 
@@ -96,6 +97,11 @@ export {
   summarizeBitstream,
 } from './bitstream/summary.js';
 export { CamstreamError, type CoreErrorCode, errorMessage, isCamstreamError } from './errors.js';
+export {
+  APPLICATION_ID_CHARACTERS,
+  applicationIdProblem,
+  MAX_APPLICATION_ID_BYTES,
+} from './model/application-id.js';
 export { assertVideoCodec, VideoCodec, videoCodecName } from './model/codec.js';
 export {
   type EncodedMessage,

@@ -142,6 +142,26 @@ describe('RecordingStream', () => {
     expect(code(() => rec.log('v', new Scalars(1)))).toBe('recording-closed');
   });
 
+  it('refuses an application id that newer Rerun viewers would rename, naming the character', () => {
+    const refusal = (applicationId: string) => {
+      try {
+        new RecordingStream({ applicationId });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const dotted = refusal('camstream.capture');
+    expect(dotted).toBeInstanceOf(RecordingError);
+    expect((dotted as RecordingError).code).toBe('invalid-argument');
+    expect((dotted as RecordingError).message).toMatch(
+      /^applicationId "camstream\.capture" contains "\." \(U\+002E\); allowed are ASCII letters, .*\(no dots\); expected a name such as "camstream"/,
+    );
+    expect((refusal('a'.repeat(181)) as RecordingError).message).toContain('181 bytes long');
+    expect((refusal('') as RecordingError).message).toMatch(/^applicationId "" is empty;/);
+    expect(refusal('robot_arm:front [left]')).toBeUndefined();
+  });
+
   it('finds keyframes in the samples for per-GOP chunks when the caller does not say', async () => {
     // Real x264-shaped samples: SPS PPS IDR for keyframes, a non-IDR slice otherwise.
     const idr = Uint8Array.of(

@@ -1,5 +1,6 @@
 import { isKeyframeSample } from '../bitstream/keyframe.js';
 import { errorMessage, RecordingError } from '../errors.js';
+import { applicationIdProblem } from '../model/application-id.js';
 import { VideoStream, VideoStreamComponents } from '../model/archetypes.js';
 import { VideoCodec } from '../model/codec.js';
 import type { AsComponents } from '../model/components.js';
@@ -22,7 +23,11 @@ import {
 
 /** Options of {@link RecordingStream}. */
 export interface RecordingStreamOptions {
-  /** Application id: groups recordings in the viewer (e.g. `camstream_capture`). */
+  /**
+   * Application id: groups recordings in the viewer (e.g. `camstream_capture`). Non-empty, at most 180 bytes,
+   * of ASCII letters, digits, `_`, `-`, space, `[`, `]` and `:` (no dots): newer Rerun viewers rename any
+   * other id. The constructor throws `invalid-argument` otherwise.
+   */
   applicationId: string;
   /** Recording id; a random UUID by default. */
   recordingId?: string;
@@ -131,10 +136,15 @@ export class RecordingStream {
   #closed = false;
 
   constructor(options: RecordingStreamOptions) {
-    if (typeof options.applicationId !== 'string' || options.applicationId.length === 0) {
+    const idProblem =
+      typeof options.applicationId === 'string'
+        ? applicationIdProblem(options.applicationId)
+        : `is a ${typeof options.applicationId}, not a string`;
+    if (idProblem !== undefined) {
+      // Newer Rerun viewers refuse an empty id and rename other invalid ones (model/application-id.ts).
       throw new RecordingError(
         'invalid-argument',
-        'applicationId is empty; expected a name such as "camstream"',
+        `applicationId ${idProblem}; expected a name such as "camstream" or "robot_arm:front"`,
       );
     }
     this.#clock = options.clock ?? defaultClock;
