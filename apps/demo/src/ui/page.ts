@@ -1,4 +1,4 @@
-import { isCamstreamError } from '@camstream/web';
+import { isCamstreamError } from '@camstream/core/media';
 
 function element<T extends HTMLElement>(id: string, type: new () => T): T {
   const el = document.getElementById(id);
