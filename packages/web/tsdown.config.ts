@@ -12,8 +12,8 @@ export default defineConfig([
   // a bare package name would not load from a plain static server; these load from anywhere.
   packageBuild([], {
     entry: {
-      'webcodecs-worker': 'src/encode/webcodecs/webcodecs-worker.ts',
-      'i420-worker': 'src/encode/wasm/i420-worker.ts',
+      'webcodecs-worker': 'src/encoder/webcodecs/webcodecs-worker.ts',
+      'i420-worker': 'src/encoder/wasm/i420-worker.ts',
     },
     fixedExtension: false,
     deps: { alwaysBundle: [/^@camstream\/core\/media$/] },

@@ -4,13 +4,31 @@
  * (`CaptureSession`). See the package README for an example.
  * @packageDocumentation
  */
-export { type CameraDevice, CameraError, listCameras } from './capture/camera.js';
-export { type CameraFailure, describeCameraFailure } from './capture/camera-errors.js';
+
+export {
+  H264_LEVELS,
+  type H264Level,
+  type H264LevelRequirements,
+  H264Profile,
+  h264CodecString,
+  h264LevelFor,
+} from './encoder/h264-level.js';
 export type {
   WasmEncoderModule,
   WasmEncoderOpenOptions,
   WasmLiveEncoder,
-} from './encode/wasm/wasm-module.js';
+} from './encoder/wasm/wasm-module.js';
+export {
+  type EncodeFrameOptions,
+  type EncoderStats,
+  WebCodecsH264Encoder,
+  type WebCodecsH264EncoderOptions,
+} from './encoder/webcodecs/webcodecs-h264-encoder.js';
+export {
+  assertWebCodecs,
+  type WebCodecsSupport,
+  webCodecsSupport,
+} from './encoder/webcodecs/webcodecs-support.js';
 export { WebError, type WebErrorCode } from './errors.js';
 export { CaptureSession } from './session/capture-session.js';
 export { chooseEncoder, type EncoderAvailability } from './session/resolve-options.js';
@@ -34,24 +52,11 @@ export type {
   SourceRequest,
   TestPatternSourceRequest,
 } from './session/session-types.js';
+export { type RrdChannel, viewerSink } from './sink/viewer-sink.js';
+export { type CameraDevice, CameraError, listCameras } from './source/camera.js';
+export { type CameraFailure, describeCameraFailure } from './source/camera-errors.js';
 export {
   CanvasTestPattern,
   type CanvasTestPatternOptions,
   TEST_PATTERN_COLOURS,
-} from './sources/canvas-pattern.js';
-export { type RrdChannel, viewerSink } from './viewer/viewer-sink.js';
-export {
-  type EncodeFrameOptions,
-  type EncoderStats,
-  WebCodecsH264Encoder,
-  type WebCodecsH264EncoderOptions,
-} from './webcodecs/annexb-encoder.js';
-export {
-  H264_LEVELS,
-  type H264Level,
-  type H264LevelRequirements,
-  H264Profile,
-  h264CodecString,
-  h264LevelFor,
-} from './webcodecs/h264-level.js';
-export { assertWebCodecs, type WebCodecsSupport, webCodecsSupport } from './webcodecs/support.js';
+} from './source/canvas-test-pattern.js';

@@ -1,15 +1,15 @@
 import type { EncodedSample } from '@camstream/core';
 import { RecordingStream, toMicros, VideoCodec, VideoStream } from '@camstream/core';
 import { errorMessage } from '@camstream/core/media';
-import { CameraError, openCamera } from '../capture/camera.js';
-import type { FrameSource } from '../capture/frame-source.js';
-import { TestPatternSource } from '../capture/test-pattern-source.js';
-import type { EncoderSettings, SessionEncoder } from '../encode/session-encoder.js';
-import type { WasmEncoderModule } from '../encode/wasm/wasm-module.js';
-import { WasmWorkerEncoder } from '../encode/wasm/wasm-worker-encoder.js';
-import { WebCodecsWorkerEncoder } from '../encode/webcodecs/webcodecs-worker-encoder.js';
-import { webCodecsAvailability } from '../encode/webcodecs-availability.js';
+import type { EncoderSettings, SessionEncoder } from '../encoder/session-encoder.js';
+import type { WasmEncoderModule } from '../encoder/wasm/wasm-module.js';
+import { WasmWorkerEncoder } from '../encoder/wasm/wasm-worker-encoder.js';
+import { webCodecsAvailability } from '../encoder/webcodecs/webcodecs-availability.js';
+import { WebCodecsWorkerEncoder } from '../encoder/webcodecs/webcodecs-worker-encoder.js';
 import { WebError } from '../errors.js';
+import { CameraError, openCamera } from '../source/camera.js';
+import type { FrameSource } from '../source/frame-source.js';
+import { TestPatternSource } from '../source/test-pattern-source.js';
 import {
   chooseEncoder,
   encoderDefaults,

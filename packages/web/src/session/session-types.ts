@@ -1,5 +1,5 @@
 import type { Sink } from '@camstream/core/media';
-import type { WasmEncoderModule } from '../encode/wasm/wasm-module.js';
+import type { WasmEncoderModule } from '../encoder/wasm/wasm-module.js';
 
 /** Where a session's frames come from. */
 export type SourceKind = 'camera' | 'test-pattern';

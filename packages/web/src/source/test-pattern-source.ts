@@ -1,6 +1,6 @@
 import { frameTime } from '@camstream/core/media';
 import type { ActiveSource } from '../session/session-types.js';
-import { CanvasTestPattern } from '../sources/canvas-pattern.js';
+import { CanvasTestPattern } from './canvas-test-pattern.js';
 import type { FrameHandler, FrameSource } from './frame-source.js';
 
 /**

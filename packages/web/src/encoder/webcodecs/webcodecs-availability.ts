@@ -1,7 +1,7 @@
 import { errorMessage } from '@camstream/core/media';
-import { h264CodecString } from '../webcodecs/h264-level.js';
-import { webCodecsSupport } from '../webcodecs/support.js';
-import type { EncoderSettings } from './session-encoder.js';
+import { h264CodecString } from '../h264-level.js';
+import type { EncoderSettings } from '../session-encoder.js';
+import { webCodecsSupport } from './webcodecs-support.js';
 
 /**
  * Whether WebCodecs can encode H.264 at these settings on this page (`VideoEncoder.isConfigSupported`, which

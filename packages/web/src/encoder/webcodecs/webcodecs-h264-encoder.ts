@@ -6,10 +6,10 @@ import {
   toMicros,
   VideoCodec,
 } from '@camstream/core/media';
-import { WebError } from '../errors.js';
-import { AsyncQueue } from '../util/async-queue.js';
-import { H264Profile, h264CodecString } from './h264-level.js';
-import { assertWebCodecs } from './support.js';
+import { WebError } from '../../errors.js';
+import { H264Profile, h264CodecString } from '../h264-level.js';
+import { AsyncQueue } from './async-queue.js';
+import { assertWebCodecs } from './webcodecs-support.js';
 
 /** Options of {@link WebCodecsH264Encoder.create}. */
 export interface WebCodecsH264EncoderOptions {

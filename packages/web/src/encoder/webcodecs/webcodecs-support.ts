@@ -1,4 +1,4 @@
-import { WebError } from '../errors.js';
+import { WebError } from '../../errors.js';
 
 /** Whether this page can encode with WebCodecs, and if not, why (a sentence to show the user). */
 export type WebCodecsSupport =

@@ -2,7 +2,7 @@ import { VideoCodec } from '@camstream/core/media';
 import { WebError } from '../../errors.js';
 import type { EncoderCallbacks, EncoderSettings, SessionEncoder } from '../session-encoder.js';
 import { startWorker } from '../worker-start.js';
-import type { FromWebCodecsWorker, ToWebCodecsWorker } from './worker-protocol.js';
+import type { FromWebCodecsWorker, ToWebCodecsWorker } from './webcodecs-worker-protocol.js';
 
 /**
  * Starts the WebCodecs worker module beside this module (the `.ts` source in the workspace, `.js` beside the

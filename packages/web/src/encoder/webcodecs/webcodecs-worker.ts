@@ -1,8 +1,8 @@
 // The WebCodecs encoder worker: VideoFrames in (transferred), Annex B samples out. One worker per encoder
 // session, so the main thread never runs the encoder (decision 0011).
 import { WebError } from '../../errors.js';
-import { WebCodecsH264Encoder } from '../../webcodecs/annexb-encoder.js';
-import type { FromWebCodecsWorker, ToWebCodecsWorker } from './worker-protocol.js';
+import { WebCodecsH264Encoder } from './webcodecs-h264-encoder.js';
+import type { FromWebCodecsWorker, ToWebCodecsWorker } from './webcodecs-worker-protocol.js';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<ToWebCodecsWorker>) => void) | null;
