@@ -37,7 +37,13 @@ export {
   type RecordingStreamOptions,
   type SinkFailure,
 } from './recording/recording-stream.js';
-export { ChunkIpcEncoder, type IpcPlan } from './rerun/arrow/record-batch.js';
+export {
+  type DecodedChunk,
+  type DecodedComponent,
+  type DecodedTimeline,
+  decodeChunk,
+} from './rerun/arrow/chunk-decoder.js';
+export { ChunkIpcEncoder, type IpcPlan } from './rerun/arrow/chunk-encoder.js';
 export { SORBET_VERSION } from './rerun/arrow/schema.js';
 export type { Chunk, ChunkComponent, ChunkTimeline } from './rerun/chunk.js';
 // LZ4 block decompression (src/rerun/lz4/) and the protobuf messages/service the gRPC proxy speaks.
@@ -65,11 +71,7 @@ export {
   WriteMessagesResponseSchema,
 } from './rerun/proto/gen/rerun/v1alpha1/sdk_comms_pb.js';
 export {
-  type DecodedChunk,
-  type DecodedComponent,
   type DecodedMessage,
-  type DecodedTimeline,
-  decodeChunk,
   decodeRrd,
   RrdDecoder,
   type RrdDecoderOptions,

@@ -7,7 +7,13 @@
  * @packageDocumentation
  */
 
-export { ChunkIpcEncoder, type IpcPlan } from './rerun/arrow/record-batch.js';
+export {
+  type DecodedChunk,
+  type DecodedComponent,
+  type DecodedTimeline,
+  decodeChunk,
+} from './rerun/arrow/chunk-decoder.js';
+export { ChunkIpcEncoder, type IpcPlan } from './rerun/arrow/chunk-encoder.js';
 export { SORBET_VERSION } from './rerun/arrow/schema.js';
 export type { Chunk, ChunkComponent, ChunkTimeline } from './rerun/chunk.js';
 export { decompressLz4Block, Lz4BlockError } from './rerun/lz4/block.js';
@@ -46,12 +52,6 @@ export {
   type WriteMessagesResponse,
   WriteMessagesResponseSchema,
 } from './rerun/proto/gen/rerun/v1alpha1/sdk_comms_pb.js';
-export {
-  type DecodedChunk,
-  type DecodedComponent,
-  type DecodedTimeline,
-  decodeChunk,
-} from './rerun/rrd/decoder.js';
 export {
   ArrowMsgEncoder,
   type ChunkMeta,

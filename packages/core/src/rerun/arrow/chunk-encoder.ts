@@ -14,7 +14,7 @@ import {
  * The hot path of every log call: a chunk → one Arrow IPC stream (schema, one record batch, EOS), written
  * straight into the caller's buffer so that sample bytes are copied exactly once. The schema comes from a
  * per-layout cache (decision 0005); so does the record batch header, whose integers are rewritten per chunk;
- * the body is laid out here by hand.
+ * the body is laid out here by hand. Reading goes the other way in `chunk-decoder.ts`.
  */
 
 type BodyWriter = (out: Uint8Array, offset: number, view: DataView) => void;

@@ -1,6 +1,7 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { VideoStreamComponents } from '../../model/archetypes.js';
+import { decodeChunk } from '../arrow/chunk-decoder.js';
 import { Compression, StoreKind } from '../proto/gen/rerun/v1alpha1/common_pb.js';
 import {
   ArrowMsgSchema,
@@ -9,7 +10,6 @@ import {
   StoreSourceKind,
 } from '../proto/gen/rerun/v1alpha1/log_msg_pb.js';
 import { tuidToString } from '../tuid.js';
-import { decodeChunk } from './decoder.js';
 import { ArrowMsgEncoder, encodeSetStoreInfo } from './encode.js';
 import { CRATE_VERSION_BITS, STREAM_HEADER } from './stream-header.js';
 

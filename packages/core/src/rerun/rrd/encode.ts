@@ -1,6 +1,6 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { EncodedMessage, EncodedMessageKind, TimeRange } from '../../model/pipeline.js';
-import { ChunkIpcEncoder } from '../arrow/record-batch.js';
+import { ChunkIpcEncoder } from '../arrow/chunk-encoder.js';
 import type { Chunk } from '../chunk.js';
 import { Compression, StoreIdSchema } from '../proto/gen/rerun/v1alpha1/common_pb.js';
 import {
