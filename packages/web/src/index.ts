@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { chooseEncoder, type EncoderAvailability } from './encoder/choose-encoder.js';
 export {
   H264_LEVELS,
   type H264Level,
@@ -31,27 +32,28 @@ export {
 } from './encoder/webcodecs/webcodecs-support.js';
 export { WebError, type WebErrorCode } from './errors.js';
 export { CaptureSession } from './session/capture-session.js';
-export { chooseEncoder, type EncoderAvailability } from './session/resolve-options.js';
 export { CaptureSessionEvent, type CaptureSessionEventMap } from './session/session-events.js';
 export type {
-  ActiveEncoder,
-  ActiveSource,
   CameraSourceRequest,
   CaptureSessionOptions,
-  CaptureStats,
   EncoderChoice,
   EncoderKind,
   EncoderRequest,
-  FallbackInfo,
-  FallbackReason,
-  RecordingInfo,
   SessionAssets,
-  SessionState,
   SinkFactory,
   SourceKind,
   SourceRequest,
   TestPatternSourceRequest,
-} from './session/session-types.js';
+} from './session/session-options.js';
+export type {
+  ActiveEncoder,
+  ActiveSource,
+  CaptureStats,
+  FallbackInfo,
+  FallbackReason,
+  RecordingInfo,
+  SessionState,
+} from './session/session-state.js';
 export { type RrdChannel, viewerSink } from './sink/viewer-sink.js';
 export { type CameraDevice, CameraError, listCameras } from './source/camera.js';
 export { type CameraFailure, describeCameraFailure } from './source/camera-errors.js';

@@ -1,6 +1,6 @@
 import type { EncodedSample } from '@camstream/core/media';
 import type { WebError } from '../errors.js';
-import type { EncoderKind } from '../session/session-types.js';
+import type { EncoderKind } from '../session/session-options.js';
 
 /** Where an encoder backend delivers its output. */
 export interface EncoderCallbacks {

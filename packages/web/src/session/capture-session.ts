@@ -1,6 +1,7 @@
 import type { EncodedSample } from '@camstream/core';
 import { RecordingStream, toMicros, VideoCodec, VideoStream } from '@camstream/core';
 import { errorMessage } from '@camstream/core/media';
+import { chooseEncoder } from '../encoder/choose-encoder.js';
 import type { EncoderSettings, SessionEncoder } from '../encoder/session-encoder.js';
 import type { WasmEncoderModule } from '../encoder/wasm/wasm-module.js';
 import { WasmWorkerEncoder } from '../encoder/wasm/wasm-worker-encoder.js';
@@ -11,7 +12,6 @@ import { CameraError, openCamera } from '../source/camera.js';
 import type { FrameSource } from '../source/frame-source.js';
 import { TestPatternSource } from '../source/test-pattern-source.js';
 import {
-  chooseEncoder,
   encoderDefaults,
   type ResolvedEncoder,
   type ResolvedSessionOptions,
@@ -22,17 +22,19 @@ import {
 } from './resolve-options.js';
 import { CaptureSessionEvent, type CaptureSessionEventMap } from './session-events.js';
 import type {
-  ActiveEncoder,
-  ActiveSource,
   CaptureSessionOptions,
-  CaptureStats,
   EncoderRequest,
-  FallbackInfo,
   SessionAssets,
-  SessionState,
   SinkFactory,
   SourceRequest,
-} from './session-types.js';
+} from './session-options.js';
+import type {
+  ActiveEncoder,
+  ActiveSource,
+  CaptureStats,
+  FallbackInfo,
+  SessionState,
+} from './session-state.js';
 import { StatsMeter } from './stats-meter.js';
 
 /** One encoder session: an encoder and the recording its samples go to. */

@@ -1,5 +1,5 @@
 import type { WebError } from '../errors.js';
-import type { CaptureStats, FallbackInfo, RecordingInfo, SessionState } from './session-types.js';
+import type { CaptureStats, FallbackInfo, RecordingInfo, SessionState } from './session-state.js';
 
 /** A {@link CaptureSession} event with a typed `detail`. */
 export class CaptureSessionEvent<T> extends Event {

@@ -1,4 +1,4 @@
-import type { CaptureStats } from './session-types.js';
+import type { CaptureStats } from './session-state.js';
 
 /** The value at quantile `q` (0–1) of ascending `sorted`, nearest rank; `undefined` when empty. */
 export function quantile(sorted: readonly number[], q: number): number | undefined {

@@ -1,5 +1,5 @@
 import { errorMessage } from '@camstream/core/media';
-import type { FallbackReason } from '../session/session-types.js';
+import type { FallbackReason } from '../session/session-state.js';
 
 /** A camera failure sorted into a {@link FallbackReason}, with a sentence for the user. */
 export interface CameraFailure {

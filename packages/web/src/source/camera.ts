@@ -1,5 +1,5 @@
 import { WebError } from '../errors.js';
-import type { CameraSourceRequest } from '../session/session-types.js';
+import type { CameraSourceRequest } from '../session/session-options.js';
 import { type CameraFailure, describeCameraFailure, noMediaDevices } from './camera-errors.js';
 import type { FrameSource } from './frame-source.js';
 import { hasTrackProcessor, TrackProcessorSource } from './track-processor-source.js';

@@ -1,4 +1,4 @@
-import type { ActiveSource } from '../session/session-types.js';
+import type { ActiveSource } from '../session/session-state.js';
 
 /** Receives each frame a source delivers; it owns the frame and must close it. */
 export type FrameHandler = (frame: VideoFrame, capturedAt: number) => void;

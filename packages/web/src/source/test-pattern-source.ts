@@ -1,5 +1,5 @@
 import { frameTime } from '@camstream/core/media';
-import type { ActiveSource } from '../session/session-types.js';
+import type { ActiveSource } from '../session/session-state.js';
 import { CanvasTestPattern } from './canvas-test-pattern.js';
 import type { FrameHandler, FrameSource } from './frame-source.js';
 

@@ -1,5 +1,5 @@
 import { WebError } from '../errors.js';
-import type { ActiveSource } from '../session/session-types.js';
+import type { ActiveSource } from '../session/session-state.js';
 import type { FrameHandler, FrameSource } from './frame-source.js';
 
 /** `MediaStreamTrackProcessor` (Chromium), not yet in TypeScript's DOM library. */

@@ -1,6 +1,6 @@
 import { errorMessage, micros } from '@camstream/core/media';
 import { WebError } from '../../errors.js';
-import type { SessionAssets } from '../../session/session-types.js';
+import type { SessionAssets } from '../../session/session-options.js';
 import type { EncoderCallbacks, EncoderSettings, SessionEncoder } from '../session-encoder.js';
 import { startWorker } from '../worker-start.js';
 import { frameToI420 } from './frame-to-i420.js';
