@@ -63,6 +63,11 @@ describe('the camstream program', () => {
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['--log-format', 'yaml', 'capture'], /--log-format.*yaml.*text, json/],
       [['capture'], /needs somewhere to send the video; add --save/],
+      [
+        ['capture', '--app-id', 'camstream.capture', '--save', 'x.rrd'],
+        /--app-id <id>.*"camstream\.capture" contains "\." \(U\+002E\).*no dots/,
+      ],
+      [['remux', 'in.mp4', 'out.rrd', '--app-id', ''], /--app-id <id>.*"" is empty/],
     ] as const) {
       const result = await runCaptured([...args]);
       expect(result.code, args.join(' ')).toBe(ExitCode.usage);

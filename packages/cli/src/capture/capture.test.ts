@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,13 @@ describe('capture()', { timeout: 60_000 }, () => {
     await expect(capture({ timeline: 'my time', save: join(dir, 'x.rrd') })).rejects.toMatchObject({
       code: 'usage',
     });
+    await expect(capture({ applicationId: 'camstream.capture', save: join(dir, 'x.rrd') })).rejects.toThrow(
+      new CliError(
+        'usage',
+        'app id "camstream.capture" contains "." (U+002E); allowed are ASCII letters, digits, "_", "-", space, "[", "]" and ":" (no dots); expected e.g. camstream or robot_arm:front',
+      ),
+    );
+    expect(existsSync(join(dir, 'x.rrd'))).toBe(false);
   });
 });
 

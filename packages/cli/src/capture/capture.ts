@@ -3,6 +3,7 @@ import type { H264EncoderOptions } from '@camstream/encoder-wasm';
 import { CliError } from '../errors.js';
 import { cpuTimes } from './cpu-time.js';
 import { type CaptureEncoder, openCaptureEncoder } from './encode.js';
+import { parseApplicationId } from './flags.js';
 import { limitFrames, type PaceCounters, paced, untilAborted } from './frame-flow.js';
 import { checkFrameSize, frameRateProblem } from './frame-limits.js';
 import { openSource } from './open-source.js';
@@ -293,4 +294,6 @@ function checkOptions(options: CaptureOptions): void {
   const rateProblem = frameRateProblem(options.fpsNum ?? 30, options.fpsDen ?? 1);
   if (rateProblem !== undefined) throw new CliError('usage', `--fps: ${rateProblem}`);
   if (options.serve !== undefined) checkServeOptions(options.serve);
+  // Before anything opens: newer Rerun viewers would refuse or rename it.
+  if (options.applicationId !== undefined) parseApplicationId(options.applicationId);
 }

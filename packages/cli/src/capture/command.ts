@@ -1,14 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { PixelFormat } from '@camstream/core';
 import { X264_PRESETS, X264_TUNES, type X264Preset, type X264Tune } from '@camstream/encoder-wasm';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { CliError } from '../errors.js';
 import { loggerFor } from '../output/logger.js';
 import {
   DEFAULT_CONNECT_URL,
   type FrameRate,
   type FrameSize,
+  flagArgument,
   type ListenAddress,
+  parseApplicationId,
   parseBitrate,
   parseConnectUrl,
   parseCrf,
@@ -59,18 +61,6 @@ export interface CaptureFlags {
   readonly profile?: string;
 }
 
-/** Turns a flag parser's CliError into commander's InvalidArgumentError (exit code 2, one line). */
-function arg<T>(parse: (text: string) => T): (text: string) => T {
-  return (text) => {
-    try {
-      return parse(text);
-    } catch (error) {
-      if (error instanceof CliError) throw new InvalidArgumentError(error.message);
-      throw error;
-    }
-  };
-}
-
 /** `camstream capture`: the commander command behind `capture()` (`capture.ts`, loaded when the command runs). */
 export function captureCommand(): Command {
   return new Command('capture')
@@ -88,35 +78,43 @@ export function captureCommand(): Command {
     .option(
       '--size <WxH>',
       'frame size: the test pattern’s (default 1280x720), raw input’s, a camera’s',
-      arg(parseSize),
+      flagArgument(parseSize),
     )
-    .option('--fps <rate>', 'frame rate: 30, 29.97 or 30000/1001 (default 30)', arg(parseFrameRate))
-    .option('--pix-fmt <format>', 'raw .yuv layout: yuv420p (default), nv12, rgba', arg(parsePixelFormat))
+    .option('--fps <rate>', 'frame rate: 30, 29.97 or 30000/1001 (default 30)', flagArgument(parseFrameRate))
+    .option(
+      '--pix-fmt <format>',
+      'raw .yuv layout: yuv420p (default), nv12, rgba',
+      flagArgument(parsePixelFormat),
+    )
     .option(
       '--frames <n>',
       'stop after N frames',
-      arg((t) => parsePositiveInt(t, 'frames')),
+      flagArgument((t) => parsePositiveInt(t, 'frames')),
     )
-    .option('--duration <time>', 'stop after this much video: 10, 10s, 1.5m, 500ms', arg(parseDuration))
+    .option(
+      '--duration <time>',
+      'stop after this much video: 10, 10s, 1.5m, 500ms',
+      flagArgument(parseDuration),
+    )
     .option('--realtime', 'pace the test pattern at its frame rate (implied by --serve and --connect)')
     .optionsGroup('Encoding (H.264, x264):')
     .addOption(new Option('--preset <preset>', 'x264 preset (default veryfast)').choices(X264_PRESETS))
     .addOption(
       new Option('--crf <n>', 'constant quality, 0–51 (x264 default 23)')
-        .argParser(arg(parseCrf))
+        .argParser(flagArgument(parseCrf))
         .conflicts('bitrate'),
     )
-    .option('--bitrate <rate>', 'target bit rate: 2M, 500k, 2000000', arg(parseBitrate))
+    .option('--bitrate <rate>', 'target bit rate: 2M, 500k, 2000000', flagArgument(parseBitrate))
     .option(
       '--gop <frames>',
       'frames from one keyframe to the next (default 30)',
-      arg((t) => parsePositiveInt(t, 'gop')),
+      flagArgument((t) => parsePositiveInt(t, 'gop')),
     )
     .addOption(new Option('--tune <tune>', 'x264 tune').choices(X264_TUNES).default('zerolatency'))
     .option(
       '--threads <n>',
       'encoder threads of a bounded run (default: CPU count)',
-      arg((t) => parsePositiveInt(t, 'threads')),
+      flagArgument((t) => parsePositiveInt(t, 'threads')),
     )
     .optionsGroup('Sinks (any combination; at least one):')
     .option('--save <file.rrd>', 'write the recording to a .rrd file (a crash loses at most the last 250 ms)')
@@ -127,7 +125,7 @@ export function captureCommand(): Command {
     .option(
       '--serve [address]',
       `serve a live viewer on [HOST:]PORT (default 127.0.0.1:9876) and print its URL`,
-      arg(parseListenAddress),
+      flagArgument(parseListenAddress),
     )
     .addOption(
       new Option(
@@ -143,34 +141,39 @@ export function captureCommand(): Command {
     .option(
       '--connect [url]',
       `stream to a Rerun proxy (default ${DEFAULT_CONNECT_URL})`,
-      arg(parseConnectUrl),
+      flagArgument(parseConnectUrl),
     )
     .option(
       '--linger <time>',
       'with --serve: keep serving this long after the source ends (default: until Ctrl-C)',
-      arg(parseDuration),
+      flagArgument(parseDuration),
     )
     .optionsGroup('Recording:')
     .option('--entity <path>', 'entity path of the video', 'video_stream')
     .option('--timeline <name>', 'duration timeline set at each frame’s time', 'time')
-    .option('--app-id <id>', 'application id', 'camstream')
+    .option(
+      '--app-id <id>',
+      'application id: letters, digits, _ - space [ ] : (no dots), at most 180 bytes',
+      flagArgument(parseApplicationId),
+      'camstream',
+    )
     .option('--recording-id <id>', 'recording id (default: a random UUID)')
     .option('--stats', 'log encode latency, frame bytes, bit rate, fps and drops as Scalars under stats/…')
     .optionsGroup('Batching of --save and --connect (--serve sends every frame at once):')
     .option(
       '--batch-rows <n>',
       'rows per chunk at most (default: no limit)',
-      arg((t) => parsePositiveInt(t, 'batch-rows')),
+      flagArgument((t) => parsePositiveInt(t, 'batch-rows')),
     )
     .option(
       '--batch-bytes <n>',
       'bytes per chunk at most (default 1048576)',
-      arg((t) => parsePositiveInt(t, 'batch-bytes')),
+      flagArgument((t) => parsePositiveInt(t, 'batch-bytes')),
     )
     .option(
       '--batch-delay-ms <ms>',
       'longest a frame waits in a batch (default 200; 8 for a live --connect)',
-      arg((t) => parseNonNegativeInt(t, 'batch-delay-ms')),
+      flagArgument((t) => parseNonNegativeInt(t, 'batch-delay-ms')),
     )
     .addOption(
       new Option(

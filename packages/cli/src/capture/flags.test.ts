@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import {
+  parseApplicationId,
   parseBitrate,
   parseConnectUrl,
   parseCrf,
@@ -36,6 +37,7 @@ const PARSERS: [string, (text: string) => unknown][] = [
   ['pixel format', parsePixelFormat],
   ['listen address', parseListenAddress],
   ['connect url', parseConnectUrl],
+  ['application id', parseApplicationId],
 ];
 
 describe('capture flag parsers', () => {
@@ -122,6 +124,17 @@ describe('capture flag parsers', () => {
     expect(parseConnectUrl('rerun://example.com')).toBe('rerun://example.com');
     for (const bad of ['http://127.0.0.1:9876', '127.0.0.1:9876', 'rerun+http://', 'rerun+http://a/b'])
       expect(() => parseConnectUrl(bad), bad).toThrow(CliError);
+  });
+
+  it('parse application ids newer Rerun viewers keep as they are, and refuse others naming the rule', () => {
+    for (const good of ['camstream', 'robot_arm:front [left]', 'cam-2', 'a'.repeat(180)])
+      expect(parseApplicationId(good)).toBe(good);
+    expect(() => parseApplicationId('camstream.capture')).toThrow(
+      /^app id "camstream\.capture" contains "\." \(U\+002E\); allowed are ASCII letters, digits, "_", "-", space, "\[", "\]" and ":" \(no dots\); expected e\.g\. camstream/,
+    );
+    expect(() => parseApplicationId('')).toThrow(/^app id "" is empty;/);
+    expect(() => parseApplicationId('a'.repeat(181))).toThrow(/181 bytes long; at most 180 bytes/);
+    expect(() => parseApplicationId('kamera-ü')).toThrow(/contains "ü" \(U\+00FC\)/);
   });
 
   it('never throw anything but a CliError usage, whatever the text (fuzz)', () => {

@@ -1,4 +1,6 @@
 import type { PixelFormat } from '@camstream/core';
+import { applicationIdProblem } from '@camstream/core/media';
+import { InvalidArgumentError } from 'commander';
 import { CliError } from '../errors.js';
 import { frameRateProblem, frameSizeProblem, MAX_FPS, MIN_FPS } from './frame-limits.js';
 
@@ -25,6 +27,18 @@ export interface ListenAddress {
 }
 
 const usage = (message: string): CliError => new CliError('usage', message);
+
+/** Turns a flag parser's CliError into commander's InvalidArgumentError (exit code 2, one line). */
+export function flagArgument<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      if (error instanceof CliError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
+}
 
 /**
  * `WIDTHxHEIGHT`: both even (4:2:0 chroma) and within H.264 level 6.2 (at most 139264 macroblocks, each side
@@ -164,4 +178,14 @@ export function parseConnectUrl(text: string): string {
     throw usage(`"${text}" is not a Rerun proxy URL; expected e.g. ${DEFAULT_CONNECT_URL}`);
   }
   return t;
+}
+
+/**
+ * An application id newer Rerun viewers keep as it is: non-empty, at most 180 bytes, ASCII letters, digits,
+ * `_`, `-`, space, `[`, `]` and `:` (core's `applicationIdProblem`).
+ */
+export function parseApplicationId(text: string): string {
+  const problem = applicationIdProblem(text);
+  if (problem !== undefined) throw usage(`app id ${problem}; expected e.g. camstream or robot_arm:front`);
+  return text;
 }

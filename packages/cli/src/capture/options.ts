@@ -66,7 +66,10 @@ export interface CaptureOptions {
   readonly entity?: string;
   /** Duration timeline set at each frame's PTS (default `time`). */
   readonly timeline?: string;
-  /** Application id (default `camstream`). */
+  /**
+   * Application id (default `camstream`): letters, digits, `_ - [ ] :` and space, at most 180 bytes; anything
+   * else is a `usage` error.
+   */
   readonly applicationId?: string;
   /** Recording id (default: a random UUID). */
   readonly recordingId?: string;

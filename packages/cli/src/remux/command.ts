@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { flagArgument, parseApplicationId } from '../capture/flags.js';
 import { loggerFor } from '../output/logger.js';
 
 /**
@@ -14,7 +15,12 @@ export function remuxCommand(): Command {
     .argument('<output>', 'recording to write (.rrd)')
     .option('--entity <path>', 'entity path of the video', 'video_stream')
     .option('--timeline <name>', 'duration timeline set at each frame’s presentation time', 'time')
-    .option('--app-id <id>', 'application id of the recording', 'camstream')
+    .option(
+      '--app-id <id>',
+      'application id of the recording: letters, digits, _ - space [ ] : (no dots), at most 180 bytes',
+      flagArgument(parseApplicationId),
+      'camstream',
+    )
     .option('--recording-id <id>', 'recording id (default: a random UUID)')
     .option(
       '--fps <rate>',

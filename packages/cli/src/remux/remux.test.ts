@@ -132,6 +132,15 @@ describe('remux', () => {
     await expect(remux(same, same)).rejects.toMatchObject({ code: 'usage' });
   });
 
+  it('refuses an application id newer Rerun viewers would rename, and leaves no output behind', async () => {
+    const out = join(dir, 'app-id.rrd');
+    await expect(remux(mp4, out, { applicationId: 'my.app' })).rejects.toMatchObject({
+      code: 'usage',
+      message: expect.stringMatching(/^app id "my\.app" contains "\." \(U\+002E\)/),
+    });
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('says why an output cannot be written', async () => {
     const out = join(dir, 'no-such-folder', 'x.rrd');
     await expect(remux(mp4, out)).rejects.toMatchObject({

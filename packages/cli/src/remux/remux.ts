@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { perGop, RecordingStream, VideoCodec, type VideoCodecName, VideoStream } from '@camstream/core';
 import { errorMessage } from '@camstream/core/media';
 import { FileSink } from '@camstream/core/node';
+import { parseApplicationId } from '../capture/flags.js';
 import { CliError } from '../errors.js';
 import { probeInputFile } from './input-file.js';
 import { openVideo } from './open-video.js';
@@ -22,7 +23,10 @@ export interface RemuxOptions {
   readonly entity?: string;
   /** Duration timeline set at each frame's presentation time (default `time`). */
   readonly timeline?: string;
-  /** Application id of the recording (default `camstream`). */
+  /**
+   * Application id of the recording (default `camstream`): letters, digits, `_ - [ ] :` and space, at most 180
+   * bytes; anything else is a `usage` error.
+   */
   readonly applicationId?: string;
   /** Recording id (default: a random UUID). */
   readonly recordingId?: string;
@@ -76,6 +80,8 @@ export async function remux(input: string, output: string, options: RemuxOptions
   if (resolve(input) === resolve(output)) {
     throw new CliError('usage', `output ${output} is the input file; expected a different path`);
   }
+  // Before the output is created: newer Rerun viewers would refuse or rename it.
+  if (options.applicationId !== undefined) parseApplicationId(options.applicationId);
   const file = await probeInputFile(input);
   const reader = await openVideo(file, options.fps === undefined ? {} : { fps: options.fps });
   const entity = options.entity ?? DEFAULTS.entity;
