@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WebError } from '../errors.js';
 import { encoderDefaults, resolveEncoder, resolveSessionOptions, resolveSource } from './resolve-options.js';
 
 describe('resolveSource / resolveEncoder / resolveSessionOptions', () => {
@@ -32,5 +33,34 @@ describe('resolveSource / resolveEncoder / resolveSessionOptions', () => {
       /statsWindowMs must be at least 100 ms, got NaN/,
     );
     expect(resolveSessionOptions({ sinks: [() => ({}) as never] }).statsWindowMs).toBe(2000);
+  });
+
+  it('refuses an application id newer Rerun viewers would refuse or rename, naming the character', () => {
+    const sinks = [() => ({}) as never];
+    expect(resolveSessionOptions({ sinks }).applicationId).toBe('camstream_web');
+    expect(resolveSessionOptions({ sinks, applicationId: 'lab [cam 2]:front' }).applicationId).toBe(
+      'lab [cam 2]:front',
+    );
+    const refusal = (applicationId: string) => {
+      try {
+        resolveSessionOptions({ sinks, applicationId });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const dotted = refusal('camstream.web');
+    expect(dotted).toBeInstanceOf(WebError);
+    expect(dotted).toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(
+        /^applicationId "camstream\.web" contains "\." \(U\+002E\); allowed are ASCII letters, .*\(no dots\); expected a name such as "camstream_web"/,
+      ),
+    });
+    expect(refusal('')).toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/"" is empty/),
+    });
+    expect(refusal('x'.repeat(181))).toMatchObject({ message: expect.stringMatching(/181 bytes long/) });
   });
 });

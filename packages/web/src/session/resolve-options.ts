@@ -1,3 +1,4 @@
+import { applicationIdProblem } from '@camstream/core/media';
 import { WebError } from '../errors.js';
 import type {
   CaptureSessionOptions,
@@ -137,8 +138,17 @@ export function resolveSessionOptions(options: CaptureSessionOptions): ResolvedS
       "wasm must be a function that imports the encoder, e.g. () => import('@camstream/encoder-wasm/browser')",
     );
   }
+  const applicationId = options.applicationId ?? 'camstream_web';
+  // Newer Rerun viewers refuse an empty id and rename other invalid ones (core's model/application-id.ts).
+  const idProblem =
+    typeof applicationId === 'string'
+      ? applicationIdProblem(applicationId)
+      : `is a ${typeof applicationId}, not a string`;
+  if (idProblem !== undefined) {
+    throw invalid(`applicationId ${idProblem}; expected a name such as "camstream_web" or "robot_arm:front"`);
+  }
   return {
-    applicationId: options.applicationId ?? 'camstream_web',
+    applicationId,
     entityPath: options.entityPath ?? 'video_stream',
     timeline: options.timeline ?? 'time',
     statsIntervalMs,

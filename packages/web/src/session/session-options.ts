@@ -95,7 +95,10 @@ export interface CaptureSessionOptions {
   readonly wasm?: () => Promise<WasmEncoderModule>;
   /** Worker and encoder asset URLs, for bundlers that need them spelled out. */
   readonly assets?: SessionAssets;
-  /** Application id of the recordings (default `camstream_web`). */
+  /**
+   * Application id of the recordings (default `camstream_web`): letters, digits, `_ - [ ] :` and space, at
+   * most 180 bytes (newer Rerun viewers rename any other id); anything else is an `invalid-argument` error.
+   */
   readonly applicationId?: string;
   /** Entity the video is logged on (default `video_stream`, as in Rerun's camera_video_stream example). */
   readonly entityPath?: string;
