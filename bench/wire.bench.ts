@@ -15,12 +15,11 @@ import {
   perGop,
   RecordingStream,
   StreamCallbackSink,
-  storeIdToProto,
-  streamHeader,
   VideoCodec,
   VideoStream,
 } from '@camstream/core';
 import { FileSink } from '@camstream/core/node';
+import { ArrowMsgSchema, storeIdToProto, streamHeader } from '@camstream/core/wire';
 import {
   Duration,
   Field,
@@ -35,7 +34,6 @@ import {
   tableToIPC,
   Uint8,
 } from 'apache-arrow';
-import { ArrowMsgSchema } from '../packages/core/src/rerun/proto/gen/rerun/v1alpha1/log_msg_pb.js';
 import { fmt, interleave, microsPerOp, writeResults } from './lib.js';
 
 const SAMPLE_BYTES = 30 * 1024;

@@ -1,6 +1,7 @@
 // A viewer stand-in for `--serve`: @grpc/grpc-js calling ReadMessages over h2c (Rerun's protos), keeping what
 // arrives and how the call ended.
-import { decodeRrd, type MessageKind } from '@camstream/core';
+import { decodeRrd } from '@camstream/core';
+import type { MessageKind } from '@camstream/core/wire';
 import { type grpc, rawClient, unwrapLogMsg } from '../../packages/server/src/grpc-peer.test-util.js';
 import { rrdOf, splitLogMsg } from './rerun-proxy-peer.js';
 

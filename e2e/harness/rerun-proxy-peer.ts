@@ -1,6 +1,6 @@
 // An independent Rerun proxy for `--connect` tests: @grpc/grpc-js serving MessageProxyService/WriteMessages
 // from the same .proto files (the server package's grpc-js peer), collecting what a client streams.
-import { MESSAGE_HEADER_LENGTH, MessageKind, STREAM_HEADER_LENGTH, streamHeader } from '@camstream/core';
+import { MESSAGE_HEADER_LENGTH, MessageKind, STREAM_HEADER_LENGTH, streamHeader } from '@camstream/core/wire';
 import { grpc, rawMessageProxy, unwrapLogMsg } from '../../packages/server/src/grpc-peer.test-util.js';
 
 /** What the peer received. */

@@ -7,25 +7,27 @@ import { clone, toBinary } from '@bufbuild/protobuf';
 import {
   type AccessUnit,
   AccessUnitSplitter,
-  ArrowMsgSchema,
-  Compression,
   concatStream,
   decodeRrd,
-  encodeBlueprintActivation,
   MemorySink,
-  MessageKind,
   perGop,
   RecordingStream,
   renderTestPattern,
   Scalars,
-  SetStoreInfoSchema,
-  streamHeader,
   VideoCodec,
   type VideoCodecName,
   VideoStream,
   Y4M_FRAME_LINE,
   y4mHeaderBytes,
 } from '@camstream/core';
+import {
+  ArrowMsgSchema,
+  Compression,
+  encodeBlueprintActivation,
+  MessageKind,
+  SetStoreInfoSchema,
+  streamHeader,
+} from '@camstream/core/wire';
 import { compressBlock, compressBound } from 'lz4js';
 
 /** Valid inputs made in the run, by kind; each target mutates the kinds it reads. */

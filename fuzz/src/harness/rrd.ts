@@ -1,13 +1,5 @@
-import {
-  type DecodedMessage,
-  decodeRrd,
-  decompressLz4Block,
-  Lz4BlockError,
-  MessageKind,
-  RrdDecodeError,
-  RrdDecoder,
-  streamHeader,
-} from '@camstream/core';
+import { type DecodedMessage, decodeRrd, RrdDecodeError, RrdDecoder } from '@camstream/core';
+import { decompressLz4Block, Lz4BlockError, MessageKind, streamHeader } from '@camstream/core/wire';
 import { compressBlock, compressBound, decompressBlock } from 'lz4js';
 import { ServerError } from '../../../packages/server/src/errors.js';
 import { storedFromRrd } from '../../../packages/server/src/publish/rrd-messages.js';

@@ -1,5 +1,6 @@
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ArrowMsgSchema, Compression, type EncodedMessage } from '@camstream/core';
+import type { EncodedMessage } from '@camstream/core';
+import { ArrowMsgSchema, Compression } from '@camstream/core/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   grpc,

@@ -4,8 +4,6 @@ import { fromBinary } from '@bufbuild/protobuf';
 import {
   type EncodedMessage,
   frameTime,
-  type ReadMessagesResponse,
-  ReadMessagesResponseSchema,
   RecordingStream,
   Scalars,
   type Sink,
@@ -13,6 +11,7 @@ import {
   VideoCodec,
   VideoStream,
 } from '@camstream/core';
+import { type ReadMessagesResponse, ReadMessagesResponseSchema } from '@camstream/core/wire';
 import { expect } from 'vitest';
 
 /** A fake H.264 sample: IDR for keyframes, P slice otherwise (enough for the keyframe parser). */

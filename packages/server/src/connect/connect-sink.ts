@@ -1,11 +1,10 @@
 import { create } from '@bufbuild/protobuf';
+import type { EncodedMessage, Sink } from '@camstream/core';
 import {
-  type EncodedMessage,
   MessageProxyService,
-  type Sink,
   type WriteMessagesRequest,
   WriteMessagesRequestSchema,
-} from '@camstream/core';
+} from '@camstream/core/wire';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { ServerError } from '../errors.js';

@@ -1,4 +1,5 @@
-import type { EncodedMessage, LogMsg } from '@camstream/core';
+import type { EncodedMessage } from '@camstream/core';
+import type { LogMsg } from '@camstream/core/wire';
 import { ReplayStore, type ReplayStoreOptions } from '../replay/replay-store.js';
 import { type CodecTable, fromEncoded, fromLogMsg, type StoredMessage } from '../replay/stored-message.js';
 import { Subscriber, type SubscriberOptions } from './subscriber.js';

@@ -1,12 +1,12 @@
 import { create, fromBinary } from '@bufbuild/protobuf';
+import type { EncodedMessageKind } from '@camstream/core';
 import {
   ArrowMsgSchema,
-  type EncodedMessageKind,
   LogMsgSchema,
   MESSAGE_HEADER_LENGTH,
   MessageKind,
   STREAM_HEADER_LENGTH,
-} from '@camstream/core';
+} from '@camstream/core/wire';
 import { ServerError } from '../errors.js';
 import { rawLogMsg } from '../replay/raw-log-msg.js';
 import { type CodecTable, fromLogMsg, type StoredMessage } from '../replay/stored-message.js';

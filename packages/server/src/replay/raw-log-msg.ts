@@ -1,6 +1,7 @@
 import { create, type UnknownField } from '@bufbuild/protobuf';
 import { WireType } from '@bufbuild/protobuf/wire';
-import { type EncodedMessageKind, type LogMsg, LogMsgSchema } from '@camstream/core';
+import type { EncodedMessageKind } from '@camstream/core';
+import { type LogMsg, LogMsgSchema } from '@camstream/core/wire';
 
 const FIELD: Record<EncodedMessageKind, number> = {
   set_store_info: 1,

@@ -1,14 +1,5 @@
-import {
-  Compression,
-  decodeChunk,
-  decompressLz4Block,
-  type EncodedMessage,
-  isKeyframeSample,
-  type LogMsg,
-  StoreKind,
-  type TimeRange,
-  VideoCodec,
-} from '@camstream/core';
+import { type EncodedMessage, isKeyframeSample, type TimeRange, VideoCodec } from '@camstream/core';
+import { Compression, decodeChunk, decompressLz4Block, type LogMsg, StoreKind } from '@camstream/core/wire';
 import { ServerError } from '../errors.js';
 import { rawLogMsg } from './raw-log-msg.js';
 

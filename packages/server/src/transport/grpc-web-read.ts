@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ReadMessagesResponseSchema } from '@camstream/core';
+import { ReadMessagesResponseSchema } from '@camstream/core/wire';
 import type { Hub } from '../fanout/hub.js';
 import type { StoredMessage } from '../replay/stored-message.js';
 

@@ -1,12 +1,12 @@
 import { create } from '@bufbuild/protobuf';
+import { isCamstreamError } from '@camstream/core/media';
 import {
   MessageProxyService,
   type ReadMessagesResponse,
   ReadMessagesResponseSchema,
   type WriteMessagesRequest,
   WriteMessagesResponseSchema,
-} from '@camstream/core';
-import { isCamstreamError } from '@camstream/core/media';
+} from '@camstream/core/wire';
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import type { Hub } from '../fanout/hub.js';
 
