@@ -8,12 +8,11 @@
 
 // The H.264/H.265 bitstream parser (src/bitstream/): start-code scanning, access-unit splitting with keyframe
 // and B-frame detection, parameter sets, codec strings, AVCC conversion and whole-stream summaries.
+export type { AccessUnit } from './bitstream/access-unit.js';
 export {
-  type AccessUnit,
   AccessUnitSplitter,
   type AccessUnitSplitterOptions,
   DEFAULT_MAX_ACCESS_UNIT_BYTES,
-  detectCodec,
 } from './bitstream/access-unit-splitter.js';
 export {
   AnnexBScanner,
@@ -36,6 +35,7 @@ export {
 } from './bitstream/avcc.js';
 export { BitReader } from './bitstream/bit-reader.js';
 export { BitstreamError, type BitstreamErrorCode, isBitstreamError } from './bitstream/bitstream-error.js';
+export { detectCodec } from './bitstream/codec-detection.js';
 export {
   avcCodecString,
   type HevcProfileTierLevel,

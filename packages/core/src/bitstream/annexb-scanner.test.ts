@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type AccessUnit, AccessUnitSplitter, detectCodec } from './access-unit-splitter.js';
+import type { AccessUnit } from './access-unit.js';
+import { AccessUnitSplitter } from './access-unit-splitter.js';
 import { AnnexBScanner, splitAnnexB } from './annexb-scanner.js';
 import { BitstreamError } from './bitstream-error.js';
+import { detectCodec } from './codec-detection.js';
 
 const hex = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 const from = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccessUnit, AccessUnitSplitter } from './access-unit-splitter.js';
+import type { AccessUnit } from './access-unit.js';
+import { AccessUnitSplitter } from './access-unit-splitter.js';
 import { splitAnnexB } from './annexb-scanner.js';
 import {
   annexBToLengthPrefixed,

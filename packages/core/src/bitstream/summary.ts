@@ -1,4 +1,6 @@
-import { type AccessUnit, AccessUnitSplitter, detectCodec } from './access-unit-splitter.js';
+import type { AccessUnit } from './access-unit.js';
+import { AccessUnitSplitter } from './access-unit-splitter.js';
+import { detectCodec } from './codec-detection.js';
 import { h264LevelNumber, h265LevelNumber } from './codec-string.js';
 import type { SliceType } from './h264-slice.js';
 import type { H264Sps } from './h264-sps.js';
