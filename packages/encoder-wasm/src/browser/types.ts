@@ -1,6 +1,5 @@
-import type { RawFrame } from '@camstream/core/media';
-import type { FullQueuePolicy, LiveSessionCounters } from '../live/live-session.js';
-import type { H264EncoderOptions } from '../options.js';
+import type { FullQueuePolicy } from '../live/live-session.js';
+import type { LiveEncoderBaseOptions, LiveEncoderBaseStats } from '../live/live-worker-encoder.js';
 
 /**
  * How a {@link BrowserLiveEncoderOptions} encoder feeds ffmpeg: `ring` (one long exec fed through a
@@ -11,8 +10,8 @@ export type BrowserEncoderMode = 'ring' | 'segments';
 /** What the browser live encoder does with a frame when its input queue is full (same as Node's). */
 export type BrowserFullQueuePolicy = FullQueuePolicy;
 
-/** Options of `BrowserLiveEncoder.open()`: the Node encoder's H.264 options plus where the assets are. */
-export interface BrowserLiveEncoderOptions extends H264EncoderOptions {
+/** Options of `BrowserLiveEncoder.open()`: the Node encoder's H.264 and queue options plus where the assets are. */
+export interface BrowserLiveEncoderOptions extends LiveEncoderBaseOptions {
   /**
    * URL of `@ffmpeg/core`'s ESM build (`dist/esm/ffmpeg-core.js`). Required: a bare package specifier cannot
    * be turned into a URL in a bundler-neutral way. With Vite: `import coreURL from '@ffmpeg/core?url'`.
@@ -31,24 +30,12 @@ export interface BrowserLiveEncoderOptions extends H264EncoderOptions {
   readonly segmentFrames?: number;
   /** Frame slots in the ring (`ring` mode). Default 3 (one being read, one ready, one for an end marker). */
   readonly ringSlots?: number;
-  /** Frames waiting in the main thread beyond what the worker holds. Default 2. */
-  readonly maxQueuedFrames?: number;
-  /** `drop-oldest` (default) drops and counts the oldest waiting frame; `wait` makes `encode()` wait. */
-  readonly whenFull?: BrowserFullQueuePolicy;
-  /** Run a short encode before `open()` resolves so the first real frame is not slow. Default true. */
-  readonly warmup?: boolean;
-  /** Aborts the encoder (like `abort()`). */
-  readonly signal?: AbortSignal;
-  /** Called for every dropped frame. */
-  readonly onDrop?: (frame: RawFrame) => void;
 }
 
 /** Counters of a browser live encoder. */
-export interface BrowserLiveEncoderStats extends LiveSessionCounters {
+export interface BrowserLiveEncoderStats extends LiveEncoderBaseStats {
   /** Which feeding mode runs. */
   readonly mode: BrowserEncoderMode;
-  /** ffmpeg runs so far (segments mode: one per segment), warm-up excluded. */
+  /** ffmpeg runs that have ended (segments mode: one per segment), warm-up excluded. */
   readonly execs: number;
-  /** Time of the warm-up run, ms (0 without warm-up). */
-  readonly warmupMs: number;
 }

@@ -3,27 +3,23 @@
 // exec per segment from MEMFS (segments mode).
 import { errorMessage } from '@camstream/core/media';
 import { CoreExec, instantiateCore } from '../ffmpeg/core-exec.js';
-import { FrameInputDevice, mountOutputDevice } from '../ffmpeg/frame-device.js';
+import { FrameInputDevice } from '../ffmpeg/frame-device.js';
 import { findStackExports } from '../ffmpeg/stack-exports.js';
-import { runWarmup } from '../ffmpeg/warmup.js';
+import { type PostLiveMessage, runLiveStream, warmUpAndReady } from '../live/live-stream-run.js';
 import { FrameRing } from './frame-ring.js';
 import {
   type BrowserWorkerInit,
-  type BrowserWorkerMessage,
   type BrowserWorkerRequest,
-  RING_INPUT,
-  RING_OUTPUT,
   SEGMENT_INPUT,
   SEGMENT_OUTPUT,
 } from './protocol.js';
 
 // The DOM lib types `self` as a Window; this is the part of a worker's global scope used here.
 const scope = self as unknown as {
-  postMessage(message: BrowserWorkerMessage, transfer?: Transferable[]): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<BrowserWorkerRequest>) => void) | null;
 };
-const post = (message: BrowserWorkerMessage, transfer?: Transferable[]): void =>
-  scope.postMessage(message, transfer ?? []);
+const post: PostLiveMessage = (message, transfer) => scope.postMessage(message, transfer ?? []);
 
 async function loadCore(init: BrowserWorkerInit): Promise<CoreExec> {
   const [js, imported] = await Promise.all([
@@ -39,6 +35,7 @@ async function loadCore(init: BrowserWorkerInit): Promise<CoreExec> {
   return new CoreExec(await instantiateCore(factory, init.module), findStackExports(js));
 }
 
+/** Ring mode: the live stream's input device reads the shared ring. Everything comes through it, no message. */
 function runRing(exec: CoreExec, ring: NonNullable<BrowserWorkerInit['ring']>): void {
   const frames = FrameRing.attach(ring.layout);
   const input = new FrameInputDevice(
@@ -48,18 +45,7 @@ function runRing(exec: CoreExec, ring: NonNullable<BrowserWorkerInit['ring']>): 
       post({ type: 'frame-end', consumed });
     },
   );
-  input.mount(exec.core.FS, RING_INPUT, 0);
-  mountOutputDevice(exec.core.FS, RING_OUTPUT, 1, (bytes) =>
-    post({ type: 'data', bytes }, [bytes.buffer as ArrayBuffer]),
-  );
-  // Blocks this worker for the whole stream: everything comes through the ring, nothing through messages.
-  for (;;) {
-    const { exitCode, logTail } = exec.exec(ring.args);
-    const restart = input.endedBy === 'restart' && exitCode === 0;
-    post({ type: 'run-end', exitCode, logTail, restart });
-    if (!restart) return;
-    input.rearm();
-  }
+  runLiveStream(exec, input, ring.args, post);
 }
 
 function runSegment(exec: CoreExec, args: readonly string[], frames: Uint8Array, count: number): void {
@@ -86,9 +72,8 @@ scope.onmessage = (event) => {
   void (async () => {
     try {
       exec = await loadCore(request);
-      const warmupMs = request.warmup ? runWarmup(exec, request.warmup).ms : 0;
       segmentArgs = request.segmentArgs;
-      post({ type: 'ready', warmupMs });
+      warmUpAndReady(exec, request.warmup, post);
       if (request.ring) runRing(exec, request.ring);
     } catch (error) {
       post({ type: 'failed', message: errorMessage(error) });

@@ -213,8 +213,9 @@ describe('LiveEncoder', () => {
     })();
     for (const f of frames(5)) encoder.encode(f);
     await new Promise((r) => setTimeout(r, 200));
-    // Kill the thread as a crash would (the worker is private on purpose).
-    await (encoder as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    // Kill the thread as a crash would (the worker is private to the Node link on purpose).
+    const { link } = encoder as unknown as { link: { worker: { terminate(): Promise<number> } } };
+    await link.worker.terminate();
     const error = await failureOf(reading);
     expect(error.code).toBe('worker-crashed');
     expect(() => encoder.encode(renderTestPattern(SMALL, 5))).toThrow(error);

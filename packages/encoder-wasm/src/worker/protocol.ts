@@ -2,10 +2,10 @@ import type { MessagePort } from 'node:worker_threads';
 import type { WarmupRun } from '../ffmpeg/warmup.js';
 import type { CoreAssets } from '../ffmpeg/wasm-module.js';
 
-/** `workerData` of the live worker. */
+/** `workerData` of the Node live worker: how it is started (what it says back is `LiveWorkerMessage`). */
 export interface LiveWorkerData {
   readonly assets: CoreAssets;
-  /** ffmpeg arguments reading `LIVE_INPUT` and writing `LIVE_OUTPUT`. */
+  /** ffmpeg arguments reading `LIVE_INPUT` and writing `LIVE_OUTPUT` (`live/live-protocol.ts`). */
   readonly args: readonly string[];
   /** Frames and end markers come through here. */
   readonly input: MessagePort;
@@ -14,24 +14,6 @@ export interface LiveWorkerData {
   /** Arguments and frame size of the warm-up run, if any. */
   readonly warmup: WarmupRun | undefined;
 }
-
-/** Device paths of the live worker. */
-export const LIVE_INPUT = '/dev/camstream-in';
-export const LIVE_OUTPUT = '/dev/camstream-out';
-
-/** Messages the live worker posts to the main thread. */
-export type LiveWorkerMessage =
-  | { readonly type: 'ready'; readonly warmupMs: number }
-  | { readonly type: 'data'; readonly bytes: Uint8Array }
-  /** `consumed` input frames have been read in full; every packet written before this is complete. */
-  | { readonly type: 'frame-end'; readonly consumed: number }
-  | {
-      readonly type: 'run-end';
-      readonly exitCode: number;
-      readonly logTail: readonly string[];
-      readonly restart: boolean;
-      readonly runMs: number;
-    };
 
 /** A batch task: `frames` packed raw frames encoded as one independent segment. */
 export interface BatchTask {
