@@ -9,8 +9,7 @@ import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-// @camstream/cli is not a dependency of the bench package: imported from sources.
-import { remux } from '../packages/cli/src/remux/remux.js';
+import { remux } from '@camstream/cli';
 import { fmt, interleave, type SummaryRow, writeResults } from './lib.js';
 
 const ROUNDS = Math.max(5, Number(process.env.CAMSTREAM_BENCH_ROUNDS ?? 5));

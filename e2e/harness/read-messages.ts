@@ -2,7 +2,7 @@
 // arrives and how the call ended.
 import { decodeRrd } from '@camstream/core';
 import type { MessageKind } from '@camstream/core/wire';
-import { type grpc, rawClient, unwrapLogMsg } from '../../packages/server/src/grpc-peer.test-util.js';
+import { type grpc, rawClient, unwrapLogMsg } from '@camstream/test-helpers/grpc-peer';
 import { rrdOf, splitLogMsg } from './rerun-proxy-peer.js';
 
 /** One video frame a reader or a file holds: its `time` and `log_time` (ns). */

@@ -1,7 +1,7 @@
 // An independent Rerun proxy for `--connect` tests: @grpc/grpc-js serving MessageProxyService/WriteMessages
 // from the same .proto files (the server package's grpc-js peer), collecting what a client streams.
 import { MESSAGE_HEADER_LENGTH, MessageKind, STREAM_HEADER_LENGTH, streamHeader } from '@camstream/core/wire';
-import { grpc, rawMessageProxy, unwrapLogMsg } from '../../packages/server/src/grpc-peer.test-util.js';
+import { grpc, rawMessageProxy, unwrapLogMsg } from '@camstream/test-helpers/grpc-peer';
 
 /** What the peer received. */
 export interface ProxyPeer {

@@ -5,7 +5,7 @@ import type {
   EncoderChoice,
   SessionState,
   SourceRequest,
-} from '../../packages/web/src/index.js';
+} from '@camstream/web';
 
 /** What the test page shows of its session. */
 export interface SessionSnapshot {

@@ -1,3 +1,4 @@
+import { concatBytes } from '@camstream/test-helpers/bytes';
 import type { Rng } from './rng.js';
 
 /** A little-endian or big-endian unsigned integer field of 1, 2, 4 or 8 bytes at `offset`. */
@@ -66,18 +67,6 @@ function writeField(bytes: Uint8Array, f: LengthField, value: bigint): void {
   }
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 const NUMBER_TEXTS = [
@@ -136,7 +125,7 @@ const mutations: { readonly name: string; readonly weight: number; readonly run:
           : rng.chance(0.3)
             ? new Uint8Array(rng.small(64)) // a run of zeros
             : rng.bytes(rng.small(64));
-      return concat(b.subarray(0, at), insert, b.subarray(at));
+      return concatBytes([b.subarray(0, at), insert, b.subarray(at)]);
     },
   },
   {
@@ -160,7 +149,7 @@ const mutations: { readonly name: string; readonly weight: number; readonly run:
       if (b.length === 0) return b;
       const n = rng.small(Math.max(1, b.length >> 2));
       const at = rng.int(b.length);
-      return concat(b.subarray(0, at), b.subarray(at + n));
+      return concatBytes([b.subarray(0, at), b.subarray(at + n)]);
     },
   },
   {
@@ -173,7 +162,7 @@ const mutations: { readonly name: string; readonly weight: number; readonly run:
       const chunk = b.subarray(from, from + n);
       const times = rng.chance(0.8) ? 1 : rng.small(16);
       const at = rng.int(b.length + 1);
-      return concat(b.subarray(0, at), ...Array.from({ length: times }, () => chunk), b.subarray(at));
+      return concatBytes([b.subarray(0, at), ...Array.from({ length: times }, () => chunk), b.subarray(at)]);
     },
   },
   {
@@ -209,7 +198,7 @@ const mutations: { readonly name: string; readonly weight: number; readonly run:
     weight: 3,
     run: (b, rng, _hints, other) => {
       const o = other();
-      return concat(b.subarray(0, rng.int(b.length + 1)), o.subarray(rng.int(o.length + 1)));
+      return concatBytes([b.subarray(0, rng.int(b.length + 1)), o.subarray(rng.int(o.length + 1))]);
     },
   },
   {
@@ -243,7 +232,7 @@ const mutations: { readonly name: string; readonly weight: number; readonly run:
       if (runs.length === 0) return b;
       const [from, to] = rng.pick(runs);
       const text = new TextEncoder().encode(rng.pick(NUMBER_TEXTS));
-      return concat(b.subarray(0, from), text, b.subarray(to));
+      return concatBytes([b.subarray(0, from), text, b.subarray(to)]);
     },
   },
 ];
@@ -269,7 +258,7 @@ export function nextInput(rng: Rng, seeds: readonly Uint8Array[], hints: Mutatio
   if (r < 0.05 || seeds.length === 0) {
     out = rng.bytes(rng.small(4096) - 1);
   } else if (r < 0.1 && hints.magic.length > 0) {
-    out = concat(rng.pick(hints.magic), rng.bytes(rng.small(2048) - 1));
+    out = concatBytes([rng.pick(hints.magic), rng.bytes(rng.small(2048) - 1)]);
   } else {
     out = rng.pick(seeds);
     const other = () => rng.pick(seeds);

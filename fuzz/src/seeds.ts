@@ -28,7 +28,9 @@ import {
   SetStoreInfoSchema,
   streamHeader,
 } from '@camstream/core/wire';
-import { compressBlock, compressBound } from 'lz4js';
+import { concatBytes } from '@camstream/test-helpers/bytes';
+import { lz4jsCompress } from '@camstream/test-helpers/lz4';
+import { messageHeader } from '@camstream/test-helpers/rrd';
 
 /** Valid inputs made in the run, by kind; each target mutates the kinds it reads. */
 export interface Corpus {
@@ -185,12 +187,11 @@ function lz4Recording(rrd: Uint8Array): Uint8Array {
     if (m.kind === 'arrow_msg') {
       const proto = clone(ArrowMsgSchema, m.proto);
       const raw = proto.payload;
-      const dst = new Uint8Array(compressBound(raw.length));
-      const n = compressBlock(raw, dst, 0, raw.length, new Uint32Array(1 << 16));
-      if (n > 0) {
+      const block = lz4jsCompress(raw);
+      if (block !== undefined) {
         proto.compression = Compression.LZ4;
         proto.uncompressedSize = BigInt(raw.length);
-        proto.payload = dst.slice(0, n);
+        proto.payload = block;
       }
       kind = MessageKind.ArrowMsg;
       payload = toBinary(ArrowMsgSchema, proto);
@@ -200,31 +201,14 @@ function lz4Recording(rrd: Uint8Array): Uint8Array {
     } else continue;
     parts.push(messageHeader(kind, payload.length), payload);
   }
-  return join8(parts);
-}
-
-function messageHeader(kind: number, length: number): Uint8Array {
-  const header = new DataView(new ArrayBuffer(16));
-  header.setBigUint64(0, BigInt(kind), true);
-  header.setBigUint64(8, BigInt(length), true);
-  return new Uint8Array(header.buffer);
+  return concatBytes(parts);
 }
 
 /** An End message and the 32-byte StreamFooter (`…RRF2FOOT…`) after a recording. */
 function withEndAndFooter(rrd: Uint8Array): Uint8Array {
   const footer = new Uint8Array(32);
   footer.set(new TextEncoder().encode('RRF2FOOT'), 20);
-  return join8([rrd, messageHeader(MessageKind.End, 0), footer]);
-}
-
-function join8(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes([rrd, messageHeader(MessageKind.End, 0), footer]);
 }
 
 /** The messages of a recording, each with its MessageHeader, as raw bytes. */
@@ -246,7 +230,7 @@ function rawMessages(rrd: Uint8Array): Uint8Array[] {
 function singleMessageRecordings(rrd: Uint8Array): Uint8Array[] {
   const [info, ...rest] = rawMessages(rrd);
   if (info === undefined) return [];
-  return rest.map((m) => join8([rrd.subarray(0, 12), info, m]));
+  return rest.map((m) => concatBytes([rrd.subarray(0, 12), info, m]));
 }
 
 function y4m(width: number, height: number, frames: number, header?: string): Uint8Array {
@@ -262,7 +246,7 @@ function y4m(width: number, height: number, frames: number, header?: string): Ui
       parts.push(Uint8Array.from({ length: size }, (_, k) => (k * 7 + i) & 0xff));
     }
   }
-  return join8(parts);
+  return concatBytes(parts);
 }
 
 /**
@@ -304,7 +288,7 @@ export async function makeCorpus(): Promise<Corpus> {
       lz4Recording(video264),
       lz4Recording(scalars),
       withEndAndFooter(scalars),
-      join8([scalars, blueprint]),
+      concatBytes([scalars, blueprint]),
     ];
     const y4ms = [
       y4m(16, 16, 3),

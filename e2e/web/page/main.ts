@@ -1,8 +1,6 @@
 // The test page of e2e/web: a CaptureSession from @camstream/web (source-first through Vite) feeding the real
 // @rerun-io/web-viewer@0.33.0, driven by the Playwright tests through `window.webTest`.
-// @camstream/web is imported by path: e2e/package.json does not list it (yet).
 import { publishSink, type Sink, StreamCallbackSink } from '@camstream/core';
-import { WebViewer } from '@rerun-io/web-viewer';
 import {
   CaptureSession,
   type CaptureSessionOptions,
@@ -10,7 +8,8 @@ import {
   type SourceRequest,
   viewerSink,
   type WasmEncoderModule,
-} from '../../../packages/web/src/index.js';
+} from '@camstream/web';
+import { WebViewer } from '@rerun-io/web-viewer';
 import type { SessionSnapshot, WebTestApi } from '../web-page-api.js';
 
 let viewer: WebViewer | undefined;

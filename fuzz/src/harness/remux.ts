@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { CliError } from '../../../packages/cli/src/errors.js';
+import { CliError } from '@camstream/cli';
 import { openAnnexB } from '../../../packages/cli/src/remux/annexb-reader.js';
 import { openContainer } from '../../../packages/cli/src/remux/container-reader.js';
 import { setDemuxerLimits, warmDemuxer } from '../../../packages/cli/src/remux/demuxer.js';

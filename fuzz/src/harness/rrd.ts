@@ -1,7 +1,11 @@
 import { type DecodedMessage, decodeRrd, RrdDecodeError, RrdDecoder } from '@camstream/core';
 import { decompressLz4Block, Lz4BlockError, MessageKind, streamHeader } from '@camstream/core/wire';
-import { compressBlock, compressBound, decompressBlock } from 'lz4js';
-import { ServerError } from '../../../packages/server/src/errors.js';
+import { ServerError } from '@camstream/server';
+import { concatBytes } from '@camstream/test-helpers/bytes';
+import { lz4jsCompress, lz4jsDecompress } from '@camstream/test-helpers/lz4';
+import { messageHeader } from '@camstream/test-helpers/rrd';
+// The publish endpoint's reader is internal to the server (no entry point exports it): this whitebox target
+// reaches it in the source.
 import { storedFromRrd } from '../../../packages/server/src/publish/rrd-messages.js';
 import { InvariantError, wrappedBug } from '../classify.js';
 import type { LengthField, MutationHints } from '../mutate.js';
@@ -9,13 +13,6 @@ import { fnv1a, randomPieces } from '../rng.js';
 import type { Harness } from '../targets.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
-
-function messageHeader(kind: number, length: number): Uint8Array {
-  const view = new DataView(new ArrayBuffer(16));
-  view.setBigUint64(0, BigInt(kind), true);
-  view.setBigUint64(8, BigInt(length), true);
-  return new Uint8Array(view.buffer);
-}
 
 /**
  * The RRD framing's own fields (message kinds and lengths, the stream header's version bytes) and the Arrow IPC
@@ -124,13 +121,11 @@ export function publishHarness(): Harness {
 }
 
 function lz4Input(raw: Uint8Array): Uint8Array | undefined {
-  const dst = new Uint8Array(compressBound(raw.length));
-  const n = compressBlock(raw, dst, 0, raw.length, new Uint32Array(1 << 16));
-  if (n === 0) return undefined;
-  const out = new Uint8Array(4 + n);
-  new DataView(out.buffer).setUint32(0, raw.length, true);
-  out.set(dst.subarray(0, n), 4);
-  return out;
+  const block = lz4jsCompress(raw);
+  if (block === undefined) return undefined;
+  const size = new Uint8Array(4);
+  new DataView(size.buffer).setUint32(0, raw.length, true);
+  return concatBytes([size, block]);
 }
 
 /** `[u32 LE uncompressed size][LZ4 block]`; a block that decompresses must give what lz4js gives. */
@@ -166,7 +161,7 @@ export function lz4Harness(): Harness {
         throw new InvariantError(`decompressed ${ours.length} bytes, asked for ${size}`);
       // lz4js has no bounds checks: only a block we accepted is safe to give it.
       const theirs = new Uint8Array(size);
-      const end = decompressBlock(block, theirs, 0, block.length, 0);
+      const end = lz4jsDecompress(block, theirs);
       if (end !== size || Buffer.compare(ours, theirs) !== 0) {
         throw new InvariantError(`lz4js decompresses this block to ${end} other bytes`);
       }

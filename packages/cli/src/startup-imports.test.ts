@@ -1,8 +1,8 @@
 // Decisions 0010 and 0013: `camstream --help`, `--version` and usage errors load only the command definitions.
 // Each command loads its implementation (encoder, server, RRD decoder, progress bar) when it runs.
 import { join } from 'node:path';
+import { importGraph } from '@camstream/test-helpers/import-graph';
 import { describe, expect, it } from 'vitest';
-import { importGraph } from '../../../scripts/import-graph.js';
 
 describe('camstream start-up', () => {
   const startup = importGraph(join(import.meta.dirname, 'bin.ts'), { dynamic: false });

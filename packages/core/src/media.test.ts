@@ -1,8 +1,8 @@
 // Decision 0013: `@camstream/core/media` loads no Rerun wire-format code, so a worker importing it pays for no
 // Arrow or protobuf.
 import { join } from 'node:path';
+import { importGraph } from '@camstream/test-helpers/import-graph';
 import { describe, expect, it } from 'vitest';
-import { importGraph } from '../../../scripts/import-graph.js';
 import * as core from './index.js';
 import * as media from './media.js';
 

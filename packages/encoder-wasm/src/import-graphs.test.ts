@@ -1,8 +1,8 @@
 // Decisions 0009 and 0013: the browser entry imports nothing from node:*, and no entry or worker of this package
 // loads `@camstream/core`'s Rerun half (apache-arrow, protobuf: ~20 MB per thread), only `@camstream/core/media`.
 import { join } from 'node:path';
+import { importGraph } from '@camstream/test-helpers/import-graph';
 import { describe, expect, it } from 'vitest';
-import { importGraph } from '../../../scripts/import-graph.js';
 
 const src = import.meta.dirname;
 

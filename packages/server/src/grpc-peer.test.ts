@@ -1,7 +1,6 @@
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import type { EncodedMessage } from '@camstream/core';
 import { ArrowMsgSchema, Compression } from '@camstream/core/wire';
-import { afterEach, describe, expect, it } from 'vitest';
 import {
   grpc,
   loadMessageProxy,
@@ -9,7 +8,8 @@ import {
   rawClient,
   unwrapLogMsg,
   wrapLogMsg,
-} from './grpc-peer.test-util.js';
+} from '@camstream/test-helpers/grpc-peer';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type CamstreamServer, startServer } from './server.js';
 import { CollectSink, logFrame, readGrpcWeb, responses, videoRecording } from './test-util.js';
 

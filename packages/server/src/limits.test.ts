@@ -3,9 +3,9 @@
 import { createHook } from 'node:async_hooks';
 import { connect as connectH2 } from 'node:http2';
 import { connect as connectTcp } from 'node:net';
+import { grpc, logMsgBytes, rawClient, varint, wrapLogMsg } from '@camstream/test-helpers/grpc-peer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { grpc, logMsgBytes, rawClient, varint, wrapLogMsg } from './grpc-peer.test-util.js';
 import { openAfter, rawExchange, trickle } from './raw-http.test-util.js';
 import { type CamstreamServer, startServer } from './server.js';
 import { type ChildServer, startChildServer } from './server-child.test-util.js';

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSigned } from '@camstream/test-helpers/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { capture } from './capture.js';
 import { checkServeOptions, isLoopbackHost } from './serve-options.js';
-import { selfSigned } from './tls.test-util.js';
 
 // `serve`'s access token and TLS pair: checked before anything starts, and handed to the real server.
 const dir = mkdtempSync(join(tmpdir(), 'camstream-serve-'));

@@ -6,10 +6,11 @@ import {
   Y4M_FRAME_LINE,
   y4mHeaderBytes,
 } from '@camstream/core/media';
+import { concatBytes } from '@camstream/test-helpers/bytes';
+import { probe, psnr } from '@camstream/test-helpers/oracle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncoderError } from '../errors.js';
 import { encodeArgs, resolveOptions } from '../options.js';
-import { concat, probe, psnr } from '../testing/oracle.js';
 import { BATCH_INPUT, BATCH_OUTPUT } from '../worker/protocol.js';
 import { type BatchProgress, encodeBatch } from './encode-batch.js';
 import { EncoderPool } from './encoder-pool.js';
@@ -50,7 +51,7 @@ describe('encodeBatch', () => {
     expect(samples.map((s) => s.pts)).toEqual(input.map((f) => f.pts));
     expect(samples.map((s) => s.index)).toEqual(input.map((_, i) => i));
     expect(samples.flatMap((s, i) => (s.isKeyframe ? [i] : []))).toEqual([0, 15, 30, 45, 60, 75, 90]);
-    const stream = concat(samples.map((s) => s.data));
+    const stream = concatBytes(samples.map((s) => s.data));
     const report = probe(stream);
     expect(report.frames).toBe(100);
     expect(new Set(report.pictTypes)).toEqual(new Set(['I', 'P']));
@@ -72,8 +73,8 @@ describe('encodeBatch', () => {
         yield { ...frame, data };
       }
     }
-    const fresh = concat((await collect(encodeBatch(input, options))).map((s) => s.data));
-    const shared = concat((await collect(encodeBatch(reused(), options))).map((s) => s.data));
+    const fresh = concatBytes((await collect(encodeBatch(input, options))).map((s) => s.data));
+    const shared = concatBytes((await collect(encodeBatch(reused(), options))).map((s) => s.data));
     expect(Buffer.from(shared).equals(Buffer.from(fresh))).toBe(true);
     expect(probe(shared).frames).toBe(40);
   }, 60_000);
@@ -85,7 +86,10 @@ describe('encodeBatch', () => {
 
   it('stops with a clear error on a corrupt (truncated) Y4M input', async () => {
     const frames = [...testPattern({ ...SMALL, frames: 3 })];
-    const bytes = concat([y4mHeaderBytes(160, 120, 30), ...frames.flatMap((f) => [Y4M_FRAME_LINE, f.data])]);
+    const bytes = concatBytes([
+      y4mHeaderBytes(160, 120, 30),
+      ...frames.flatMap((f) => [Y4M_FRAME_LINE, f.data]),
+    ]);
     const run = collect(
       encodeBatch(readY4m([bytes.subarray(0, bytes.length - 100)], { name: 'cut.y4m' }), { ...SMALL, pool }),
     );
@@ -123,7 +127,7 @@ describe('EncoderPool', () => {
   it('moves a transferred segment back unchanged with reuse, and encodes it the same as a copied one', async () => {
     const o = resolveOptions({ ...SMALL, preset: 'ultrafast' });
     const args = encodeArgs(o, BATCH_INPUT, BATCH_OUTPUT);
-    const frames = concat([...testPattern({ ...SMALL, frames: 4 })].map((f) => f.data));
+    const frames = concatBytes([...testPattern({ ...SMALL, frames: 4 })].map((f) => f.data));
     const copied = await pool.run(args, frames);
     expect(copied.frames).toBeUndefined();
     const sent = frames.slice();

@@ -1,6 +1,7 @@
 // The browser worker's input path (FrameRing → FrameInputDevice → ffmpeg) run in Node on the real core: one
 // long exec fed from the ring, compared byte for byte with an encode of the same frames from a MEMFS file.
 import { testPattern } from '@camstream/core/media';
+import { concatBytes } from '@camstream/test-helpers/bytes';
 import { describe, expect, it } from 'vitest';
 import { CoreRunner } from '../ffmpeg/core-runner.js';
 import { FrameInputDevice, mountOutputDevice } from '../ffmpeg/frame-device.js';
@@ -10,16 +11,6 @@ import { FrameRing } from './frame-ring.js';
 
 const options = resolveOptions({ width: 64, height: 48, fpsNum: 30, gop: 10, preset: 'ultrafast' });
 const frames = [...testPattern({ width: 64, height: 48, fpsNum: 30, frames: 25 })].map((f) => f.data);
-
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 describe('FrameRing feeding ffmpeg through FrameInputDevice', () => {
   it('one exec through a 3-slot ring equals an offline encode; every frame is reported consumed', async () => {
@@ -48,10 +39,10 @@ describe('FrameRing feeding ffmpeg through FrameInputDevice', () => {
     expect(device.endedBy).toBe('close');
     expect(consumedReports).toEqual(frames.map((_, i) => i + 1));
 
-    runner.core.FS.writeFile('/in.yuv', concat(frames));
+    runner.core.FS.writeFile('/in.yuv', concatBytes(frames));
     expect(runner.exec(encodeArgs(options, '/in.yuv', '/out.h264'))).toMatchObject({ exitCode: 0 });
     const offline = runner.core.FS.readFile('/out.h264');
     expect(offline.length).toBeGreaterThan(100);
-    expect(Buffer.from(concat(out)).equals(Buffer.from(offline))).toBe(true);
+    expect(Buffer.from(concatBytes(out)).equals(Buffer.from(offline))).toBe(true);
   });
 });

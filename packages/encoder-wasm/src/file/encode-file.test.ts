@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EncodedSample, RawFrame } from '@camstream/core/media';
+import { concatBytes } from '@camstream/test-helpers/bytes';
+import { probe, psnr } from '@camstream/test-helpers/oracle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncoderPool } from '../batch/encoder-pool.js';
 import { EncoderError } from '../errors.js';
-import { concat, probe, psnr } from '../testing/oracle.js';
 import { decodeFile } from './decode-file.js';
 import { type EncodeFileProgress, encodeFile } from './encode-file.js';
 import { collect, ffmpeg, isFlooredNanos, makeTestsrc, probeFrames, tempDir } from './test-media.js';
@@ -66,7 +67,7 @@ describe('encodeFile', () => {
     const wrong = samples.filter((s, i) => !isFlooredNanos(s.pts, probed[i] as (typeof probed)[number]));
     expect(wrong.map((s) => [s.index, s.pts])).toEqual([]);
     expect(samples.flatMap((s, i) => (s.isKeyframe ? [i] : []))).toEqual([0, 10, 20, 30, 40]);
-    const stream = concat(samples.map((s) => s.data));
+    const stream = concatBytes(samples.map((s) => s.data));
     const report = probe(stream);
     expect(report.frames).toBe(45);
     expect(new Set(report.pictTypes)).toEqual(new Set(['I', 'P']));
@@ -108,7 +109,7 @@ describe('encodeFile', () => {
       encodeFile(odd, { pool, width: 96, height: 72, gop: 3, preset: 'ultrafast' }),
     );
     expect(samples).toHaveLength(6);
-    expect(probe(concat(samples.map((s) => s.data))).keyframes).toEqual([0, 3]);
+    expect(probe(concatBytes(samples.map((s) => s.data))).keyframes).toEqual([0, 3]);
   }, 120_000);
 
   it('passes decode errors through: a missing file is file-not-found', async () => {

@@ -1,13 +1,25 @@
-import { type EncodedSample, type RawFrame, renderTestPattern, testPattern } from '@camstream/core/media';
+import {
+  type EncodedSample,
+  type RawFrame,
+  renderTestPattern,
+  splitAnnexB,
+  testPattern,
+} from '@camstream/core/media';
+import { concatBytes } from '@camstream/test-helpers/bytes';
+import { probe, psnr } from '@camstream/test-helpers/oracle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncoderPool } from '../batch/encoder-pool.js';
 import { EncoderError } from '../errors.js';
 import { encodeArgs, type H264EncoderOptions, resolveOptions } from '../options.js';
-import { concat, nalTypes, probe, psnr } from '../testing/oracle.js';
 import { BATCH_INPUT, BATCH_OUTPUT } from '../worker/protocol.js';
 import { LiveEncoder, type LiveEncoderOptions } from './live-encoder.js';
 
 const SMALL = { width: 160, height: 120, fpsNum: 30 } as const;
+
+/** NAL unit types of one Annex B sample, in order. */
+function nalTypes(sample: Uint8Array): number[] {
+  return splitAnnexB(sample).map((nal) => (nal.data[0] ?? 0) & 0x1f);
+}
 
 function frames(n: number, o: { width: number; height: number; fpsNum: number } = SMALL): RawFrame[] {
   return [...testPattern({ ...o, frames: n })];
@@ -47,7 +59,8 @@ afterAll(async () => {
 /** The offline encode of the same frames with the same options, in one ffmpeg run (the reference). */
 async function offline(input: readonly RawFrame[], options: H264EncoderOptions): Promise<Uint8Array> {
   const o = resolveOptions(options);
-  return (await pool.run(encodeArgs(o, BATCH_INPUT, BATCH_OUTPUT), concat(input.map((f) => f.data)))).bytes;
+  return (await pool.run(encodeArgs(o, BATCH_INPUT, BATCH_OUTPUT), concatBytes(input.map((f) => f.data))))
+    .bytes;
 }
 
 describe('LiveEncoder', () => {
@@ -67,7 +80,7 @@ describe('LiveEncoder', () => {
       }
     }
     expect(samples[0]?.codecString).toMatch(/^avc1\.42/);
-    const report = probe(concat(samples.map((s) => s.data)));
+    const report = probe(concatBytes(samples.map((s) => s.data)));
     expect(report.frames).toBe(60);
     expect(new Set(report.pictTypes)).toEqual(new Set(['I', 'P']));
     expect(report.keyframes).toEqual([0, 15, 30, 45]);
@@ -77,7 +90,7 @@ describe('LiveEncoder', () => {
   it('is byte-identical to an offline encode of the same frames with the same options', async () => {
     const input = frames(40);
     const options = { ...SMALL, preset: 'veryfast', gop: 20, crf: 26 } as const;
-    const live = concat((await encodeLive(input, options)).map((s) => s.data));
+    const live = concatBytes((await encodeLive(input, options)).map((s) => s.data));
     expect(Buffer.from(live).equals(Buffer.from(await offline(input, options)))).toBe(true);
   }, 60_000);
 
@@ -93,7 +106,7 @@ describe('LiveEncoder', () => {
       const o = { width: 320, height: 240, fpsNum: 30 };
       const input = frames(20, o);
       const samples = await encodeLive(input, { ...o, preset, gop: 10 });
-      const db = psnr(concat(samples.map((s) => s.data)), input);
+      const db = psnr(concatBytes(samples.map((s) => s.data)), input);
       expect(db).toBeGreaterThan(floor);
     },
     60_000,
@@ -112,7 +125,7 @@ describe('LiveEncoder', () => {
       }));
       const samples = await encodeLive(input, { ...SMALL, pixelFormat: format, preset: 'ultrafast' });
       expect(samples).toHaveLength(5);
-      expect(probe(concat(samples.map((s) => s.data))).frames).toBe(5);
+      expect(probe(concatBytes(samples.map((s) => s.data))).frames).toBe(5);
     }
   }, 60_000);
 
@@ -123,7 +136,7 @@ describe('LiveEncoder', () => {
     expect(copies.every((f) => f.data.byteLength === 0)).toBe(true);
     const copied = await encodeLive(input, { ...SMALL, preset: 'ultrafast' });
     expect(input.every((f) => f.data.byteLength > 0)).toBe(true);
-    expect(concat(moved.map((s) => s.data))).toEqual(concat(copied.map((s) => s.data)));
+    expect(concatBytes(moved.map((s) => s.data))).toEqual(concatBytes(copied.map((s) => s.data)));
   }, 60_000);
 
   it('starts a new IDR on requestKeyframe() and keeps every frame', async () => {
@@ -142,7 +155,7 @@ describe('LiveEncoder', () => {
     expect(out.map((s) => s.pts)).toEqual(input.map((f) => f.pts));
     expect(out.flatMap((s, i) => (s.isKeyframe ? [i] : []))).toEqual([0, 12]);
     expect(encoder.stats().keyframeRestarts).toBe(1);
-    expect(probe(concat(out.map((s) => s.data))).frames).toBe(30);
+    expect(probe(concatBytes(out.map((s) => s.data))).frames).toBe(30);
   }, 60_000);
 
   it('drops the oldest queued frames when the encoder falls behind, and counts them', async () => {
@@ -274,7 +287,7 @@ describe('LiveEncoder', () => {
     expect(encoder.stats().keyframeRestarts).toBe(runs - 1);
     expect(out.map((s) => s.pts)).toEqual(input.map((f) => f.pts));
     expect(out.every((s) => s.isKeyframe)).toBe(true);
-    const report = probe(concat(out.map((s) => s.data)));
+    const report = probe(concatBytes(out.map((s) => s.data)));
     expect(report.frames).toBe(runs);
     expect(report.keyframes).toHaveLength(runs);
   }, 300_000);

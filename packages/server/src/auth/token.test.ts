@@ -1,7 +1,7 @@
+import { grpc, rawClient } from '@camstream/test-helpers/grpc-peer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectSink } from '../connect/connect-sink.js';
-import { grpc, rawClient } from '../grpc-peer.test-util.js';
 import { type CamstreamServer, startServer } from '../server.js';
 import { logFrame, readGrpcWeb, videoRecording } from '../test-util.js';
 

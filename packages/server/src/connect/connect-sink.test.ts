@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
+import { grpc, logMsgBytes, rawMessageProxy, unwrapLogMsg } from '@camstream/test-helpers/grpc-peer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { grpc, logMsgBytes, rawMessageProxy, unwrapLogMsg } from '../grpc-peer.test-util.js';
 import { type CamstreamServer, startServer } from '../server.js';
 import {
   CollectSink,

@@ -1,7 +1,7 @@
 import type { EncodedMessage } from '@camstream/core';
+import { logMsgBytes, unwrapLogMsg } from '@camstream/test-helpers/grpc-peer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { logMsgBytes, unwrapLogMsg } from '../grpc-peer.test-util.js';
 import { type CamstreamServer, startServer } from '../server.js';
 import {
   CollectSink,

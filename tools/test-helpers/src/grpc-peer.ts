@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 
-const PROTO_DIR = join(import.meta.dirname, '..', '..', 'core', 'proto');
+// Read from the checkout by path: this package depends on no workspace package, so packages can depend on it.
+const PROTO_DIR = join(import.meta.dirname, '..', '..', '..', 'packages', 'core', 'proto');
 const SERVICE = 'rerun.sdk_comms.v1alpha1.MessageProxyService';
 
 /** The MessageProxyService definition as proto-loader builds it from `sdk_comms.proto`. */

@@ -1,9 +1,9 @@
-// Test support (not exported): native ffprobe/ffmpeg from Debian judge what the wasm encoder produced.
+// Native ffprobe/ffmpeg from Debian judge what camstream's encoders produced.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RawFrame, splitAnnexB } from '@camstream/core/media';
+import { concatBytes } from './bytes.js';
 
 /** What ffprobe saw in an Annex B H.264 stream. */
 export interface ProbeReport {
@@ -14,15 +14,11 @@ export interface ProbeReport {
   readonly profile: string;
 }
 
-/** Concatenates byte arrays. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+/** An I420 source frame (core's `RawFrame` fits): the reference {@link psnr} compares against. */
+export interface I420Frame {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
 }
 
 function withTemp<T>(files: Record<string, Uint8Array>, run: (dir: string) => T): T {
@@ -61,10 +57,10 @@ export function probe(h264: Uint8Array): ProbeReport {
 }
 
 /** Average PSNR (dB, over Y/U/V) of the decoded stream against the I420 source frames (ffmpeg's `psnr` filter). */
-export function psnr(h264: Uint8Array, source: readonly RawFrame[]): number {
+export function psnr(h264: Uint8Array, source: readonly I420Frame[]): number {
   const first = source[0];
   if (!first) throw new Error('no source frames');
-  return withTemp({ 'v.h264': h264, 'src.yuv': concat(source.map((f) => f.data)) }, (dir) => {
+  return withTemp({ 'v.h264': h264, 'src.yuv': concatBytes(source.map((f) => f.data)) }, (dir) => {
     // Decode first: fed straight from a raw .h264, ffmpeg invents timestamps and the psnr filter pairs the wrong
     // frames. Raw against raw pairs them by position.
     const size = `${first.width}x${first.height}`;
@@ -115,9 +111,4 @@ export function psnr(h264: Uint8Array, source: readonly RawFrame[]): number {
     if (!match?.[1]) throw new Error(`no PSNR in ffmpeg's output: ${run.stderr.slice(-500)}`);
     return match[1] === 'inf' ? Number.POSITIVE_INFINITY : Number(match[1]);
   });
-}
-
-/** NAL unit types of one Annex B sample, in order. */
-export function nalTypes(sample: Uint8Array): number[] {
-  return splitAnnexB(sample).map((nal) => (nal.data[0] ?? 0) & 0x1f);
 }
