@@ -12,7 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'fuzz/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'fuzz/**/*.test.ts'],
           environment: 'node',
         },
       },

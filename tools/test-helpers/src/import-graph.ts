@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-// An import or re-export statement's leading keywords and specifier, or a dynamic import's specifier.
-const IMPORT = /(?:^|\n)\s*((?:import|export)\s[^'"]*?)from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
+// An import or re-export statement's leading keywords and specifier, a dynamic import's specifier, or a
+// side-effect import's specifier (`import './x.js';`).
+const IMPORT =
+  /(?:^|\n)\s*((?:import|export)\s[^'"]*?)from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g;
 
 /** What {@link importGraph} found. */
 export interface ImportGraph {
@@ -27,7 +29,7 @@ export function importGraph(entry: string, options: { readonly dynamic?: boolean
     for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
       if (m[1] !== undefined && /^(?:import|export)\s+type\s/.test(m[1])) continue;
       if (m[3] !== undefined && options.dynamic === false) continue;
-      const spec = m[2] ?? m[3];
+      const spec = m[2] ?? m[3] ?? m[4];
       if (spec === undefined) continue;
       if (spec.startsWith('.')) visit(join(dirname(file), spec.replace(/\.js$/, '.ts')));
       else external.add(spec);
