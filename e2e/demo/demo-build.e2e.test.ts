@@ -7,7 +7,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, poll } from '../harness/browser.js';
 import { type IsolatedStaticServer, startIsolatedStaticServer } from '../harness/isolated-static-server.js';
-import { colourBarsOnScreen, type DemoWindow, openDemo } from './demo-page.js';
+import { type DemoWindow, openDemo, testPatternOnScreen } from './demo-page.js';
 
 const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'demo');
 
@@ -63,7 +63,7 @@ describe('the built demo (vite build) from a plain static server with COOP/COEP'
         (await page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.session())) ?? undefined,
     );
     expect(session.source).toBe('test-pattern');
-    await colourBarsOnScreen(page, 'the test pattern in the viewer');
+    await testPatternOnScreen(page, 'the test pattern in the viewer');
     await page.click('#stop');
     await page.waitForSelector('#start:not([disabled])');
 
@@ -73,7 +73,7 @@ describe('the built demo (vite build) from a plain static server with COOP/COEP'
     await page.waitForSelector('#stop:not([disabled])', { timeout: 60_000 });
     const wasm = await page.evaluate(() => (window as unknown as DemoWindow).camstreamDemo.session());
     expect(wasm?.backend).toBe('wasm');
-    await colourBarsOnScreen(page, 'the x264-encoded test pattern in the viewer');
+    await testPatternOnScreen(page, 'the x264-encoded test pattern in the viewer');
     expect(site.requests.some((p) => /^\/assets\/ffmpeg-core-.*\.wasm$/.test(p))).toBe(true);
     await page.click('#stop');
     await page.waitForSelector('#start:not([disabled])', { timeout: 60_000 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { poll } from '../harness/browser.js';
 import { launchWithCamera } from '../harness/camera.js';
-import { ARTIFACTS as artifacts, colourBarsOnScreen, sessionStarted, useDemo } from './demo-page.js';
+import { ARTIFACTS as artifacts, sessionStarted, testPatternOnScreen, useDemo } from './demo-page.js';
 
 // A camera exists, but the browser refuses every permission prompt: the user said no.
 const setup = useDemo(() => launchWithCamera({ kind: 'denied' }));
@@ -25,7 +25,7 @@ describe('pnpm demo without camera permission', () => {
     expect(await page.textContent('#notice')).toMatch(/Camera access was denied.*test pattern/);
 
     // The pattern's colour bars, encoded and decoded for real, in the viewer.
-    const shot = await colourBarsOnScreen(page, 'the test pattern in the viewer');
+    const shot = await testPatternOnScreen(page, 'the test pattern in the viewer');
     writeFileSync(join(artifacts, 'demo-denied-pattern.png'), shot);
     const id = await demo.sessionRecording();
     await poll('the recording to grow', async () => {

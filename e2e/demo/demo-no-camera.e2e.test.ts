@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { launchBrowser } from '../harness/browser.js';
-import { colourBarsOnScreen, demoSession, useDemo } from './demo-page.js';
+import { demoSession, testPatternOnScreen, useDemo } from './demo-page.js';
 
 // Chromium without the fake-device flags: this machine has no camera at all.
 const setup = useDemo(() => launchBrowser());
@@ -12,7 +12,7 @@ describe('pnpm demo on a machine with no camera', () => {
     expect(await page.inputValue('#camera')).toBe('test-pattern');
     expect(await page.textContent('#status')).toMatch(/no camera found.*test pattern/i);
     await page.press('#start', 'Enter');
-    await colourBarsOnScreen(page, 'the test pattern in the viewer');
+    await testPatternOnScreen(page, 'the test pattern in the viewer');
     const session = await demoSession(page);
     expect(session?.source).toBe('test-pattern');
     await page.click('#stop');

@@ -8,6 +8,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 import { type PageWatch, poll, watchPage } from '../harness/browser.js';
 import { showsColourBars } from '../harness/pixels.js';
+import { showsTestPattern } from '../harness/test-pattern-pixels.js';
 
 const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps', 'demo');
 
@@ -185,14 +186,24 @@ export async function watchLayoutShifts(page: Page): Promise<() => Promise<numbe
 /** How long to wait for a picture: screenshots take seconds each when the shared 2-core machine is loaded. */
 const PICTURE_TIMEOUT_MS = 90_000;
 
-/** Polls screenshots until testsrc2's (or the test pattern's) colour bars are on screen; returns that screenshot. */
-export function colourBarsOnScreen(page: Page, what: string): Promise<Buffer> {
+/** Polls screenshots until `shows` says yes; returns that screenshot. */
+function pictureOnScreen(page: Page, what: string, shows: (png: Buffer) => { ok: boolean }): Promise<Buffer> {
   return poll(
     what,
     async () => {
       const png = await page.screenshot({ timeout: PICTURE_TIMEOUT_MS });
-      return showsColourBars(png).ok ? png : undefined;
+      return shows(png).ok ? png : undefined;
     },
     PICTURE_TIMEOUT_MS,
   );
+}
+
+/** Polls screenshots until testsrc2's colour bars (the fake camera's, a served clip's) are on screen. */
+export function colourBarsOnScreen(page: Page, what: string): Promise<Buffer> {
+  return pictureOnScreen(page, what, showsColourBars);
+}
+
+/** Polls screenshots until the moving test pattern is on screen. */
+export function testPatternOnScreen(page: Page, what: string): Promise<Buffer> {
+  return pictureOnScreen(page, what, showsTestPattern);
 }

@@ -31,16 +31,6 @@ export function countColours(
   return counts;
 }
 
-/** The core test pattern's 75% bars as RGB (BT.601 limited range decodes to ~191 per lit channel). */
-export const CORE_PATTERN_COLOURS = {
-  yellow: [191, 191, 0],
-  cyan: [0, 191, 191],
-  green: [0, 191, 0],
-  magenta: [191, 0, 191],
-  red: [191, 0, 0],
-  blue: [0, 0, 191],
-} as const;
-
 /** Whether a screenshot shows testsrc2's colour bars: at least `minColours` bar colours with `minPixels` each. */
 export function showsColourBars(
   png: Buffer,

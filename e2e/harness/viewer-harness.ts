@@ -10,8 +10,9 @@ import {
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { type HarnessWindow, launchBrowser, openViewer, poll, sendRrd, type ViewerPage } from './browser.js';
-import { CORE_PATTERN_COLOURS, countColours } from './pixels.js';
+import { countColours } from './pixels.js';
 import { type HarnessServer, startHarnessServer } from './static-server.js';
+import { TEST_PATTERN_COLOURS } from './test-pattern-pixels.js';
 
 /** The viewer harness page's server and a browser, shared by one test file. */
 export interface ViewerHarness {
@@ -104,7 +105,7 @@ export async function openViewerWith(
 export function corePatternOnScreen(page: Page, savePath: string): Promise<Record<string, number>> {
   return poll('the pattern colours on screen', async () => {
     const png = await page.screenshot();
-    const c = countColours(png, CORE_PATTERN_COLOURS);
+    const c = countColours(png, TEST_PATTERN_COLOURS);
     if (Object.values(c).filter((n) => n >= 300).length >= 4) {
       writeFileSync(savePath, png);
       return c;

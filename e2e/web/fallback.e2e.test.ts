@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consoleErrors, timeRangeReaches, useWebPageWithCamera, waitForColourBars } from './web-page.js';
+import { consoleErrors, timeRangeReaches, useWebPageWithCamera, waitForTestPattern } from './web-page.js';
 
 // A fake camera exists, but every permission prompt is refused: the user said no.
 const setup = useWebPageWithCamera({ kind: 'denied' });
@@ -27,7 +27,7 @@ describe('CaptureSession when the camera is denied', () => {
     expect(fallbacks[0]?.detail).toMatchObject({ reason: 'permission-denied' });
 
     // The pattern's saturated bars (the same six colours as testsrc2) through the real encoder and viewer.
-    await waitForColourBars(web, 'the test pattern in the viewer');
+    await waitForTestPattern(web, 'the test pattern in the viewer');
     await timeRangeReaches(web, snap.recordingId!, 1_000_000_000);
     await web.call('dispose');
     expect(web.problems()).toEqual([]);

@@ -2,8 +2,8 @@ import { type CamstreamServer, startServer } from '@camstream/server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HarnessWindow, launchBrowser, openViewer, poll } from '../harness/browser.js';
-import { showsColourBars } from '../harness/pixels.js';
 import { type HarnessServer, startHarnessServer } from '../harness/static-server.js';
+import { showsTestPattern } from '../harness/test-pattern-pixels.js';
 import {
   consoleErrors,
   openWebPage,
@@ -55,7 +55,7 @@ describe('CaptureSession publishing to a camstream server', () => {
     );
     await poll(
       'the test pattern in the server’s viewer',
-      async () => (showsColourBars(await viewer.page.screenshot()).ok ? true : undefined),
+      async () => (showsTestPattern(await viewer.page.screenshot()).ok ? true : undefined),
       PIXELS_TIMEOUT_MS,
     );
     await web.call('dispose');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { type PageWatch, poll, watchPage } from '../harness/browser.js';
 import { type FakeCamera, launchWithCamera } from '../harness/camera.js';
 import { showsColourBars } from '../harness/pixels.js';
+import { showsTestPattern } from '../harness/test-pattern-pixels.js';
 import type { SessionSnapshot, WebTestApi } from './web-page-api.js';
 
 /**
@@ -138,13 +139,23 @@ export function useWebPageWithCamera(camera: FakeCamera | (() => FakeCamera)): W
   return setup;
 }
 
-/** Polls screenshots (up to {@link PIXELS_TIMEOUT_MS}) until the page shows the colour bars; `what` names them. */
-export function waitForColourBars(web: WebPage, what: string): Promise<true> {
+/** Polls screenshots (up to {@link PIXELS_TIMEOUT_MS}) until `shows` says yes; `what` names the picture. */
+function waitForPicture(web: WebPage, what: string, shows: (png: Buffer) => { ok: boolean }): Promise<true> {
   return poll(
     what,
-    async () => (showsColourBars(await web.page.screenshot()).ok ? true : undefined),
+    async () => (shows(await web.page.screenshot()).ok ? true : undefined),
     PIXELS_TIMEOUT_MS,
   );
+}
+
+/** Waits until the page shows the testsrc2 camera's colour bars; `what` names them. */
+export function waitForColourBars(web: WebPage, what: string): Promise<true> {
+  return waitForPicture(web, what, showsColourBars);
+}
+
+/** Waits until the page shows the moving test pattern (the session's fallback source); `what` names it. */
+export function waitForTestPattern(web: WebPage, what: string): Promise<true> {
+  return waitForPicture(web, what, showsTestPattern);
 }
 
 /** Waits until the viewer's active recording is `id` and its `time` range reaches `minNs`. */

@@ -114,14 +114,33 @@ export {
   type Sink,
   type TimeRange,
 } from './model/pipeline.js';
-// Platform-neutral media sources (src/sources/): a streaming Y4M reader and a moving test pattern.
+// Platform-neutral media sources (src/sources/): a streaming Y4M reader and a moving test pattern (its layout
+// is shared with @camstream/web's canvas pattern).
 export { SourceError, type SourceErrorReason } from './sources/source-error.js';
+export { renderTestPattern, type TestPatternOptions, testPattern } from './sources/test-pattern.js';
 export {
-  renderTestPattern,
   TEST_PATTERN_BARS,
-  type TestPatternOptions,
-  testPattern,
-} from './sources/test-pattern.js';
+  type TestPatternColour,
+  type TestPatternFrame,
+  type TestPatternRect,
+  testPatternLayout,
+} from './sources/test-pattern-layout.js';
+export {
+  drawTimeStamp,
+  type ReadTimeStampError,
+  type ReadTimeStampOptions,
+  type ReadTimeStampResult,
+  readTimeStamp,
+  TIME_STAMP_BITS,
+  TIME_STAMP_LAYOUT,
+  type TimeStampBars,
+  type TimeStampFrame,
+  type TimeStampOptions,
+  type TimeStampRect,
+  type TimeStampRegion,
+  timeStampBars,
+  timeStampModules,
+} from './sources/time-stamp.js';
 export {
   parseY4mHeader,
   readY4m,

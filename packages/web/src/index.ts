@@ -57,8 +57,4 @@ export type {
 export { type RrdChannel, viewerSink } from './sink/viewer-sink.js';
 export { type CameraDevice, CameraError, listCameras } from './source/camera.js';
 export { type CameraFailure, describeCameraFailure } from './source/camera-errors.js';
-export {
-  CanvasTestPattern,
-  type CanvasTestPatternOptions,
-  TEST_PATTERN_COLOURS,
-} from './source/canvas-test-pattern.js';
+export { CanvasTestPattern, type CanvasTestPatternOptions } from './source/canvas-test-pattern.js';

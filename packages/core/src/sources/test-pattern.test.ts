@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { frameByteLength } from '../model/pipeline.js';
 import { SourceError } from './source-error.js';
-import { renderTestPattern, TEST_PATTERN_BARS, testPattern } from './test-pattern.js';
+import { renderTestPattern, testPattern } from './test-pattern.js';
+import { TEST_PATTERN_BARS } from './test-pattern-layout.js';
 
 describe('testPattern', () => {
   it('yields I420 frames with exact PTS at any rate', () => {
@@ -21,8 +22,8 @@ describe('testPattern', () => {
     const o = { width: 160, height: 120, fpsNum: 30 };
     const f = renderTestPattern(o, 0).data;
     // Bottom-left pixel is the first bar's luma; bottom-right the last bar's.
-    expect(f[119 * 160]).toBe(TEST_PATTERN_BARS[0]?.[0]);
-    expect(f[119 * 160 + 159]).toBe(TEST_PATTERN_BARS[7]?.[0]);
+    expect(f[119 * 160]).toBe(TEST_PATTERN_BARS[0]?.yuv[0]);
+    expect(f[119 * 160 + 159]).toBe(TEST_PATTERN_BARS[7]?.yuv[0]);
     // The counter region differs between frame 1 and frame 2 (digits change), and so does the clock.
     const top = (d: Uint8Array) => d.subarray(0, 160 * 16);
     expect(top(renderTestPattern(o, 1).data)).not.toEqual(top(renderTestPattern(o, 2).data));
