@@ -1,3 +1,4 @@
+import { concatBytes } from '@camstream/test-helpers/bytes';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RawFrame } from '../model/pipeline.js';
@@ -5,22 +6,12 @@ import { SourceError } from './source-error.js';
 import { renderTestPattern } from './test-pattern.js';
 import { readY4m, Y4M_FRAME_LINE, Y4mParser, y4mHeaderBytes } from './y4m-reader.js';
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function y4m(width: number, height: number, frames: number, fpsNum = 30, fpsDen = 1): Uint8Array {
   const parts = [y4mHeaderBytes(width, height, fpsNum, fpsDen)];
   for (let i = 0; i < frames; i++) {
     parts.push(Y4M_FRAME_LINE, renderTestPattern({ width, height, fpsNum, fpsDen }, i).data);
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
@@ -105,7 +96,7 @@ describe('readY4m', () => {
 
   it('rejects a missing FRAME marker (wrong size in the header)', async () => {
     const whole = y4m(16, 8, 2);
-    const lied = concat([y4mHeaderBytes(16, 6, 30), whole.subarray(y4mHeaderBytes(16, 8, 30).length)]);
+    const lied = concatBytes([y4mHeaderBytes(16, 6, 30), whole.subarray(y4mHeaderBytes(16, 8, 30).length)]);
     expect((await failure([lied])).reason).toBe('y4m-bad-frame-header');
   });
 

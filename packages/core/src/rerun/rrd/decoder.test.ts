@@ -1,6 +1,8 @@
 import { clone, toBinary } from '@bufbuild/protobuf';
+import { concatBytes } from '@camstream/test-helpers/bytes';
+import { lz4jsCompress } from '@camstream/test-helpers/lz4';
+import { messageHeader } from '@camstream/test-helpers/rrd';
 import fc from 'fast-check';
-import { compressBlock, compressBound } from 'lz4js';
 import { describe, expect, it } from 'vitest';
 import { CamstreamError, RrdDecodeError } from '../../errors.js';
 import { Scalars, VideoStream } from '../../model/archetypes.js';
@@ -42,13 +44,11 @@ function lz4Recording(
     if (m.kind === 'arrow_msg') {
       const proto = clone(ArrowMsgSchema, m.proto);
       const raw = proto.payload;
-      const dst = new Uint8Array(compressBound(raw.length));
-      const n = compressBlock(raw, dst, 0, raw.length, new Uint32Array(1 << 16));
-      expect(n).toBeGreaterThan(0);
-      expect(n).toBeLessThan(raw.length);
+      const block = lz4jsCompress(raw);
+      expect(block?.length).toBeLessThan(raw.length);
       proto.compression = Compression.LZ4;
       proto.uncompressedSize = BigInt(raw.length);
-      proto.payload = dst.subarray(0, n);
+      proto.payload = block as Uint8Array;
       mutate?.(proto, i++);
       kind = MessageKind.ArrowMsg;
       payload = toBinary(ArrowMsgSchema, proto);
@@ -56,18 +56,9 @@ function lz4Recording(
       kind = MessageKind.SetStoreInfo;
       payload = toBinary(SetStoreInfoSchema, m.proto);
     } else continue;
-    const header = new DataView(new ArrayBuffer(16));
-    header.setBigUint64(0, BigInt(kind), true);
-    header.setBigUint64(8, BigInt(payload.length), true);
-    parts.push(new Uint8Array(header.buffer), payload);
+    parts.push(messageHeader(kind, payload.length), payload);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 const summary = (messages: DecodedMessage[]) =>
