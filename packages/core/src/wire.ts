@@ -22,6 +22,8 @@ export {
   type StoreId as StoreIdProto,
   StoreIdSchema,
   StoreKind,
+  type Tuid as TuidProto,
+  TuidSchema,
 } from './rerun/proto/gen/rerun/v1alpha1/common_pb.js';
 export {
   type ArrowMsg,
