@@ -126,6 +126,22 @@ export {
   testPatternLayout,
 } from './sources/test-pattern-layout.js';
 export {
+  drawTimeStamp,
+  type ReadTimeStampError,
+  type ReadTimeStampOptions,
+  type ReadTimeStampResult,
+  readTimeStamp,
+  TIME_STAMP_BITS,
+  TIME_STAMP_LAYOUT,
+  type TimeStampBars,
+  type TimeStampFrame,
+  type TimeStampOptions,
+  type TimeStampRect,
+  type TimeStampRegion,
+  timeStampBars,
+  timeStampModules,
+} from './sources/time-stamp.js';
+export {
   parseY4mHeader,
   readY4m,
   Y4M_FRAME_LINE,
