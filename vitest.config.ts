@@ -12,7 +12,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts', 'fuzz/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'tools/*/src/**/*.test.ts',
+            'fuzz/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },
