@@ -3,6 +3,12 @@ import type { PixelFormat } from '@camstream/core';
 import { X264_PRESETS, X264_TUNES, type X264Preset, type X264Tune } from '@camstream/encoder-wasm';
 import { Command, Option } from 'commander';
 import { CliError } from '../errors.js';
+import {
+  applicationIdOption,
+  entityOption,
+  recordingIdOption,
+  timelineOption,
+} from '../options/shared-flags.js';
 import { loggerFor } from '../output/logger.js';
 import {
   DEFAULT_CONNECT_URL,
@@ -10,7 +16,6 @@ import {
   type FrameSize,
   flagArgument,
   type ListenAddress,
-  parseApplicationId,
   parseBitrate,
   parseConnectUrl,
   parseCrf,
@@ -149,15 +154,10 @@ export function captureCommand(): Command {
       flagArgument(parseDuration),
     )
     .optionsGroup('Recording:')
-    .option('--entity <path>', 'entity path of the video', 'video_stream')
-    .option('--timeline <name>', 'duration timeline set at each frame’s time', 'time')
-    .option(
-      '--app-id <id>',
-      'application id: letters, digits, _ - space [ ] : (no dots), at most 180 bytes',
-      flagArgument(parseApplicationId),
-      'camstream',
-    )
-    .option('--recording-id <id>', 'recording id (default: a random UUID)')
+    .addOption(entityOption())
+    .addOption(timelineOption())
+    .addOption(applicationIdOption())
+    .addOption(recordingIdOption())
     .option('--stats', 'log encode latency, frame bytes, bit rate, fps and drops as Scalars under stats/…')
     .optionsGroup('Batching of --save and --connect (--serve sends every frame at once):')
     .option(

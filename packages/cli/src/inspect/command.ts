@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { CliError } from '../errors.js';
+import { annexBFpsOption } from '../options/shared-flags.js';
 import { loggerFor } from '../output/logger.js';
-import { parseFps } from '../remux/command.js';
 
 /** `camstream inspect FILE [--json]`: the commander command behind `inspect()` (`inspect.ts`, loaded when it runs); the report goes to stdout. */
 export function inspectCommand(): Command {
@@ -11,11 +11,7 @@ export function inspectCommand(): Command {
     )
     .argument('<file>', 'video file or .rrd recording')
     .option('--json', 'print the report as JSON (the InspectReport type, documented in the README)')
-    .option(
-      '--fps <rate>',
-      'frame rate of Annex B input, which has no timestamps (default: SPS timing, else 25)',
-      parseFps,
-    )
+    .addOption(annexBFpsOption())
     .addHelpText(
       'after',
       `

@@ -1,5 +1,11 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { flagArgument, parseApplicationId } from '../capture/flags.js';
+import { Command } from 'commander';
+import {
+  annexBFpsOption,
+  applicationIdOption,
+  entityOption,
+  recordingIdOption,
+  timelineOption,
+} from '../options/shared-flags.js';
 import { loggerFor } from '../output/logger.js';
 
 /**
@@ -13,20 +19,11 @@ export function remuxCommand(): Command {
     )
     .argument('<input>', 'video file: .mp4, .mov, .mkv, .webm, or Annex B .h264/.h265')
     .argument('<output>', 'recording to write (.rrd)')
-    .option('--entity <path>', 'entity path of the video', 'video_stream')
-    .option('--timeline <name>', 'duration timeline set at each frame’s presentation time', 'time')
-    .option(
-      '--app-id <id>',
-      'application id of the recording: letters, digits, _ - space [ ] : (no dots), at most 180 bytes',
-      flagArgument(parseApplicationId),
-      'camstream',
-    )
-    .option('--recording-id <id>', 'recording id (default: a random UUID)')
-    .option(
-      '--fps <rate>',
-      'frame rate of Annex B input, which has no timestamps (default: SPS timing, else 25)',
-      parseFps,
-    )
+    .addOption(entityOption())
+    .addOption(timelineOption())
+    .addOption(applicationIdOption())
+    .addOption(recordingIdOption())
+    .addOption(annexBFpsOption())
     .addHelpText(
       'after',
       `
@@ -73,13 +70,4 @@ interface RemuxFlags {
   readonly appId: string;
   readonly recordingId?: string;
   readonly fps?: number;
-}
-
-/** Parses `--fps`: a positive number, else commander's usage error. */
-export function parseFps(value: string): number {
-  const fps = Number(value);
-  if (!Number.isFinite(fps) || fps <= 0) {
-    throw new InvalidArgumentError(`expected a positive frame rate such as 30, got ${JSON.stringify(value)}`);
-  }
-  return fps;
 }
