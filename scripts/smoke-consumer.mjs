@@ -1,5 +1,9 @@
 // Consumer smoke test: packs the published packages, installs the tarballs into a fresh project outside the
 // workspace (npm, as a user would), type-checks an import of every entry point and runs it on the built code.
+//
+//   node scripts/smoke-consumer.mjs                  packs the workspace's packages (pnpm pack) first
+//   node scripts/smoke-consumer.mjs --tarballs DIR   installs the tarballs already in DIR, one per package
+//                                                    (the release dry run, e2e/release/, packs them itself)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,22 +11,34 @@ import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const packages = ['core', 'web', 'server', 'encoder-wasm', 'cli'];
+const tarballsFlag = process.argv.indexOf('--tarballs');
+const givenTarballs = tarballsFlag === -1 ? undefined : process.argv[tarballsFlag + 1];
+if (tarballsFlag !== -1 && givenTarballs === undefined)
+  throw new Error('smoke: --tarballs needs a directory');
 const work = mkdtempSync(join(tmpdir(), 'camstream-smoke-'));
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
+/** The one tarball of `@camstream/<name>` in `dir`: a missing one would make npm fetch the package from the registry. */
+function tarballOf(dir, name) {
+  const found = readdirSync(dir).filter((f) => new RegExp(`^camstream-${name}-\\d[^/]*\\.tgz$`).test(f));
+  if (found.length !== 1)
+    throw new Error(`smoke: expected one tarball of @camstream/${name} in ${dir}, found ${found.length}`);
+  return join(dir, found[0]);
+}
+
 try {
-  for (const name of packages)
-    run('pnpm', ['pack', '--pack-destination', work], join(root, 'packages', name));
-  const tarballs = readdirSync(work).filter((f) => f.endsWith('.tgz'));
+  const tarballDir = givenTarballs === undefined ? work : resolve(givenTarballs);
+  if (givenTarballs === undefined) {
+    // One pnpm run for all packages: each pnpm start costs seconds.
+    const filters = packages.flatMap((name) => ['--filter', `./packages/${name}`]);
+    run('pnpm', ['-r', ...filters, 'pack', '--pack-destination', work], root);
+  }
+  const tarballs = packages.map((name) => tarballOf(tarballDir, name));
   const app = join(work, 'app');
   run('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'smoke', private: true, type: 'module' }));
-  run(
-    'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs.map((t) => join(work, t))],
-    app,
-  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], app);
 
   writeFileSync(
     join(app, 'tsconfig.json'),
