@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorMessage, isCamstreamError } from '@camstream/core/media';
+import { startServer } from '@camstream/server';
 import { selfSigned } from '@camstream/test-helpers/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
@@ -61,6 +63,30 @@ describe('serve options', () => {
       expect(() => checkServeOptions({ host, port: 0 })).not.toThrow();
     }
     expect(() => checkServeOptions({ host: '0.0.0.0', port: 0, token: 'abcd1234' })).not.toThrow();
+  });
+
+  it('call loopback exactly the hosts the server lets bind without a token (the rule is copied: start-up cannot load the server)', async () => {
+    const hosts = [
+      '127.0.0.1',
+      '127.9.8.7',
+      '::1',
+      'localhost',
+      '0.0.0.0',
+      '::',
+      '10.1.2.3',
+      'localhost.',
+      '::ffff:127.0.0.1',
+      '127.0.0.1.example.com',
+    ];
+    for (const host of hosts) {
+      // Refused for the missing token before binding; a loopback host binds (or fails to, without IPv6).
+      const needsToken = await startServer({ host, port: 0 }).then(
+        (server) => server.close().then(() => false),
+        (error: unknown) =>
+          isCamstreamError(error, 'invalid-option') && /needs an access token/.test(errorMessage(error)),
+      );
+      expect(isLoopbackHost(host), host).toBe(!needsToken);
+    }
   });
 
   it('refuse short tokens and tokens with spaces (usage)', () => {

@@ -9,7 +9,10 @@ export const MIN_TOKEN_LENGTH = 8;
 /** Environment variable `camstream capture --serve` reads its access token from (kept out of `ps`). */
 export const TOKEN_ENV = 'CAMSTREAM_TOKEN';
 
-/** Whether `host` is a loopback address: the server's rule (anything else needs an access token). */
+/**
+ * Whether `host` is a loopback address: the server's rule (anything else needs an access token). A copy, because
+ * `camstream capture`'s flag checks run before the server may load; a test holds it to the server's.
+ */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
