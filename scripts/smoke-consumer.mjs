@@ -60,6 +60,7 @@ try {
 import { CamstreamError, decodeRrd, MemorySink, RecordingStream, Scalars, seconds, VideoCodec, VideoStream } from '@camstream/core';
 import { CamstreamError as MediaCamstreamError, frameByteLength } from '@camstream/core/media';
 import { FileSink } from '@camstream/core/node';
+import { decodeChunk, streamHeader } from '@camstream/core/wire';
 import { startServer } from '@camstream/server';
 
 // The media entry (decision 0013) shares its classes with the root entry.
@@ -77,6 +78,11 @@ const sink: FileSink | undefined = undefined;
 void sink;
 if (errors.length > 0 || messages.length !== 3) throw new Error('smoke: unexpected decode result');
 console.log('smoke: ' + messages.map((m) => m.kind).join(', '));
+// The wire entry (decision 0016) reads the same bytes: the stream header and a chunk's Arrow IPC payload.
+const header = streamHeader();
+const chunk = messages.find((m) => m.kind === 'arrow_msg');
+if (!header.every((byte, i) => memory.bytes()[i] === byte) || chunk?.kind !== 'arrow_msg' || decodeChunk(chunk.proto.payload).entityPath !== chunk.chunk.entityPath)
+  throw new Error('smoke: @camstream/core/wire does not read what @camstream/core wrote');
 const server = await startServer({ port: 0 });
 const page = await fetch(server.url);
 if (!page.ok || !(await page.text()).includes('proxy')) throw new Error('smoke: the hosted viewer page did not load');
