@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { type DecodedChunk, decodeRrd } from '@camstream/core';
+import { ffmpeg, type ClipSpec as MediaClipSpec, makeClip } from '@camstream/test-helpers/ffmpeg';
 
 /** The built `camstream` binary, run as a user would (`CAMSTREAM_CLI_BIN` points elsewhere, e.g. an installed one). */
 export const BIN =
@@ -25,30 +26,13 @@ export function runCli(args: readonly string[], options: { uid?: number } = {}):
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** A clip made by Debian's ffmpeg: libx264/libx265 from `testsrc2`, closed GOPs, no B-frames unless asked. */
-export interface ClipSpec {
-  readonly codec: 'h264' | 'h265';
-  readonly profile?: 'baseline' | 'high';
-  readonly frames: number;
-  readonly gop: number;
-  readonly fps: number;
-  readonly bFrames?: boolean;
-  readonly size?: string;
-}
+/** An MP4 clip of these tests: frames, GOP and rate always given, 320x240 unless `size` says otherwise. */
+export type ClipSpec = Omit<MediaClipSpec, 'container'> &
+  Required<Pick<MediaClipSpec, 'frames' | 'gop' | 'fps'>>;
 
 /** Encodes `spec` to `<dir>/<name>.mp4`. */
 export function encodeMp4(dir: string, name: string, spec: ClipSpec): string {
-  const out = join(dir, `${name}.mp4`);
-  const codec =
-    spec.codec === 'h264'
-      ? ['-c:v', 'libx264', '-profile:v', spec.profile ?? 'high', ...(spec.bFrames ? [] : ['-bf', '0'])]
-      : ['-c:v', 'libx265', '-x265-params', `log-level=error:open-gop=0${spec.bFrames ? '' : ':bframes=0'}`];
-  ffmpeg([
-    ...['-f', 'lavfi', '-i', `testsrc2=size=${spec.size ?? '320x240'}:rate=${spec.fps}`],
-    ...['-frames:v', String(spec.frames), '-pix_fmt', 'yuv420p', '-preset', 'veryfast', ...codec],
-    ...['-g', String(spec.gop), out],
-  ]);
-  return out;
+  return makeClip(dir, name, { size: '320x240', ...spec, container: 'mp4' });
 }
 
 /** Copies the video of `input` into another container (`mkv`) or to Annex B (`h264`/`h265`), no re-encode. */
@@ -56,12 +40,6 @@ export function rewrap(input: string, output: string): string {
   const format = output.endsWith('.h264') ? ['-f', 'h264'] : output.endsWith('.h265') ? ['-f', 'hevc'] : [];
   ffmpeg(['-i', input, '-c', 'copy', ...format, output]);
   return output;
-}
-
-export function ffmpeg(args: readonly string[]): void {
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
 }
 
 /** ffprobe's packets of the first video stream, in decode order (pts in ns if known, keyframe flag, size). */

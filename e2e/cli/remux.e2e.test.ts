@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AccessUnit, AccessUnitSplitter, splitAnnexB, VideoCodec } from '@camstream/core';
+import { ffmpeg } from '@camstream/test-helpers/ffmpeg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HarnessWindow, launchBrowser, openViewer, poll } from '../harness/browser.js';
 import { showsColourBars } from '../harness/pixels.js';
@@ -9,7 +10,6 @@ import { startHarnessServer } from '../harness/static-server.js';
 import {
   type ClipSpec,
   encodeMp4,
-  ffmpeg,
   probePackets,
   readVideoSamples,
   rewrap,

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCamstreamError } from '@camstream/core/media';
+import { clipDir, makeClip } from '@camstream/test-helpers/ffmpeg';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
-import { clipDir, makeClip } from '../remux/ffmpeg-clips.test-util.js';
 import { remux } from '../remux/remux.js';
 import { inspect } from './inspect.js';
 

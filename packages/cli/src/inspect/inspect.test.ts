@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingStream, VideoCodec, VideoStream } from '@camstream/core';
 import { FileSink } from '@camstream/core/node';
+import { clipDir, makeClip } from '@camstream/test-helpers/ffmpeg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
-import { clipDir, makeClip } from '../remux/ffmpeg-clips.test-util.js';
 import { remux } from '../remux/remux.js';
 import { formatReport } from './format-text.js';
 import { inspect } from './inspect.js';
@@ -47,7 +47,8 @@ describe('inspect of video files', () => {
     expect(text).toContain('160x120, Constrained Baseline');
     expect(text).toContain('keyframes: 3 at 0, 8, 16');
     expect(text).not.toContain('cannot play');
-  });
+    // A guard, not a budget: the clip is encoded in the test and took over vitest's 5 s on a busy machine.
+  }, 30_000);
 
   it('reports B-frames and open GOPs instead of refusing them', async () => {
     const withB = await inspect(makeClip(dir, 'b', { codec: 'h264', container: 'mp4', bFrames: true }));

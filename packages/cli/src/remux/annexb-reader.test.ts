@@ -6,10 +6,10 @@ import {
   removeEmulationPrevention,
   splitAnnexB,
 } from '@camstream/core';
+import { clipDir, makeClip } from '@camstream/test-helpers/ffmpeg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { openAnnexB } from './annexb-reader.js';
-import { clipDir, makeClip } from './ffmpeg-clips.test-util.js';
 import { probeInputFile } from './input-file.js';
 
 let dir: string;

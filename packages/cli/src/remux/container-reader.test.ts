@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { clipDir, makeClip } from '@camstream/test-helpers/ffmpeg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clipDir, makeClip } from './ffmpeg-clips.test-util.js';
 import { readContainerInChild } from './read-container.test-util.js';
 
 const CLUSTER_ID = Buffer.from([0x1f, 0x43, 0xb6, 0x75]);

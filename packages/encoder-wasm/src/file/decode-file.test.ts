@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameTime, type RawFrame } from '@camstream/core/media';
+import { ffmpeg } from '@camstream/test-helpers/ffmpeg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncoderError } from '../errors.js';
 import { decodeFile } from './decode-file.js';
 import type { DecodeFileOptions, FileInfo } from './decode-options.js';
 import {
   collect,
-  ffmpeg,
   isFlooredNanos,
   makeTestsrc,
   nativeDecode,

@@ -2,13 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EncodedSample, RawFrame } from '@camstream/core/media';
 import { concatBytes } from '@camstream/test-helpers/bytes';
+import { ffmpeg } from '@camstream/test-helpers/ffmpeg';
 import { probe, psnr } from '@camstream/test-helpers/oracle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncoderPool } from '../batch/encoder-pool.js';
 import { EncoderError } from '../errors.js';
 import { decodeFile } from './decode-file.js';
 import { type EncodeFileProgress, encodeFile } from './encode-file.js';
-import { collect, ffmpeg, isFlooredNanos, makeTestsrc, probeFrames, tempDir } from './test-media.js';
+import { collect, isFlooredNanos, makeTestsrc, probeFrames, tempDir } from './test-media.js';
 
 /** PSNR floor against the source (x264 `veryfast`, default CRF 23, on testsrc2 at 160x120 gives ~40 dB). */
 const PSNR_FLOOR = 35;

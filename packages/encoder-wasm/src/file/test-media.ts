@@ -4,18 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawFrame } from '@camstream/core/media';
+import { concatBytes } from '@camstream/test-helpers/bytes';
+import { ffmpeg } from '@camstream/test-helpers/ffmpeg';
 
 /** A temporary folder, removed by the returned function. */
 export function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'camstream-file-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Runs Debian's ffmpeg quietly (throws with its stderr on failure). */
-export function ffmpeg(args: readonly string[]): void {
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
 }
 
 /** `frames` frames of `testsrc2` at `size` and `rate`, encoded with `codecArgs` into `path`. */
@@ -116,11 +111,5 @@ export async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
 
 /** Packs frames' pixels one after the other. */
 export function pack(frames: readonly RawFrame[]): Uint8Array {
-  const out = new Uint8Array(frames.reduce((n, f) => n + f.data.length, 0));
-  let at = 0;
-  for (const f of frames) {
-    out.set(f.data, at);
-    at += f.data.length;
-  }
-  return out;
+  return concatBytes(frames.map((f) => f.data));
 }
