@@ -26,7 +26,7 @@ const artifacts = join(import.meta.dirname, '..', 'test-results');
 // @ffmpeg/core is a dependency of encoder-wasm, not of this package: find its ESM build from there and let Vite
 // serve it through /@fs/ (an app would import '@ffmpeg/core?url' or copy the files; see the README).
 const requireFromEncoder = createRequire(
-  join(import.meta.dirname, '../../packages/encoder-wasm/package.json'),
+  createRequire(import.meta.url).resolve('@camstream/encoder-wasm/package.json'),
 );
 const coreEsm = requireFromEncoder.resolve('@ffmpeg/core').replace(/[/\\]umd[/\\]/, '/esm/');
 const assets = { coreURL: `/@fs${coreEsm}`, wasmURL: `/@fs${coreEsm.replace(/\.js$/, '.wasm')}` };
