@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessUnit } from './access-unit.js';
-import { AccessUnitSplitter } from './access-unit-splitter.js';
 import { AnnexBScanner, splitAnnexB } from './annexb-scanner.js';
 import { BitstreamError } from './bitstream-error.js';
-import { detectCodec } from './codec-detection.js';
 
 const hex = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 const from = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
@@ -85,114 +82,5 @@ describe('splitAnnexB', () => {
       expect.objectContaining({ code: 'bitstream-no-start-code' }),
     );
     expect(() => splitAnnexB(from('000001'.replace('000001', '0001') + '67'))).toThrow(BitstreamError);
-  });
-});
-
-// Hand-made minimal streams for splitter edge cases; the real-encoder vectors are in ffmpeg-vectors.test.ts.
-/** A NAL unit in hex: header byte(s), then the bit string padded with 1s to a byte, then `tail` bytes. */
-function nal(header: string, bitString: string, tail = 'ffee'): string {
-  const b = bitString.replace(/\s/g, '');
-  const padded = b + '1'.repeat((8 - (b.length % 8)) % 8);
-  let out = header;
-  for (let i = 0; i < padded.length; i += 8)
-    out += parseInt(padded.slice(i, i + 8), 2)
-      .toString(16)
-      .padStart(2, '0');
-  return out + tail;
-}
-// Baseline SPS, 16x16, log2_max_frame_num 4, POC type 2 (sps_id, log2-4, poc type, ref frames, gaps,
-// width, height, frame_mbs_only, direct_8x8, cropping, vui, stop bit).
-const SPS = `${nal('6742c00a', '1 1 011 010 0 1 1 1 1 0 0 1', '')}`;
-// PPS 0 → SPS 0, CAVLC.
-const PPS = '68ce3c80';
-// IDR: first_mb 0, slice_type 7 (I), pps 0, frame_num 0, idr_pic_id 0.
-const IDR = nal('65', '1 0001000 1 0000 1');
-// P slices (nal_ref_idc 2): first_mb 0, slice_type 5 (P), pps 0, frame_num 1 / 2.
-const P1 = nal('41', '1 00110 1 0001');
-const P2 = nal('41', '1 00110 1 0010');
-
-function split(data: Uint8Array, pieces: number[] = [data.length], options = {}): AccessUnit[] {
-  const s = new AccessUnitSplitter({ codec: 'h264', ...options });
-  const out: AccessUnit[] = [];
-  let at = 0;
-  for (const p of pieces) {
-    out.push(...s.push(data.subarray(at, at + p)));
-    at += p;
-  }
-  out.push(...s.push(data.subarray(at)));
-  out.push(...s.end());
-  return out;
-}
-
-describe('AccessUnitSplitter on hand-made streams', () => {
-  const stream = from(`00000001 ${SPS} 00000001 ${PPS} 00000001 ${IDR} 000001 ${P1} 00000001 ${P2}`);
-
-  it('cuts one picture per sample and finds the keyframe', () => {
-    const aus = split(stream);
-    expect(aus.map((a) => a.nalTypes)).toEqual([[7, 8, 5], [1], [1]]);
-    expect(aus.map((a) => a.isKeyframe)).toEqual([true, false, false]);
-    expect(aus.map((a) => a.frameNum)).toEqual([0, 1, 2]);
-    expect(aus.map((a) => a.poc)).toEqual([0, 2, 4]);
-    expect(aus[0]?.codecString).toBe('avc1.42C00A');
-    expect(hex(aus[1]?.data ?? new Uint8Array())).toBe(`000001${P1}`);
-  });
-
-  it('gives the same samples for every split point', () => {
-    const whole = split(stream).map((a) => hex(a.data));
-    for (let cut = 0; cut <= stream.length; cut++) {
-      expect(split(stream, [cut]).map((a) => hex(a.data))).toEqual(whole);
-    }
-  });
-
-  it('strips trailing zeros at the end and tolerates a stream ending mid-NAL', () => {
-    const withZeros = from(`00000001 ${SPS} 00000001 ${PPS} 00000001 ${IDR} 00 00 00 00`);
-    expect(hex(split(withZeros)[0]?.data ?? new Uint8Array()).endsWith('ffee')).toBe(true);
-    const cut = stream.subarray(0, stream.length - 2);
-    const aus = split(cut);
-    expect(aus).toHaveLength(3);
-    expect(aus[2]?.data.length).toBe(4 + 3);
-  });
-
-  it('throws bitstream-no-start-code for a stream without a leading start code', () => {
-    expect(() => split(from(`ff 00000001 ${SPS}`))).toThrow(
-      expect.objectContaining({ code: 'bitstream-no-start-code' }),
-    );
-    expect(() => split(from(`0001 ${SPS}`))).toThrow(
-      expect.objectContaining({ code: 'bitstream-no-start-code' }),
-    );
-    // Length-prefixed (AVCC) data is refused with a hint.
-    expect(() => split(from(`00000005 ${IDR}`))).toThrow(/length-prefixed/);
-  });
-
-  it('throws bitstream-access-unit-too-large past maxAccessUnitBytes', () => {
-    const big = new Uint8Array(5000).fill(0xee);
-    big.set(from(`00000001 ${SPS} 00000001 ${PPS} 00000001 ${IDR}`));
-    const s = new AccessUnitSplitter({ codec: 'h264', maxAccessUnitBytes: 4096 });
-    expect(() => s.push(big)).toThrow(expect.objectContaining({ code: 'bitstream-access-unit-too-large' }));
-  });
-
-  it('endAccessUnit() emits the frame at once; parameter sets alone wait for their picture', () => {
-    const s = new AccessUnitSplitter({ codec: 'h264' });
-    expect(s.push(from(`00000001 ${SPS} 00000001 ${PPS}`))).toHaveLength(0);
-    expect(s.endAccessUnit()).toHaveLength(0);
-    expect(s.push(from(`00000001 ${IDR}`))).toHaveLength(0);
-    const first = s.endAccessUnit();
-    expect(first.map((a) => a.nalTypes)).toEqual([[7, 8, 5]]);
-    expect(first[0]?.isKeyframe).toBe(true);
-    s.push(from(`000001 ${P1}`));
-    expect(s.endAccessUnit().map((a) => a.index)).toEqual([1]);
-    expect(() => s.push(from('ff'))).toThrow(expect.objectContaining({ code: 'bitstream-no-start-code' }));
-  });
-
-  it('an SPS that does not parse makes no keyframe', () => {
-    const broken = from(`00000001 6742c00a 00000001 ${PPS} 00000001 ${IDR}`);
-    expect(split(broken)[0]?.isKeyframe).toBe(false);
-  });
-
-  it('detects the codec from the first NAL header', () => {
-    expect(detectCodec(stream)).toBe('h264');
-    expect(detectCodec(from('00000001 4001 0c01'))).toBe('h265');
-    expect(detectCodec(from('000001 4601 50'))).toBe('h265');
-    expect(() => detectCodec(from('ff'))).toThrow(BitstreamError);
   });
 });
