@@ -1,7 +1,9 @@
 // An independent Rerun proxy for `--connect` tests: @grpc/grpc-js serving MessageProxyService/WriteMessages
 // from the same .proto files (the server package's grpc-js peer), collecting what a client streams.
-import { MESSAGE_HEADER_LENGTH, MessageKind, STREAM_HEADER_LENGTH, streamHeader } from '@camstream/core/wire';
+import { MessageKind, streamHeader } from '@camstream/core/wire';
+import { concatBytes } from '@camstream/test-helpers/bytes';
 import { grpc, rawMessageProxy, unwrapLogMsg } from '@camstream/test-helpers/grpc-peer';
+import { messageHeader } from '@camstream/test-helpers/rrd';
 
 /** What the peer received. */
 export interface ProxyPeer {
@@ -69,20 +71,8 @@ export async function startProxyPeer(): Promise<ProxyPeer> {
 
 /** LogMsgs as one RRD stream (StreamHeader + MessageHeaders + payloads), for `decodeRrd`. */
 export function rrdOf(messages: readonly { kind: MessageKind; payload: Uint8Array }[]): Uint8Array {
-  const length = messages.reduce(
-    (n, m) => n + MESSAGE_HEADER_LENGTH + m.payload.byteLength,
-    STREAM_HEADER_LENGTH,
-  );
-  const out = new Uint8Array(length);
-  out.set(streamHeader(), 0);
-  const view = new DataView(out.buffer);
-  let at = STREAM_HEADER_LENGTH;
-  for (const { kind, payload } of messages) {
-    // MessageHeader: kind and payload length, each a little-endian u64.
-    view.setUint32(at, kind, true);
-    view.setUint32(at + 8, payload.byteLength, true);
-    out.set(payload, at + MESSAGE_HEADER_LENGTH);
-    at += MESSAGE_HEADER_LENGTH + payload.byteLength;
-  }
-  return out;
+  return concatBytes([
+    streamHeader(),
+    ...messages.flatMap((m) => [messageHeader(m.kind, m.payload.length), m.payload]),
+  ]);
 }
