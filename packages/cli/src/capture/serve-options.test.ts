@@ -158,5 +158,6 @@ describe('serve options', () => {
     expect(result?.without).toBe(401);
     expect(result?.withToken).toBe(303);
     expect(result?.cookie).toMatch(/^camstream_token=e2e-token-0123456789; .*HttpOnly.*Secure/);
-  });
+    // A real capture: the wasm encoder starts in a worker first, which takes seconds on a busy machine.
+  }, 60_000);
 });
