@@ -38,6 +38,9 @@ export class AccessUnitAssembler {
   private firstVclType = -1;
   private firstVclByte0 = 0;
 
+  private readonly insertParameterSets: boolean;
+  private readonly alwaysCopy: boolean;
+
   // The stream so far.
   private poc: PocCounter<CodecSyntax>;
   private sequence = -1;
@@ -50,8 +53,10 @@ export class AccessUnitAssembler {
     private readonly pieces: PieceBuffer,
     private readonly memory: SampleMemory,
     private readonly policy: SamplePolicy,
-    private readonly options: AccessUnitAssemblerOptions,
+    options: AccessUnitAssemblerOptions,
   ) {
+    this.insertParameterSets = options.insertParameterSets;
+    this.alwaysCopy = options.alwaysCopy;
     this.poc = rules.createPocCounter();
   }
 
@@ -125,7 +130,7 @@ export class AccessUnitAssembler {
 
     // Parameter-set insertion: random-access pictures without their (VPS,) SPS and PPS.
     const inserted =
-      this.options.insertParameterSets && randomAccess !== undefined
+      this.insertParameterSets && randomAccess !== undefined
         ? missingParameterSets(rules, this.sets, nalTypes)
         : undefined;
     let data: Uint8Array;
@@ -140,7 +145,7 @@ export class AccessUnitAssembler {
       );
       data = sample.data;
       allTypes = sample.nalTypes;
-    } else if (this.options.alwaysCopy) {
+    } else if (this.alwaysCopy) {
       data = this.memory.allocate(end - start);
       this.pieces.copyInto(data, 0, start, end);
     } else {

@@ -262,15 +262,21 @@ export class AccessUnitSplitter implements StartCodeListener {
     this.nalByte0 = b0;
     this.nalByte1 = b1;
     this.nalType = type;
-    this.nalParameterSet = rules.parameterSetKind(type, b0, b1);
-    this.nalRecoveryPointSei = rules.carriesRecoveryPoint(type);
-    if (rules.isEndOfSequence(type)) this.assembler.endOfSequence();
-    if (this.assembler.hasVcl && rules.startsAccessUnit(type, b0, b1)) this.closeAccessUnit(this.nalStart);
     if (rules.isVcl(type, b0, b1)) {
       // Whether this slice starts a new picture is decided once its header has been read.
       this.nalVclPending = true;
       return;
     }
+    this.processNonVclHeader(type, b0, b1);
+  }
+
+  /** A non-VCL NAL unit may begin the next access unit; what its payload holds is read at its end. */
+  private processNonVclHeader(type: number, b0: number, b1: number): void {
+    const rules = this.rules;
+    this.nalParameterSet = rules.parameterSetKind(type, b0, b1);
+    this.nalRecoveryPointSei = rules.carriesRecoveryPoint(type);
+    if (rules.isEndOfSequence(type)) this.assembler.endOfSequence();
+    if (this.assembler.hasVcl && rules.startsAccessUnit(type, b0, b1)) this.closeAccessUnit(this.nalStart);
     this.assembler.addNal(type, this.nalStart);
   }
 

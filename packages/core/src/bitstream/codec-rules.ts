@@ -58,7 +58,10 @@ export interface CodecRules<S extends CodecSyntax = CodecSyntax> {
   nalType(byte0: number): number;
   /** A VCL NAL unit: a slice of a picture of the stream (H.265: of the base layer). */
   isVcl(type: number, byte0: number, byte1: number): boolean;
-  /** A NAL unit that begins a new access unit when it follows the last VCL NAL unit of a picture. */
+  /**
+   * A NAL unit that begins a new access unit when it follows the last VCL NAL unit of a picture (never a
+   * VCL NAL unit: a slice begins a new picture by its header, see {@link startsPicture}).
+   */
   startsAccessUnit(type: number, byte0: number, byte1: number): boolean;
   /** Which parameter set the NAL unit is, if it is one the splitter keeps. */
   parameterSetKind(type: number, byte0: number, byte1: number): ParameterSetKind | undefined;

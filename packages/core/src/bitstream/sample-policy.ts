@@ -16,11 +16,19 @@ export interface SamplePolicyOptions {
  * without end is not an Annex B stream. Each check throws a `BitstreamError` that says how to fix it.
  */
 export class SamplePolicy {
-  constructor(private readonly options: SamplePolicyOptions) {}
+  private readonly maxBytes: number;
+  private readonly bFramesAllowed: boolean;
+  private readonly openGopAllowed: boolean;
+
+  constructor(options: SamplePolicyOptions) {
+    this.maxBytes = options.maxAccessUnitBytes;
+    this.bFramesAllowed = options.bFramesAllowed;
+    this.openGopAllowed = options.openGopAllowed;
+  }
 
   /** Throws `bitstream-access-unit-too-large` if an access unit of `bytes` is too large. */
   checkSize(bytes: number): void {
-    const max = this.options.maxAccessUnitBytes;
+    const max = this.maxBytes;
     if (bytes > max) {
       throw new BitstreamError(
         'bitstream-access-unit-too-large',
@@ -40,7 +48,7 @@ export class SamplePolicy {
     reordered: boolean,
     randomAccess: RandomAccessKind | undefined,
   ): void {
-    if ((hasB || reordered) && !this.options.bFramesAllowed) {
+    if ((hasB || reordered) && !this.bFramesAllowed) {
       throw new BitstreamError(
         'bitstream-b-frames',
         `access unit ${index} is ${hasB ? 'a B-frame' : 'reordered (its POC is lower than the previous picture’s)'}: ` +
@@ -49,7 +57,7 @@ export class SamplePolicy {
           "or pass { bFrames: 'allow' } to keep going.",
       );
     }
-    if (!this.options.openGopAllowed && randomAccess !== undefined && randomAccess !== 'idr' && index > 0) {
+    if (!this.openGopAllowed && randomAccess !== undefined && randomAccess !== 'idr' && index > 0) {
       throw new BitstreamError(
         'bitstream-open-gop',
         `access unit ${index} is a ${randomAccess} random-access point (open GOP): Rerun 0.33 only starts decoding at IDR pictures. ` +
