@@ -7,6 +7,11 @@
  * 2. full access-unit splitting with keyframe detection (`AccessUnitSplitter`) against our own scan;
  * 3. live: parser time per 720p frame with the encoder's frame-end signal (`endAccessUnit()`), against
  *    native x264 (`-threads 1`, ultrafast) per-frame encode time measured in the same run.
+ *
+ * Before/after in the same run: with `CAMSTREAM_BENCH_BASELINE=<checkout>` (e.g. a `git worktree add` of an
+ * earlier commit), that checkout's `AccessUnitSplitter`, loaded from its sources, runs every splitter case of
+ * 2 and 3 back to back with ours, in the same rounds; the summary adds our speed over the baseline's (median
+ * of the per-round ratios). `CAMSTREAM_BENCH_ROUNDS` sets the number of rounds.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -14,15 +19,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AccessUnit, AccessUnitSplitter, AnnexBScanner } from '@camstream/core';
 import muxjs from 'mux.js';
-import { fmt, interleave, type Measurement, type SummaryRow, writeResults } from './lib.js';
+import { fmt, interleave, type Measurement, median, type SummaryRow, writeResults } from './lib.js';
 
 const MIN_BYTES = 60_000_000;
 const WIDTH = 1280;
 const HEIGHT = 720;
 const GOP = 60;
-const ROUNDS = 7;
+/** Rounds of the throughput cases and of the live cases; `CAMSTREAM_BENCH_ROUNDS` sets both. */
+const ROUNDS = Number(process.env.CAMSTREAM_BENCH_ROUNDS ?? 7);
+const LIVE_ROUNDS = Number(process.env.CAMSTREAM_BENCH_ROUNDS ?? 3);
 const SLOW_ROUNDS = 3;
 const LIVE_FRAMES = 300;
+
+type Splitter = typeof AccessUnitSplitter;
+const baselineRoot = process.env.CAMSTREAM_BENCH_BASELINE;
+/** The baseline checkout's splitter, loaded from its sources (with its own copy of every module it uses). */
+const Baseline: Splitter | undefined = baselineRoot
+  ? (
+      (await import(join(baselineRoot, 'packages/core/src/bitstream/access-unit-splitter.ts'))) as {
+        AccessUnitSplitter: Splitter;
+      }
+    ).AccessUnitSplitter
+  : undefined;
 
 // ---- the stream ---------------------------------------------------------------------------------------
 
@@ -154,11 +172,11 @@ function ourScan(pieces: readonly Uint8Array[]): number {
   return count;
 }
 
-/** Our splitter: access units with keyframe detection; counts NAL units (and checks frames and keyframes). */
+/** A splitter: access units with keyframe detection; counts NAL units (and checks frames and keyframes). */
 let splitFrames = 0;
 let splitKeyframes = 0;
-function ourSplit(pieces: readonly Uint8Array[]): number {
-  const splitter = new AccessUnitSplitter({ codec: 'h264' });
+function split(pieces: readonly Uint8Array[], Splitter: Splitter = AccessUnitSplitter): number {
+  const splitter = new Splitter({ codec: 'h264' });
   let nals = 0;
   let frames = 0;
   let keys = 0;
@@ -204,7 +222,9 @@ for (const size of Object.keys(PIECES) as PieceSize[]) {
   counts[`indexOf(1) ${size}`] = indexOfOne(pieces);
   counts[`mux.js ${size}`] = muxJs(pieces);
   counts[`AnnexBScanner ${size}`] = ourScan(pieces);
-  counts[`AccessUnitSplitter ${size} (NAL units)`] = ourSplit(pieces);
+  counts[`AccessUnitSplitter ${size} (NAL units)`] = split(pieces);
+  if (Baseline)
+    counts[`baseline checkout's AccessUnitSplitter ${size} (NAL units)`] = split(pieces, Baseline);
 }
 const wrong = Object.entries(counts).filter(([, n]) => n !== expected);
 if (wrong.length > 0) {
@@ -256,6 +276,34 @@ type Case = { unit: string; run: () => number };
 const fast = (fn: () => number): Case => ({ unit: 'GB/s', run: () => gbps(fn, 150) });
 const once = (fn: () => number): Case => ({ unit: 'GB/s', run: () => gbps(fn, 0) });
 
+/** The baseline checkout's figure of every counted round, by the name of our case it ran with. */
+const baselineRounds: Record<string, number[]> = {};
+/**
+ * The case `makeCase(Splitter)` for our splitter and, with a baseline checkout, for its splitter too, back
+ * to back in an order that alternates every round (the second of two copy-heavy cases pays for the first
+ * one's garbage). Returns our figure; the baseline's go to `baselineRounds[name]`.
+ */
+function withBaseline(name: string, makeCase: (Splitter: Splitter) => Case, warmupRounds: number): Case {
+  const ours = makeCase(AccessUnitSplitter);
+  if (!Baseline) return ours;
+  const theirs = makeCase(Baseline);
+  const values: number[] = [];
+  baselineRounds[name] = values;
+  let round = 0;
+  return {
+    unit: ours.unit,
+    run: () => {
+      const counted = round++ >= warmupRounds;
+      const oursFirst = round % 2 === 1;
+      const first = (oursFirst ? ours : theirs).run();
+      const second = (oursFirst ? theirs : ours).run();
+      if (counted) values.push(oursFirst ? second : first);
+      return oursFirst ? first : second;
+    },
+  };
+}
+
+const WARMUP_ROUNDS = 2;
 const fastCases: Record<string, Case> = {
   'native Buffer.indexOf 00 00 01 (whole buffer)': fast(nativeNeedle),
 };
@@ -263,7 +311,12 @@ const slowCases: Record<string, Case> = {};
 for (const size of Object.keys(PIECES) as PieceSize[]) {
   const pieces = PIECES[size];
   fastCases[`AnnexBScanner, ${size} pieces`] = fast(() => ourScan(pieces));
-  fastCases[`AccessUnitSplitter, ${size} pieces`] = fast(() => ourSplit(pieces));
+  const splitName = `AccessUnitSplitter, ${size} pieces`;
+  fastCases[splitName] = withBaseline(
+    splitName,
+    (Splitter) => fast(() => split(pieces, Splitter)),
+    WARMUP_ROUNDS,
+  );
   fastCases[`indexOf(1) (hls.js style), ${size} pieces`] = fast(() => indexOfOne(pieces));
   fastCases[`copy into fresh 1 MB buffers, ${size} pieces`] = fast(() => freshCopy(pieces));
   slowCases[`byte loop, ${size} pieces`] = once(() => byteLoop(pieces));
@@ -271,7 +324,6 @@ for (const size of Object.keys(PIECES) as PieceSize[]) {
 }
 // The slow anchors run in fewer rounds, interleaved with the fast cases: after the fast cases of every
 // other counted round, until they have SLOW_ROUNDS each.
-const WARMUP_ROUNDS = 2;
 const slowSamples: Record<string, number[]> = Object.fromEntries(Object.keys(slowCases).map((k) => [k, []]));
 let round = 0;
 const started = Date.now();
@@ -356,12 +408,12 @@ if (frames.length !== LIVE_FRAMES) throw new Error(`live clip has ${frames.lengt
 const liveBytes = frames.reduce((n, f) => n + f.length, 0);
 
 /** Per-frame parser time in µs: every frame pushed as the encoder writes it, then `endAccessUnit()`. */
-function liveMicros(firstSliceOnly: boolean): number {
+function liveMicros(firstSliceOnly: boolean, Splitter: Splitter): number {
   const start = process.hrtime.bigint();
   let passes = 0;
   let ns = 0n;
   do {
-    const splitter = new AccessUnitSplitter({ codec: 'h264', firstSliceOnly });
+    const splitter = new Splitter({ codec: 'h264', firstSliceOnly });
     let out = 0;
     let keys = 0;
     for (const f of frames) {
@@ -378,21 +430,27 @@ function liveMicros(firstSliceOnly: boolean): number {
   return Number(ns) / 1e3 / (passes * LIVE_FRAMES);
 }
 
+const LIVE_WARMUP_ROUNDS = 1;
 const live = await interleave(
-  3,
+  LIVE_ROUNDS,
   {
     'x264 ultrafast -threads 1, 720p encode (wall, incl. ffmpeg start-up and source)': {
       unit: 'ms/frame',
       run: () => msPerFrame(encodeArgs),
     },
     'ffmpeg testsrc2 720p source only (-f null)': { unit: 'ms/frame', run: () => msPerFrame(sourceArgs) },
-    'AccessUnitSplitter live, endAccessUnit()': { unit: 'µs/frame', run: () => liveMicros(false) },
-    'AccessUnitSplitter live, endAccessUnit() + firstSliceOnly': {
-      unit: 'µs/frame',
-      run: () => liveMicros(true),
-    },
+    ...Object.fromEntries(
+      [false, true].map((firstSliceOnly) => {
+        const name = `AccessUnitSplitter live, endAccessUnit()${firstSliceOnly ? ' + firstSliceOnly' : ''}`;
+        const liveCase = (Splitter: Splitter): Case => ({
+          unit: 'µs/frame',
+          run: () => liveMicros(firstSliceOnly, Splitter),
+        });
+        return [name, withBaseline(name, liveCase, LIVE_WARMUP_ROUNDS)];
+      }),
+    ),
   },
-  1,
+  LIVE_WARMUP_ROUNDS,
 );
 rmSync(liveDir, { recursive: true, force: true });
 
@@ -496,6 +554,40 @@ for (const firstSliceOnly of [false, true]) {
   });
 }
 
+if (Baseline) {
+  // Our speed over the baseline checkout's, per round (GB/s: ours ÷ theirs; µs/frame: theirs ÷ ours).
+  const cases = [
+    ...(Object.keys(PIECES) as PieceSize[]).map((size) => ({
+      name: `AccessUnitSplitter, ${size} pieces`,
+      metric: `split + keyframes, ${size} pieces`,
+      show: gb,
+      higherIsFaster: true,
+    })),
+    ...['', ' + firstSliceOnly'].map((variant) => ({
+      name: `AccessUnitSplitter live, endAccessUnit()${variant}`,
+      metric: `live 720p, endAccessUnit()${variant}`,
+      show: (n: number) => `${fmt(n)} µs/frame`,
+      higherIsFaster: false,
+    })),
+  ];
+  for (const { name, metric, show, higherIsFaster } of cases) {
+    const ours = throughput[name] ?? live[name];
+    const theirs = baselineRounds[name];
+    if (!ours || !theirs) throw new Error(`no baseline measurement for ${name}`);
+    const ratios = ours.rounds.map((value, r) => {
+      const other = theirs[r] ?? Number.NaN;
+      return higherIsFaster ? value / other : other / value;
+    });
+    summary.push({
+      metric,
+      value: show(ours.median),
+      anchor: `baseline checkout ${show(median(theirs))}`,
+      ratio: `${fmt(median(ratios), 3)}× (rounds ${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))})`,
+      goal: 'report: ≥ 1× is not slower',
+    });
+  }
+}
+
 /** What limits each goal that can miss (the notes say it). */
 const limits: string[] = [];
 if (goals.notMet.some((g) => g.includes('native needle'))) {
@@ -524,12 +616,34 @@ if (goals.notMet.some((g) => g.includes('mux.js') || g.startsWith('live'))) {
 
 export const table = writeResults('bitstream', {
   summary,
-  measurements: { ...throughput, ...live },
+  measurements: {
+    ...throughput,
+    ...live,
+    ...Object.fromEntries(
+      Object.entries(baselineRounds).map(([name, rounds]) => {
+        const baselineName = `${name} (baseline checkout)`;
+        const m: Measurement = {
+          name: baselineName,
+          unit: (throughput[name] ?? live[name])?.unit ?? '',
+          median: median(rounds),
+          min: Math.min(...rounds),
+          max: Math.max(...rounds),
+          rounds,
+        };
+        return [baselineName, m];
+      }),
+    ),
+  },
   notes: [
     `Goals met: ${goals.met.join('; ') || 'none'}. Not met: ${goals.notMet.join('; ') || 'none'}.`,
     ...limits,
     `Stream: ${fmt(totalBytes / 1e6, 1)} MB, ${splitFrames} frames of x264 veryfast CABAC ${WIDTH}x${HEIGHT}, crf 8, GOP ${GOP}, no B-frames (cached at ${streamPath}). Every anchor found the same ${expected} start codes / NAL units; the splitter found ffprobe's ${probedFrames} frames and ${splitKeyframes} keyframes.`,
     `${ROUNDS} interleaved rounds (medians), each fast case: one untimed pass, then repeated for ≥ 150 ms per round; byte loop and mux.js: ${SLOW_ROUNDS} single-pass rounds inside the same interleaving (${fmt(throughputSeconds, 0)} s).`,
-    `Live: ${LIVE_FRAMES} frames of x264 ultrafast ${WIDTH}x${HEIGHT} (${fmt(liveBytes / LIVE_FRAMES / 1000, 1)} KB/frame), pushed one frame per call with endAccessUnit(); encoder per-frame time = wall time of the 300-frame native encode (${fmt(encoderWall)} ms/frame) minus the same ffmpeg run without the encoder (${fmt(source)} ms/frame); 3 rounds.`,
+    ...(Baseline
+      ? [
+          `Baseline: the AccessUnitSplitter of the checkout at ${baselineRoot}, loaded from its sources, ran each splitter case back to back with ours in every round, the order alternating; ratios are our speed over the baseline's (> 1: faster), the median of the per-round ratios.`,
+        ]
+      : []),
+    `Live: ${LIVE_FRAMES} frames of x264 ultrafast ${WIDTH}x${HEIGHT} (${fmt(liveBytes / LIVE_FRAMES / 1000, 1)} KB/frame), pushed one frame per call with endAccessUnit(); encoder per-frame time = wall time of the 300-frame native encode (${fmt(encoderWall)} ms/frame) minus the same ffmpeg run without the encoder (${fmt(source)} ms/frame); ${LIVE_ROUNDS} rounds.`,
   ],
 });
