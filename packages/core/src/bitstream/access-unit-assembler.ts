@@ -146,8 +146,7 @@ export class AccessUnitAssembler {
       data = sample.data;
       allTypes = sample.nalTypes;
     } else if (this.alwaysCopy) {
-      data = this.memory.allocate(end - start);
-      this.pieces.copyInto(data, 0, start, end);
+      data = this.pieces.copy(start, end);
     } else {
       // Zero copies when the access unit sits in one pushed piece (whole frames from an encoder, large reads).
       data = this.pieces.bytes(start, end);

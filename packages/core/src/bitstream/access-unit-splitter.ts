@@ -226,11 +226,7 @@ export class AccessUnitSplitter implements StartCodeListener {
     while (k < bytes.length && bytes[k] === 0) k++;
     if (k === bytes.length) return;
     if (bytes[k] !== 1 || this.scanner.trailingZeros + k < 2) {
-      throw new BitstreamError(
-        'bitstream-no-start-code',
-        `expected an Annex B start code (00 00 01 or 00 00 00 01) at byte ${this.pieces.end + k}, found 0x${(bytes[k] ?? 0).toString(16).padStart(2, '0')}; ` +
-          'is the stream length-prefixed (AVCC/MP4)? Convert it with lengthPrefixedToAnnexB()',
-      );
+      throw noStartCodeError(this.pieces.end + k, bytes[k] ?? 0);
     }
   }
 
@@ -378,4 +374,13 @@ export class AccessUnitSplitter implements StartCodeListener {
     if (this.output) this.output.push(au);
     else this.output = [au];
   }
+}
+
+/** Built out of line: the check runs for every frame a live producer pushes. */
+function noStartCodeError(offset: number, found: number): BitstreamError {
+  return new BitstreamError(
+    'bitstream-no-start-code',
+    `expected an Annex B start code (00 00 01 or 00 00 00 01) at byte ${offset}, found 0x${found.toString(16).padStart(2, '0')}; ` +
+      'is the stream length-prefixed (AVCC/MP4)? Convert it with lengthPrefixedToAnnexB()',
+  );
 }

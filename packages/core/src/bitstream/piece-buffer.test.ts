@@ -20,7 +20,7 @@ describe('PieceBuffer', () => {
     expect([0, 1, 2].map((k) => buffer.pieceStart(k))).toEqual([0, 3, 5]);
   });
 
-  it('gives a range inside one piece as a view of it, and copies a range that spans pieces', () => {
+  it('gives a range inside one piece as a view of it, and copies a range that spans pieces (or any range, asked to)', () => {
     const { buffer, pieces } = threePieces();
     const view = buffer.bytes(5, 8);
     expect([...view]).toEqual([5, 6, 7]);
@@ -28,6 +28,9 @@ describe('PieceBuffer', () => {
     const copy = buffer.bytes(1, 7);
     expect([...copy]).toEqual([1, 2, 3, 4, 5, 6]);
     expect(pieces.some((p) => p.buffer === copy.buffer)).toBe(false);
+    const copyOfView = buffer.copy(5, 8);
+    expect([...copyOfView]).toEqual([5, 6, 7]);
+    expect(copyOfView.buffer).not.toBe(pieces[2]?.buffer);
     const out = new Uint8Array(6);
     buffer.copyInto(out, 1, 2, 7);
     expect([...out]).toEqual([0, 2, 3, 4, 5, 6]);

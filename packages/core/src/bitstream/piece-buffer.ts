@@ -58,6 +58,11 @@ export class PieceBuffer {
     const first = this.pieces[c];
     const firstStart = this.starts[c] ?? 0;
     if (first && to - firstStart <= first.length) return first.subarray(from - firstStart, to - firstStart);
+    return this.copy(from, to);
+  }
+
+  /** A copy of bytes [from, to) in sample memory. */
+  copy(from: number, to: number): Uint8Array {
     const out = this.memory.allocate(to - from);
     this.copyInto(out, 0, from, to);
     return out;

@@ -28,13 +28,7 @@ export class SamplePolicy {
 
   /** Throws `bitstream-access-unit-too-large` if an access unit of `bytes` is too large. */
   checkSize(bytes: number): void {
-    const max = this.maxBytes;
-    if (bytes > max) {
-      throw new BitstreamError(
-        'bitstream-access-unit-too-large',
-        `an access unit grew past maxAccessUnitBytes (${max} bytes); is this an Annex B H.264/H.265 stream?`,
-      );
-    }
+    if (bytes > this.maxBytes) throw tooLargeError(this.maxBytes);
   }
 
   /**
@@ -48,21 +42,37 @@ export class SamplePolicy {
     reordered: boolean,
     randomAccess: RandomAccessKind | undefined,
   ): void {
-    if ((hasB || reordered) && !this.bFramesAllowed) {
-      throw new BitstreamError(
-        'bitstream-b-frames',
-        `access unit ${index} is ${hasB ? 'a B-frame' : 'reordered (its POC is lower than the previous picture’s)'}: ` +
-          "Rerun 0.33's VideoStream has no decode timestamps and cannot play B-frames (rerun-io/rerun#10090). " +
-          'Re-encode without them, e.g. ffmpeg -c:v libx264 -bf 0 (x264: bframes=0, x265: bframes=0), ' +
-          "or pass { bFrames: 'allow' } to keep going.",
-      );
-    }
+    if ((hasB || reordered) && !this.bFramesAllowed) throw bFramesError(index, hasB);
     if (!this.openGopAllowed && randomAccess !== undefined && randomAccess !== 'idr' && index > 0) {
-      throw new BitstreamError(
-        'bitstream-open-gop',
-        `access unit ${index} is a ${randomAccess} random-access point (open GOP): Rerun 0.33 only starts decoding at IDR pictures. ` +
-          'Re-encode with closed GOPs, e.g. -x265-params open-gop=0 (x264: open-gop=0, the default).',
-      );
+      throw openGopError(index, randomAccess);
     }
   }
+}
+
+// The errors are built out of line: the checks run for every access unit and stay small enough for the JIT
+// to inline them into the splitter's hot path.
+
+function tooLargeError(max: number): BitstreamError {
+  return new BitstreamError(
+    'bitstream-access-unit-too-large',
+    `an access unit grew past maxAccessUnitBytes (${max} bytes); is this an Annex B H.264/H.265 stream?`,
+  );
+}
+
+function bFramesError(index: number, hasB: boolean): BitstreamError {
+  return new BitstreamError(
+    'bitstream-b-frames',
+    `access unit ${index} is ${hasB ? 'a B-frame' : 'reordered (its POC is lower than the previous picture’s)'}: ` +
+      "Rerun 0.33's VideoStream has no decode timestamps and cannot play B-frames (rerun-io/rerun#10090). " +
+      'Re-encode without them, e.g. ffmpeg -c:v libx264 -bf 0 (x264: bframes=0, x265: bframes=0), ' +
+      "or pass { bFrames: 'allow' } to keep going.",
+  );
+}
+
+function openGopError(index: number, randomAccess: RandomAccessKind): BitstreamError {
+  return new BitstreamError(
+    'bitstream-open-gop',
+    `access unit ${index} is a ${randomAccess} random-access point (open GOP): Rerun 0.33 only starts decoding at IDR pictures. ` +
+      'Re-encode with closed GOPs, e.g. -x265-params open-gop=0 (x264: open-gop=0, the default).',
+  );
 }
