@@ -256,12 +256,25 @@ if (splitKeyframes < wantKeys) throw new Error(`${splitKeyframes} keyframes, wan
 
 // ---- 1 + 2. throughput ---------------------------------------------------------------------------------
 
-/** Runs `fn` (one pass over the stream) until `minMs` have passed; returns GB/s. */
-function gbps(fn: () => number, minMs: number): number {
+/** A case's figure for one round by wall-clock time, and by this process's CPU time. */
+interface Figures {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/** CPU time of this process (all its threads), in ns. */
+function cpuNs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+}
+
+/** Runs `fn` (one pass over the stream) until `minMs` have passed; GB/s. */
+function throughputOf(fn: () => number, minMs: number): Figures {
   // One untimed pass first: the heap and the allocator settle into this case's pattern (the splitter's
   // slabs, mux.js's buffers) instead of timing the clean-up of the case before.
   if (minMs > 0) fn();
   const start = process.hrtime.bigint();
+  const cpuStart = cpuNs();
   let passes = 0;
   let ns = 0n;
   do {
@@ -269,36 +282,52 @@ function gbps(fn: () => number, minMs: number): number {
     passes++;
     ns = process.hrtime.bigint() - start;
   } while (Number(ns) / 1e6 < minMs);
-  return (totalBytes * passes) / Number(ns);
+  const bytes = totalBytes * passes;
+  return { wall: bytes / Number(ns), cpu: bytes / (cpuNs() - cpuStart) };
 }
+const gbps = (fn: () => number, minMs: number): number => throughputOf(fn, minMs).wall;
 
 type Case = { unit: string; run: () => number };
 const fast = (fn: () => number): Case => ({ unit: 'GB/s', run: () => gbps(fn, 150) });
 const once = (fn: () => number): Case => ({ unit: 'GB/s', run: () => gbps(fn, 0) });
 
-/** The baseline checkout's figure of every counted round, by the name of our case it ran with. */
-const baselineRounds: Record<string, number[]> = {};
+/** Our figures and the baseline checkout's of every counted round, by case name. */
+const baselineRuns: Record<string, { readonly ours: Figures[]; readonly theirs: Figures[] }> = {};
 /**
- * The case `makeCase(Splitter)` for our splitter and, with a baseline checkout, for its splitter too, back
+ * The case `figuresOf(Splitter)` for our splitter and, with a baseline checkout, for its splitter too, back
  * to back in an order that alternates every round (the second of two copy-heavy cases pays for the first
- * one's garbage). Returns our figure; the baseline's go to `baselineRounds[name]`.
+ * one's garbage). The case's figure is ours by wall clock; both sides' figures go to `baselineRuns[name]`.
  */
-function withBaseline(name: string, makeCase: (Splitter: Splitter) => Case, warmupRounds: number): Case {
-  const ours = makeCase(AccessUnitSplitter);
-  if (!Baseline) return ours;
-  const theirs = makeCase(Baseline);
-  const values: number[] = [];
-  baselineRounds[name] = values;
+function withBaseline(
+  name: string,
+  unit: string,
+  figuresOf: (Splitter: Splitter) => () => Figures,
+  warmupRounds: number,
+): Case {
+  const ours = figuresOf(AccessUnitSplitter);
+  if (!Baseline) return { unit, run: () => ours().wall };
+  const theirs = figuresOf(Baseline);
+  const runs = { ours: [] as Figures[], theirs: [] as Figures[] };
+  baselineRuns[name] = runs;
   let round = 0;
   return {
-    unit: ours.unit,
+    unit,
     run: () => {
       const counted = round++ >= warmupRounds;
-      const oursFirst = round % 2 === 1;
-      const first = (oursFirst ? ours : theirs).run();
-      const second = (oursFirst ? theirs : ours).run();
-      if (counted) values.push(oursFirst ? second : first);
-      return oursFirst ? first : second;
+      let mine: Figures;
+      let other: Figures;
+      if (round % 2 === 1) {
+        mine = ours();
+        other = theirs();
+      } else {
+        other = theirs();
+        mine = ours();
+      }
+      if (counted) {
+        runs.ours.push(mine);
+        runs.theirs.push(other);
+      }
+      return mine.wall;
     },
   };
 }
@@ -314,7 +343,8 @@ for (const size of Object.keys(PIECES) as PieceSize[]) {
   const splitName = `AccessUnitSplitter, ${size} pieces`;
   fastCases[splitName] = withBaseline(
     splitName,
-    (Splitter) => fast(() => split(pieces, Splitter)),
+    'GB/s',
+    (Splitter) => () => throughputOf(() => split(pieces, Splitter), 150),
     WARMUP_ROUNDS,
   );
   fastCases[`indexOf(1) (hls.js style), ${size} pieces`] = fast(() => indexOfOne(pieces));
@@ -408,8 +438,9 @@ if (frames.length !== LIVE_FRAMES) throw new Error(`live clip has ${frames.lengt
 const liveBytes = frames.reduce((n, f) => n + f.length, 0);
 
 /** Per-frame parser time in µs: every frame pushed as the encoder writes it, then `endAccessUnit()`. */
-function liveMicros(firstSliceOnly: boolean, Splitter: Splitter): number {
+function liveMicros(firstSliceOnly: boolean, Splitter: Splitter): Figures {
   const start = process.hrtime.bigint();
+  const cpuStart = cpuNs();
   let passes = 0;
   let ns = 0n;
   do {
@@ -427,7 +458,8 @@ function liveMicros(firstSliceOnly: boolean, Splitter: Splitter): number {
     passes++;
     ns = process.hrtime.bigint() - start;
   } while (Number(ns) < 100e6);
-  return Number(ns) / 1e3 / (passes * LIVE_FRAMES);
+  const frameCount = passes * LIVE_FRAMES;
+  return { wall: Number(ns) / 1e3 / frameCount, cpu: (cpuNs() - cpuStart) / 1e3 / frameCount };
 }
 
 const LIVE_WARMUP_ROUNDS = 1;
@@ -442,11 +474,8 @@ const live = await interleave(
     ...Object.fromEntries(
       [false, true].map((firstSliceOnly) => {
         const name = `AccessUnitSplitter live, endAccessUnit()${firstSliceOnly ? ' + firstSliceOnly' : ''}`;
-        const liveCase = (Splitter: Splitter): Case => ({
-          unit: 'µs/frame',
-          run: () => liveMicros(firstSliceOnly, Splitter),
-        });
-        return [name, withBaseline(name, liveCase, LIVE_WARMUP_ROUNDS)];
+        const figuresOf = (Splitter: Splitter) => () => liveMicros(firstSliceOnly, Splitter);
+        return [name, withBaseline(name, 'µs/frame', figuresOf, LIVE_WARMUP_ROUNDS)];
       }),
     ),
   },
@@ -555,7 +584,8 @@ for (const firstSliceOnly of [false, true]) {
 }
 
 if (Baseline) {
-  // Our speed over the baseline checkout's, per round (GB/s: ours ÷ theirs; µs/frame: theirs ÷ ours).
+  // Our speed over the baseline checkout's per round (GB/s: ours ÷ theirs; µs/frame: theirs ÷ ours): by CPU
+  // time, which the other processes on a shared machine inflate far less than wall time, and by wall clock.
   const cases = [
     ...(Object.keys(PIECES) as PieceSize[]).map((size) => ({
       name: `AccessUnitSplitter, ${size} pieces`,
@@ -571,18 +601,22 @@ if (Baseline) {
     })),
   ];
   for (const { name, metric, show, higherIsFaster } of cases) {
-    const ours = throughput[name] ?? live[name];
-    const theirs = baselineRounds[name];
-    if (!ours || !theirs) throw new Error(`no baseline measurement for ${name}`);
-    const ratios = ours.rounds.map((value, r) => {
-      const other = theirs[r] ?? Number.NaN;
-      return higherIsFaster ? value / other : other / value;
-    });
+    const runs = baselineRuns[name];
+    if (!runs) throw new Error(`no baseline measurement for ${name}`);
+    /** Per-round ratios of our speed over the baseline's, by `clock`. */
+    const ratios = (clock: keyof Figures): number[] =>
+      runs.ours.map((mine, r) => {
+        const other = runs.theirs[r]?.[clock] ?? Number.NaN;
+        return higherIsFaster ? mine[clock] / other : other / mine[clock];
+      });
+    const cpu = ratios('cpu');
     summary.push({
       metric,
-      value: show(ours.median),
-      anchor: `baseline checkout ${show(median(theirs))}`,
-      ratio: `${fmt(median(ratios), 3)}× (rounds ${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))})`,
+      value: show(median(runs.ours.map((f) => f.wall))),
+      anchor: `baseline checkout ${show(median(runs.theirs.map((f) => f.wall)))}`,
+      ratio:
+        `${fmt(median(cpu), 3)}× by CPU time (rounds ${fmt(Math.min(...cpu))}–${fmt(Math.max(...cpu))}), ` +
+        `${fmt(median(ratios('wall')), 3)}× by wall clock`,
       goal: 'report: ≥ 1× is not slower',
     });
   }
@@ -620,17 +654,33 @@ export const table = writeResults('bitstream', {
     ...throughput,
     ...live,
     ...Object.fromEntries(
-      Object.entries(baselineRounds).map(([name, rounds]) => {
-        const baselineName = `${name} (baseline checkout)`;
-        const m: Measurement = {
-          name: baselineName,
-          unit: (throughput[name] ?? live[name])?.unit ?? '',
-          median: median(rounds),
-          min: Math.min(...rounds),
-          max: Math.max(...rounds),
-          rounds,
-        };
-        return [baselineName, m];
+      Object.entries(baselineRuns).flatMap(([name, runs]) => {
+        const unit = (throughput[name] ?? live[name])?.unit ?? '';
+        const measurement = (label: string, rounds: number[]): [string, Measurement] => [
+          `${name} (${label})`,
+          {
+            name: `${name} (${label})`,
+            unit,
+            median: median(rounds),
+            min: Math.min(...rounds),
+            max: Math.max(...rounds),
+            rounds,
+          },
+        ];
+        return [
+          measurement(
+            'baseline checkout',
+            runs.theirs.map((f) => f.wall),
+          ),
+          measurement(
+            'CPU time',
+            runs.ours.map((f) => f.cpu),
+          ),
+          measurement(
+            'baseline checkout, CPU time',
+            runs.theirs.map((f) => f.cpu),
+          ),
+        ];
       }),
     ),
   },
@@ -641,7 +691,7 @@ export const table = writeResults('bitstream', {
     `${ROUNDS} interleaved rounds (medians), each fast case: one untimed pass, then repeated for ≥ 150 ms per round; byte loop and mux.js: ${SLOW_ROUNDS} single-pass rounds inside the same interleaving (${fmt(throughputSeconds, 0)} s).`,
     ...(Baseline
       ? [
-          `Baseline: the AccessUnitSplitter of the checkout at ${baselineRoot}, loaded from its sources, ran each splitter case back to back with ours in every round, the order alternating; ratios are our speed over the baseline's (> 1: faster), the median of the per-round ratios.`,
+          `Baseline: the AccessUnitSplitter of the checkout at ${baselineRoot}, loaded from its sources, ran each splitter case back to back with ours in every round, the order alternating; ratios are our speed over the baseline's (> 1: faster), the median of the per-round ratios, by this process's CPU time (what the other processes on a shared machine inflate least) and by wall clock.`,
         ]
       : []),
     `Live: ${LIVE_FRAMES} frames of x264 ultrafast ${WIDTH}x${HEIGHT} (${fmt(liveBytes / LIVE_FRAMES / 1000, 1)} KB/frame), pushed one frame per call with endAccessUnit(); encoder per-frame time = wall time of the 300-frame native encode (${fmt(encoderWall)} ms/frame) minus the same ffmpeg run without the encoder (${fmt(source)} ms/frame); ${LIVE_ROUNDS} rounds.`,
