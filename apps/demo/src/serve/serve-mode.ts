@@ -1,6 +1,7 @@
 import type { WebViewer } from '@rerun-io/web-viewer';
 import { type ErrorBanner, keepFocus, type PageElements } from '../ui/page.js';
 import { parseServerAddress, probeServer, type ServerAddress } from './server-address.js';
+import { wakeViewer } from './wake-viewer.js';
 
 /**
  * The "Open a stream" mode: the embedded viewer follows a live `camstream capture --serve` server through its
@@ -79,6 +80,7 @@ export class ServeMode {
         );
       }
       this.#viewer.open(address.proxyUrl);
+      wakeViewer(this.#ui.viewer);
       this.#open = address;
       this.#status(`Following ${address.proxyUrl}`);
       this.#link(address, 'The same stream on the server’s own page:');
