@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const packages = ['core', 'web', 'server', 'encoder-wasm', 'cli'];
+const packages = ['core', 'web', 'server', 'encoder-wasm', 'encoder-ffmpeg', 'cli'];
 const tarballsFlag = process.argv.indexOf('--tarballs');
 const givenTarballs = tarballsFlag === -1 ? undefined : process.argv[tarballsFlag + 1];
 if (tarballsFlag !== -1 && givenTarballs === undefined)
@@ -61,6 +61,7 @@ import { CamstreamError, decodeRrd, MemorySink, RecordingStream, Scalars, second
 import { CamstreamError as MediaCamstreamError, frameByteLength } from '@camstream/core/media';
 import { FileSink } from '@camstream/core/node';
 import { decodeChunk, streamHeader } from '@camstream/core/wire';
+import { FfmpegEncoder } from '@camstream/encoder-ffmpeg';
 import { startServer } from '@camstream/server';
 
 // The media entry (decision 0013) shares its classes with the root entry.
@@ -91,6 +92,15 @@ const viewerJs = await fetch(new URL('/viewer/index.js', server.url));
 if (!viewerJs.ok) throw new Error('smoke: the hosted page cannot load the viewer (' + viewerJs.status + ')');
 await server.close();
 console.log('smoke: server served its viewer page at ' + server.url);
+// The native encoder drives the system's ffmpeg: three frames in, three samples out, the first an IDR.
+const ffmpegEncoder = await FfmpegEncoder.open({ width: 64, height: 48, fpsNum: 30, whenFull: 'wait' });
+const encoded = (async () => { const out = []; for await (const s of ffmpegEncoder.samples()) out.push(s); return out; })();
+for (let i = 0; i < 3; i++)
+  await ffmpegEncoder.encode({ format: 'I420', width: 64, height: 48, data: new Uint8Array(frameByteLength('I420', 64, 48)).fill(i * 40), pts: BigInt(i), index: i });
+await ffmpegEncoder.close();
+const ffmpegSamples = await encoded;
+if (ffmpegSamples.length !== 3 || !ffmpegSamples[0]?.isKeyframe) throw new Error('smoke: FfmpegEncoder did not make 3 samples');
+console.log('smoke: FfmpegEncoder encoded 3 frames through the system ffmpeg');
 `;
   writeFileSync(join(app, 'consumer.ts'), consumer);
   // Browser-only package: type-checked against the DOM lib (it needs WebCodecs to run).

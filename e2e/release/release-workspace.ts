@@ -16,7 +16,7 @@ import { dirname, join, relative } from 'node:path';
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
 /** The packages a release publishes (`packages/<name>`, `@camstream/<name>`): every workspace package not private. */
-export const PUBLISHED_PACKAGES = ['core', 'encoder-wasm', 'server', 'cli', 'web'] as const;
+export const PUBLISHED_PACKAGES = ['core', 'encoder-wasm', 'encoder-ffmpeg', 'server', 'cli', 'web'] as const;
 
 /** The parts of a package.json the release checks read. */
 export interface Manifest {

@@ -32,7 +32,11 @@ export type CoreErrorCode =
   | 'bitstream-truncated'
   | 'bitstream-invalid-avcc'
   | 'bitstream-unknown-codec'
-  | 'bitstream-ended';
+  | 'bitstream-ended'
+  // Encoder options and frames (encoding/encoder-options.ts); each encoder package rethrows them as its own.
+  | 'invalid-options'
+  | 'invalid-frame'
+  | 'unsupported-format';
 
 // One brand for every copy of core a program loads (two installed versions, a bundle and a worker), so
 // `isCamstreamError` holds where `instanceof` would not.

@@ -96,6 +96,22 @@ export {
   SummaryBuilder,
   summarizeBitstream,
 } from './bitstream/summary.js';
+export {
+  checkH264Frame,
+  EncoderOptionsError,
+  type EncoderOptionsErrorCode,
+  type H264EncoderOptions,
+  type H264Profile,
+  type ResolvedH264Options,
+  rawVideoInputArgs,
+  resolveH264Options,
+  X264_PRESETS,
+  X264_TUNES,
+  type X264Preset,
+  type X264Tune,
+  x264CodecArgs,
+  x264EncodeArgs,
+} from './encoding/encoder-options.js';
 export { CamstreamError, type CoreErrorCode, errorMessage, isCamstreamError } from './errors.js';
 export {
   APPLICATION_ID_CHARACTERS,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { EncoderError } from './errors.js';
 import { findStackExports } from './ffmpeg/wasm-module.js';
-import { encodeArgs, resolveOptions } from './options.js';
+import { checkFrame, encodeArgs, resolveOptions } from './options.js';
 
 describe('resolveOptions / encodeArgs', () => {
   it('fills the defaults: veryfast, zerolatency, gop 30, I420', () => {
@@ -76,7 +77,22 @@ describe('resolveOptions / encodeArgs', () => {
       { ...base, profile: 'high10' as never },
     ]) {
       expect(() => resolveOptions(bad)).toThrow(expect.objectContaining({ code: 'invalid-options' }));
+      expect(() => resolveOptions(bad)).toThrow(EncoderError);
     }
+  });
+
+  it("throws this package's EncoderError for a frame that does not fit", () => {
+    const o = resolveOptions({ width: 640, height: 480, fpsNum: 30 });
+    const frame = {
+      format: 'I420',
+      width: 640,
+      height: 480,
+      data: new Uint8Array(3),
+      pts: 0n,
+      index: 0,
+    } as const;
+    expect(() => checkFrame(frame, o)).toThrow(EncoderError);
+    expect(() => checkFrame(frame, o)).toThrow(expect.objectContaining({ code: 'invalid-frame' }));
   });
 });
 

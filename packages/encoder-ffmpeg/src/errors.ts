@@ -1,0 +1,33 @@
+import { CamstreamError } from '@camstream/core/media';
+
+/** Machine-readable error codes of `@camstream/encoder-ffmpeg`. */
+export type FfmpegEncoderErrorCode =
+  /** The ffmpeg executable could not be started (not on PATH, `ffmpegPath` wrong, not executable). */
+  | 'ffmpeg-not-found'
+  /** ffmpeg exited with an error or was killed; `exitCode` and `logTail` say how. */
+  | 'encoder-failed'
+  | 'invalid-options'
+  | 'invalid-frame'
+  | 'unsupported-format'
+  /** `encode()` after `close()` or `abort()`. */
+  | 'encoder-closed'
+  | 'aborted';
+
+/** Base class of every error `@camstream/encoder-ffmpeg` throws on purpose; `code` says what went wrong. */
+export class FfmpegEncoderError extends CamstreamError<FfmpegEncoderErrorCode> {
+  /** ffmpeg's exit code when it ran and failed (128 + signal number when a signal ended it). */
+  readonly exitCode: number | undefined;
+  /** The last lines ffmpeg wrote to stderr (empty when it did not run or said nothing). */
+  readonly logTail: readonly string[];
+
+  constructor(
+    code: FfmpegEncoderErrorCode,
+    message: string,
+    options?: { cause?: unknown; exitCode?: number; logTail?: readonly string[] },
+  ) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'FfmpegEncoderError';
+    this.exitCode = options?.exitCode;
+    this.logTail = options?.logTail ?? [];
+  }
+}

@@ -1,0 +1,227 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type EncodedSample,
+  type PixelFormat,
+  type RawFrame,
+  resolveH264Options,
+  x264EncodeArgs,
+} from '@camstream/core/media';
+import { concatBytes } from '@camstream/test-helpers/bytes';
+import { probe } from '@camstream/test-helpers/oracle';
+import { describe, expect, it } from 'vitest';
+import { FfmpegEncoderError } from './errors.js';
+import { FfmpegEncoder, type FfmpegEncoderOptions } from './ffmpeg-encoder.js';
+import { movingFrame, waitForExit } from './test-frames.test-util.js';
+
+const SIZE = { width: 160, height: 120, fpsNum: 30 } as const;
+
+/** Encodes `frames` with `wait` (nothing dropped) and collects every sample. */
+async function encodeAll(
+  frames: readonly RawFrame[],
+  options: Partial<FfmpegEncoderOptions> = {},
+  beforeFrame?: (encoder: FfmpegEncoder, index: number) => void,
+): Promise<{ samples: EncodedSample[]; encoder: FfmpegEncoder }> {
+  const encoder = await FfmpegEncoder.open({ ...SIZE, whenFull: 'wait', ...options });
+  const collected = (async () => {
+    const out: EncodedSample[] = [];
+    for await (const sample of encoder.samples()) out.push(sample);
+    return out;
+  })();
+  for (const [i, frame] of frames.entries()) {
+    beforeFrame?.(encoder, i);
+    await encoder.encode(frame);
+  }
+  await encoder.close();
+  return { samples: await collected, encoder };
+}
+
+/** The system ffmpeg run by hand with core's arguments on the same frames, from a file to a file. */
+function ffmpegByHand(frames: readonly RawFrame[], options: FfmpegEncoderOptions): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'camstream-encoder-ffmpeg-'));
+  try {
+    writeFileSync(join(dir, 'in.raw'), concatBytes(frames.map((f) => f.data)));
+    const args = x264EncodeArgs(resolveH264Options(options), join(dir, 'in.raw'), join(dir, 'out.h264'));
+    execFileSync('ffmpeg', ['-y', ...args]);
+    return execFileSync('cat', [join(dir, 'out.h264')], { maxBuffer: 64 << 20 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function failureOf(run: () => unknown): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('FfmpegEncoder', () => {
+  it('makes one sample per frame, I/P only, an IDR every gop, no B-frames, each with its frame’s PTS', async () => {
+    const frames = Array.from({ length: 45 }, (_, i) => movingFrame(i));
+    const { samples, encoder } = await encodeAll(frames, { gop: 15 });
+    expect(samples.map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
+    expect(samples.map((s) => s.index)).toEqual(frames.map((_, i) => i));
+    expect(samples.flatMap((s, i) => (s.isKeyframe ? [i] : []))).toEqual([0, 15, 30]);
+    expect(samples[0]?.codecString).toMatch(/^avc1\.[0-9A-F]{6}$/);
+    const report = probe(concatBytes(samples.map((s) => s.data)));
+    expect(report.frames).toBe(45);
+    expect(new Set(report.pictTypes)).toEqual(new Set(['I', 'P']));
+    expect(report.keyframes).toEqual([0, 15, 30]);
+    expect(report.hasBFrames).toBe(0);
+    expect(encoder.stats()).toMatchObject({
+      framesIn: 45,
+      framesWritten: 45,
+      samplesOut: 45,
+      framesDropped: 0,
+    });
+  });
+
+  for (const format of ['I420', 'NV12', 'RGBA'] as PixelFormat[]) {
+    it(`writes the bytes ffmpeg writes by hand with the same arguments (${format})`, async () => {
+      const frames = Array.from({ length: 12 }, (_, i) => movingFrame(i, 160, 120, format));
+      const options = { ...SIZE, pixelFormat: format, gop: 5, crf: 28 };
+      const { samples } = await encodeAll(frames, options);
+      expect(Buffer.from(concatBytes(samples.map((s) => s.data))).equals(ffmpegByHand(frames, options))).toBe(
+        true,
+      );
+    });
+  }
+
+  it("delivers each frame's sample before the next frame is given (no frame of delay)", async () => {
+    const encoder = await FfmpegEncoder.open(SIZE);
+    const samples = encoder.samples()[Symbol.asyncIterator]();
+    for (let i = 0; i < 8; i++) {
+      encoder.encode(movingFrame(i));
+      const next = await samples.next();
+      expect(next.done).toBe(false);
+      expect((next.value as EncodedSample).pts).toBe(movingFrame(i).pts);
+    }
+    await encoder.close();
+    expect((await samples.next()).done).toBe(true);
+  });
+
+  it('requestKeyframe() makes the next frame an IDR with SPS and PPS, through a new ffmpeg', async () => {
+    const frames = Array.from({ length: 12 }, (_, i) => movingFrame(i));
+    let firstPid: number | undefined;
+    const { samples, encoder } = await encodeAll(frames, { gop: 100 }, (e, i) => {
+      if (i === 0) firstPid = e.pid;
+      if (i === 7) e.requestKeyframe();
+    });
+    expect(samples.flatMap((s, i) => (s.isKeyframe ? [i] : []))).toEqual([0, 7]);
+    expect(encoder.stats().keyframeRestarts).toBe(1);
+    const report = probe(concatBytes(samples.map((s) => s.data)));
+    expect(report.frames).toBe(12);
+    expect(report.keyframes).toEqual([0, 7]);
+    // The restart left no ffmpeg behind.
+    await waitForExit(firstPid as number);
+  });
+
+  it('drops the oldest waiting frame when the queue is full (drop-oldest)', async () => {
+    const dropped: number[] = [];
+    const encoder = await FfmpegEncoder.open({
+      ...SIZE,
+      maxQueuedFrames: 1,
+      onDrop: (f) => dropped.push(f.index),
+    });
+    const collected = (async () => {
+      const out: EncodedSample[] = [];
+      for await (const s of encoder.samples()) out.push(s);
+      return out;
+    })();
+    // A burst: 2 go to ffmpeg, 1 waits, the rest push the oldest waiting one out.
+    for (let i = 0; i < 10; i++) encoder.encode(movingFrame(i));
+    await encoder.close();
+    const samples = await collected;
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(encoder.stats()).toMatchObject({ framesIn: 10, framesDropped: dropped.length });
+    expect(samples.length + dropped.length).toBe(10);
+    expect(samples.map((s) => s.pts)).toEqual(
+      Array.from({ length: 10 }, (_, i) => i)
+        .filter((i) => !dropped.includes(i))
+        .map((i) => movingFrame(i).pts),
+    );
+  });
+
+  it('refuses a frame of the wrong size with invalid-frame, and encode() after close() with encoder-closed', async () => {
+    const encoder = await FfmpegEncoder.open(SIZE);
+    const wrong = movingFrame(0, 320, 240);
+    const error = await failureOf(() => encoder.encode(wrong));
+    expect(error).toBeInstanceOf(FfmpegEncoderError);
+    expect((error as FfmpegEncoderError).code).toBe('invalid-frame');
+    await encoder.close();
+    expect(((await failureOf(() => encoder.encode(movingFrame(0)))) as FfmpegEncoderError).code).toBe(
+      'encoder-closed',
+    );
+  });
+
+  it('abort() kills ffmpeg: samples() throws aborted, the process is gone', async () => {
+    const encoder = await FfmpegEncoder.open(SIZE);
+    const pid = encoder.pid as number;
+    encoder.encode(movingFrame(0));
+    encoder.abort('stop');
+    const error = await failureOf(async () => {
+      for await (const _ of encoder.samples());
+    });
+    expect((error as FfmpegEncoderError).code).toBe('aborted');
+    expect(((await failureOf(() => encoder.close())) as FfmpegEncoderError).code).toBe('aborted');
+    await waitForExit(pid);
+  });
+
+  it('ffmpeg killed mid-stream: the samples so far come out, then encoder-failed with its exit code', async () => {
+    const encoder = await FfmpegEncoder.open(SIZE);
+    const samples = encoder.samples()[Symbol.asyncIterator]();
+    for (let i = 0; i < 5; i++) {
+      encoder.encode(movingFrame(i));
+      expect((await samples.next()).done).toBe(false);
+    }
+    process.kill(encoder.pid as number, 'SIGKILL');
+    const error = (await failureOf(() => samples.next())) as FfmpegEncoderError;
+    expect(error.code).toBe('encoder-failed');
+    expect(error.exitCode).toBe(137);
+    expect(error.message).toContain('SIGKILL');
+    expect(encoder.stats().samplesOut).toBe(5);
+  });
+
+  it('an encoder ffmpeg does not have: encoder-failed with ffmpeg’s exit code and its log', async () => {
+    const encoder = await FfmpegEncoder.open({ ...SIZE, encoder: 'no-such-encoder' });
+    const error = (await failureOf(() => encoder.close())) as FfmpegEncoderError;
+    expect(error.code).toBe('encoder-failed');
+    expect(error.exitCode).not.toBe(0);
+    expect(error.logTail.join('\n')).toMatch(/no-such-encoder/);
+  });
+
+  it('ffmpegPath pointing nowhere: open() rejects with ffmpeg-not-found', async () => {
+    const error = await failureOf(() => FfmpegEncoder.open({ ...SIZE, ffmpegPath: '/nonexistent/ffmpeg' }));
+    expect((error as FfmpegEncoderError).code).toBe('ffmpeg-not-found');
+  });
+
+  it('invalid options are refused with invalid-options before ffmpeg starts', async () => {
+    const error = await failureOf(() => FfmpegEncoder.open({ ...SIZE, width: 161 }));
+    expect(error).toBeInstanceOf(FfmpegEncoderError);
+    expect((error as FfmpegEncoderError).code).toBe('invalid-options');
+  });
+
+  it('no ffmpeg outlives a parent killed with SIGKILL', async () => {
+    const script = new URL('./parent-death.test-util.ts', import.meta.url).pathname;
+    const parent = spawn(process.execPath, ['--conditions=@camstream/source', '--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const pid = await new Promise<number>((resolve, reject) => {
+      let text = '';
+      parent.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\n')) resolve(Number(text.trim()));
+      });
+      parent.once('exit', (code) => reject(new Error(`the parent exited early (${code})`)));
+    });
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 0); // ffmpeg runs
+    parent.kill('SIGKILL');
+    await waitForExit(pid);
+  }, 20_000);
+});

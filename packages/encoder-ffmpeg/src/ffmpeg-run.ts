@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import { FfmpegEncoderError } from './errors.js';
+import { PacketCutter } from './packet-cutter.js';
+
+/** Lines of ffmpeg's stderr kept for an error's `logTail`. */
+const LOG_TAIL_LINES = 20;
+
+/** How one ffmpeg process ended, once all its output was read. */
+export interface RunExit {
+  /** The exit code; 128 + the signal number when a signal ended it. */
+  readonly exitCode: number;
+  /** The signal that ended it, if one did. */
+  readonly signal: NodeJS.Signals | null;
+  /** The last lines of its stderr. */
+  readonly logTail: readonly string[];
+  /** Output bytes that no complete packet took (a packet cut short). */
+  readonly leftoverBytes: number;
+}
+
+/** What a {@link FfmpegRun} reports. */
+export interface RunEvents {
+  /** One complete packet (one access unit) of the Annex B stream, in order. */
+  packet(packet: Uint8Array): void;
+  /** The process ended and its pipes are drained; called once, after the last `packet`. */
+  exit(exit: RunExit): void;
+}
+
+/**
+ * One ffmpeg child process: raw frames go to its stdin, packets come back whole (see {@link PacketCutter}).
+ * stdin is a pipe, so when this process dies, however it dies, ffmpeg reads end of file, finishes and exits
+ * (its next write to the closed stdout ends it at the latest): no ffmpeg outlives its parent.
+ */
+export class FfmpegRun {
+  private readonly child: ChildProcess;
+  private readonly log: string[] = [];
+  private stderrRest = '';
+  private stdinEnded = false;
+
+  private constructor(child: ChildProcess, events: RunEvents) {
+    this.child = child;
+    const cutter = new PacketCutter((packet) => events.packet(packet));
+    const sizes = child.stdio[3] as Readable;
+    sizes.setEncoding('latin1');
+    let unreadable: unknown;
+    const guard = (work: () => void): void => {
+      if (unreadable !== undefined) return;
+      try {
+        work();
+      } catch (error) {
+        // A packet handler's or the size parser's failure: stop reading and report it with the exit.
+        unreadable = error;
+        child.kill('SIGKILL');
+      }
+    };
+    child.stdout?.on('data', (chunk: Buffer) => guard(() => cutter.bytes(chunk)));
+    sizes.on('data', (text: string) => guard(() => cutter.lines(text)));
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => this.keepLog(text));
+    // EPIPE when ffmpeg has gone: its exit says why.
+    child.stdin?.on('error', () => {});
+    child.once('close', (code, signal) => {
+      if (this.stderrRest.trim() !== '') this.log.push(this.stderrRest.trim());
+      if (unreadable !== undefined) this.log.push(`camstream: ${String(unreadable)}`);
+      const signalNumber = signal === null ? 0 : (constants.signals[signal] ?? 0);
+      events.exit({
+        exitCode: code ?? 128 + signalNumber,
+        signal,
+        logTail: this.log.slice(-LOG_TAIL_LINES),
+        leftoverBytes: cutter.pending,
+      });
+    });
+  }
+
+  /**
+   * Starts `ffmpegPath` with `args` (whose output must be the tee described in {@link PacketCutter}); resolves
+   * once the process runs. Rejects with `ffmpeg-not-found` when it cannot be started.
+   */
+  static start(ffmpegPath: string, args: readonly string[], events: RunEvents): Promise<FfmpegRun> {
+    return new Promise<FfmpegRun>((resolve, reject) => {
+      const child = spawn(ffmpegPath, args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        if (child.pid !== undefined) return;
+        const code =
+          error.code === 'ENOENT' || error.code === 'EACCES' ? 'ffmpeg-not-found' : 'encoder-failed';
+        reject(
+          new FfmpegEncoderError(
+            code,
+            `could not start ffmpeg (${JSON.stringify(ffmpegPath)}): ${error.message}`,
+            {
+              cause: error,
+            },
+          ),
+        );
+      });
+      child.once('spawn', () => resolve(new FfmpegRun(child, events)));
+    });
+  }
+
+  /** The process id. */
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  /** Writes one frame's pixels to ffmpeg's stdin. */
+  write(pixels: Uint8Array): void {
+    if (!this.stdinEnded) this.child.stdin?.write(pixels);
+  }
+
+  /** Closes stdin: ffmpeg encodes what it has read, flushes and exits. */
+  end(): void {
+    if (this.stdinEnded) return;
+    this.stdinEnded = true;
+    this.child.stdin?.end();
+  }
+
+  /** Kills the process at once (SIGKILL). */
+  kill(): void {
+    this.stdinEnded = true;
+    this.child.stdin?.destroy();
+    this.child.kill('SIGKILL');
+  }
+
+  private keepLog(text: string): void {
+    const lines = (this.stderrRest + text).split('\n');
+    this.stderrRest = lines.pop() ?? '';
+    for (const line of lines) if (line.trim() !== '') this.log.push(line.trimEnd());
+    if (this.log.length > LOG_TAIL_LINES * 2) this.log.splice(0, this.log.length - LOG_TAIL_LINES);
+  }
+}
