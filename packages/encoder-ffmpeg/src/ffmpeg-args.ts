@@ -5,10 +5,11 @@ import { type ResolvedH264Options, rawVideoInputArgs, x264CodecArgs } from '@cam
  * (so the stream is byte-identical to `ffmpeg … -f h264 out.h264` by hand), and a tee muxer that writes the
  * stream to fd 1 and each packet's `framecrc` line (its size) to fd 3, both flushed per packet.
  */
-export function liveEncodeArgs(o: ResolvedH264Options, encoder: string): string[] {
+export function liveEncodeArgs(o: ResolvedH264Options, encoder: string, threads?: number): string[] {
   return [
     ...rawVideoInputArgs(o, 'pipe:0'),
     ...x264CodecArgs(o, encoder),
+    ...(threads === undefined ? [] : ['-threads', String(threads)]),
     '-map',
     '0:v',
     '-f',

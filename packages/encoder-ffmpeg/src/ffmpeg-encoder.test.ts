@@ -44,6 +44,8 @@ function ffmpegByHand(frames: readonly RawFrame[], options: FfmpegEncoderOptions
   try {
     writeFileSync(join(dir, 'in.raw'), concatBytes(frames.map((f) => f.data)));
     const args = x264EncodeArgs(resolveH264Options(options), join(dir, 'in.raw'), join(dir, 'out.h264'));
+    // -threads is an output option: it goes before the output's format.
+    if (options.threads !== undefined) args.splice(args.length - 3, 0, '-threads', String(options.threads));
     execFileSync('ffmpeg', ['-y', ...args]);
     return execFileSync('cat', [join(dir, 'out.h264')], { maxBuffer: 64 << 20 });
   } finally {
@@ -91,6 +93,31 @@ describe('FfmpegEncoder', () => {
       );
     });
   }
+
+  it('a bounded run (8 frames in flight, 2 threads) writes the bytes ffmpeg writes by hand with -threads 2', async () => {
+    const frames = Array.from({ length: 40 }, (_, i) => movingFrame(i, 320, 240));
+    const options = { ...SIZE, width: 320, height: 240, gop: 10, threads: 2, framesInFlight: 8 };
+    const { samples, encoder } = await encodeAll(frames, options);
+    expect(samples.map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
+    expect(samples.flatMap((s, i) => (s.isKeyframe ? [i] : []))).toEqual([0, 10, 20, 30]);
+    expect(Buffer.from(concatBytes(samples.map((s) => s.data))).equals(ffmpegByHand(frames, options))).toBe(
+      true,
+    );
+    expect(encoder.stats().framesDropped).toBe(0);
+  });
+
+  it('close() before any frame: samples() ends empty and ffmpeg exits', async () => {
+    const encoder = await FfmpegEncoder.open(SIZE);
+    const pid = encoder.pid as number;
+    const samples: EncodedSample[] = [];
+    const collecting = (async () => {
+      for await (const sample of encoder.samples()) samples.push(sample);
+    })();
+    await encoder.close();
+    await collecting;
+    expect(samples).toEqual([]);
+    await waitForExit(pid);
+  });
 
   it("delivers each frame's sample before the next frame is given (no frame of delay)", async () => {
     const encoder = await FfmpegEncoder.open(SIZE);
@@ -201,6 +228,10 @@ describe('FfmpegEncoder', () => {
   });
 
   it('invalid options are refused with invalid-options before ffmpeg starts', async () => {
+    for (const bad of [{ framesInFlight: 0 }, { threads: 1.5 }, { maxQueuedFrames: -1 }]) {
+      const error = await failureOf(() => FfmpegEncoder.open({ ...SIZE, ...bad }));
+      expect(error).toMatchObject({ code: 'invalid-options' });
+    }
     const error = await failureOf(() => FfmpegEncoder.open({ ...SIZE, width: 161 }));
     expect(error).toBeInstanceOf(FfmpegEncoderError);
     expect((error as FfmpegEncoderError).code).toBe('invalid-options');

@@ -16,7 +16,10 @@ import { liveEncodeArgs } from './ffmpeg-args.js';
 import { FfmpegRun, type RunExit } from './ffmpeg-run.js';
 import { SampleQueue } from './sample-queue.js';
 
-/** Frames written to ffmpeg whose samples have not come out yet, at most: beyond it frames wait in the queue. */
+/**
+ * Frames written to ffmpeg whose samples have not come out yet, at most, by default: beyond it frames wait in
+ * the queue. Two keep x264 busy while the previous sample travels back, and add no latency.
+ */
 export const FFMPEG_DEPTH = 2;
 
 /** What {@link FfmpegEncoder.encode} does when its queue is full. */
@@ -31,8 +34,16 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
    * must accept them; ffmpeg's refusal surfaces as `encoder-failed`.
    */
   readonly encoder?: string;
-  /** Frames that wait for ffmpeg (beyond the {@link FFMPEG_DEPTH} it holds) before `whenFull` applies. Default 2. */
+  /** Frames that wait for ffmpeg (beyond the ones it holds) before `whenFull` applies. Default 2. */
   readonly maxQueuedFrames?: number;
+  /**
+   * Frames written to ffmpeg ahead of their samples (default {@link FFMPEG_DEPTH}). A bounded source encoded as
+   * fast as possible wants more (e.g. 8), so the pipe never runs dry while a sample travels back; each one is
+   * a frame of memory in the pipe, not of latency for a live source, which has at most one frame waiting.
+   */
+  readonly framesInFlight?: number;
+  /** ffmpeg's `-threads` for the encoder (default: ffmpeg's choice, one per core or more). */
+  readonly threads?: number;
   /**
    * `drop-oldest` (default, for live sources): a full queue drops its oldest frame, so latency stays bounded;
    * drops are counted in `stats().framesDropped`. `wait`: `encode()` returns a promise that resolves when
@@ -96,6 +107,7 @@ export class FfmpegEncoder implements Encoder {
   private readonly ffmpegPath: string;
   private readonly args: string[];
   private readonly maxQueued: number;
+  private readonly depth: number;
   private readonly whenFull: FullQueuePolicy;
   private readonly onDrop: ((frame: RawFrame) => void) | undefined;
   // Packets are exact access units (one per frame), so the splitter may stop at each frame's first slice.
@@ -118,8 +130,9 @@ export class FfmpegEncoder implements Encoder {
   private constructor(options: ResolvedH264Options, o: FfmpegEncoderOptions) {
     this.options = options;
     this.ffmpegPath = o.ffmpegPath ?? 'ffmpeg';
-    this.args = liveEncodeArgs(options, o.encoder ?? 'libx264');
+    this.args = liveEncodeArgs(options, o.encoder ?? 'libx264', o.threads);
     this.maxQueued = o.maxQueuedFrames ?? 2;
+    this.depth = o.framesInFlight ?? FFMPEG_DEPTH;
     this.whenFull = o.whenFull ?? 'drop-oldest';
     this.onDrop = o.onDrop;
     this.finished = new Promise<void>((resolve, reject) => {
@@ -135,9 +148,13 @@ export class FfmpegEncoder implements Encoder {
    */
   static async open(options: FfmpegEncoderOptions): Promise<FfmpegEncoder> {
     const resolved = checked(() => resolveH264Options(options));
-    const q = options.maxQueuedFrames;
-    if (q !== undefined && (!Number.isSafeInteger(q) || q < 0))
-      throw new FfmpegEncoderError('invalid-options', `maxQueuedFrames must be an integer ≥ 0, got ${q}`);
+    const integer = (name: string, value: number | undefined, min: number): void => {
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < min))
+        throw new FfmpegEncoderError('invalid-options', `${name} must be an integer ≥ ${min}, got ${value}`);
+    };
+    integer('maxQueuedFrames', options.maxQueuedFrames, 0);
+    integer('framesInFlight', options.framesInFlight, 1);
+    integer('threads', options.threads, 1);
     if (options.whenFull !== undefined && options.whenFull !== 'drop-oldest' && options.whenFull !== 'wait')
       throw new FfmpegEncoderError(
         'invalid-options',
@@ -237,11 +254,11 @@ export class FfmpegEncoder implements Encoder {
     this.runFrames = 0;
   }
 
-  /** Writes queued frames while ffmpeg holds fewer than {@link FFMPEG_DEPTH}; ends stdin when closing. */
+  /** Writes queued frames while ffmpeg holds fewer than `framesInFlight`; ends stdin when closing. */
   private pump(): void {
     const run = this.run;
     if (run === undefined || this.restarting || this.state === 'closed' || this.state === 'failed') return;
-    while (this.queue.length > 0 && this.ptsFifo.length < FFMPEG_DEPTH) {
+    while (this.queue.length > 0 && this.ptsFifo.length < this.depth) {
       const frame = this.queue[0] as RawFrame;
       if (this.keyframes.has(frame) && this.runFrames > 0) {
         this.restarting = true;
