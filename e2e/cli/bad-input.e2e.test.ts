@@ -31,7 +31,7 @@ function expectOneLine(result: CliResult, code: 1 | 2, message: RegExp): void {
   expect(result.stderr).not.toMatch(/^\s+at /m);
 }
 
-const quiet = ['--quiet', 'capture'];
+const quiet = ['--quiet', 'capture', '--encoder', 'wasm'];
 
 describe('camstream capture refuses bad input clearly', () => {
   it('a missing file', async () => {
