@@ -27,10 +27,16 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
   /** The ffmpeg executable: a path, or a name looked up on PATH. Default `ffmpeg`. */
   readonly ffmpegPath?: string;
   /**
-   * ffmpeg's H.264 encoder (`-c:v`). Default `libx264`. It is given x264's options (preset, tune, profile), so it
-   * must accept them; ffmpeg's refusal surfaces as `encoder-failed`.
+   * ffmpeg's H.264 encoder (`-c:v`). Default `libx264`, which is given x264's options. `h264_nvenc`, `h264_vaapi`
+   * and `h264_qsv` get the options mapped onto their family (see `hardwareCodecArgs`), other names only the GOP
+   * and bit-rate options. ffmpeg's refusal surfaces as `encoder-failed`.
    */
   readonly encoder?: string;
+  /**
+   * Extra ffmpeg output arguments, placed after the codec arguments camstream builds (so they win): the way to
+   * set what the options do not cover, e.g. `['-x264-params', 'ref=1']` or `['-rc-lookahead', '0']`.
+   */
+  readonly encoderArgs?: readonly string[];
   /** Frames that wait for ffmpeg (beyond the {@link FFMPEG_DEPTH} it holds) before `whenFull` applies. Default 2. */
   readonly maxQueuedFrames?: number;
   /**
@@ -118,7 +124,7 @@ export class FfmpegEncoder implements Encoder {
   private constructor(options: ResolvedH264Options, o: FfmpegEncoderOptions) {
     this.options = options;
     this.ffmpegPath = o.ffmpegPath ?? 'ffmpeg';
-    this.args = liveEncodeArgs(options, o.encoder ?? 'libx264');
+    this.args = liveEncodeArgs(options, o.encoder ?? 'libx264', o.encoderArgs);
     this.maxQueued = o.maxQueuedFrames ?? 2;
     this.whenFull = o.whenFull ?? 'drop-oldest';
     this.onDrop = o.onDrop;
