@@ -14,7 +14,8 @@ describe('liveEncodeArgs', () => {
   });
 
   it('puts a hardware family’s input arguments before the input', () => {
-    const args = liveEncodeArgs(o, 'h264_vaapi');
+    const args = liveEncodeArgs(o, 'h264_vaapi', [], { vaapiDevice: '/dev/dri/renderD129' });
+    expect(args.slice(0, 2)).toEqual(['-vaapi_device', '/dev/dri/renderD129']);
     expect(args.indexOf('-vaapi_device')).toBeLessThan(args.indexOf('-i'));
     expect(args.indexOf('-vf')).toBeGreaterThan(args.indexOf('-i'));
     expect(args.slice(args.indexOf('-c:v'), args.indexOf('-c:v') + 2)).toEqual(['-c:v', 'h264_vaapi']);

@@ -19,14 +19,15 @@ export function codecArgsFor(
  * The arguments of a live run: raw frames from stdin, the codec arguments (for libx264 the same as core's
  * `x264EncodeArgs`, so the stream is byte-identical to `ffmpeg … -f h264 out.h264` by hand), `encoderArgs`
  * after them, and a tee muxer that writes the stream to fd 1 and each packet's `framecrc` line (its size) to
- * fd 3, both flushed per packet.
+ * fd 3, both flushed per packet. `hardware` holds the hardware families' own settings (the VA-API device).
  */
 export function liveEncodeArgs(
   o: ResolvedH264Options,
   encoder: string,
   encoderArgs: readonly string[] = [],
+  hardware: HardwareArgsOptions = {},
 ): string[] {
-  const codec = codecArgsFor(o, encoder);
+  const codec = codecArgsFor(o, encoder, hardware);
   return [
     ...codec.input,
     ...rawVideoInputArgs(o, 'pipe:0'),

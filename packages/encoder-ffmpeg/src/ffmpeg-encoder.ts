@@ -37,6 +37,8 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
    * set what the options do not cover, e.g. `['-x264-params', 'ref=1']` or `['-rc-lookahead', '0']`.
    */
   readonly encoderArgs?: readonly string[];
+  /** The VA-API device for `*_vaapi` encoders. Default `/dev/dri/renderD128`. */
+  readonly vaapiDevice?: string;
   /** Frames that wait for ffmpeg (beyond the {@link FFMPEG_DEPTH} it holds) before `whenFull` applies. Default 2. */
   readonly maxQueuedFrames?: number;
   /**
@@ -124,7 +126,12 @@ export class FfmpegEncoder implements Encoder {
   private constructor(options: ResolvedH264Options, o: FfmpegEncoderOptions) {
     this.options = options;
     this.ffmpegPath = o.ffmpegPath ?? 'ffmpeg';
-    this.args = liveEncodeArgs(options, o.encoder ?? 'libx264', o.encoderArgs);
+    this.args = liveEncodeArgs(
+      options,
+      o.encoder ?? 'libx264',
+      o.encoderArgs,
+      o.vaapiDevice === undefined ? {} : { vaapiDevice: o.vaapiDevice },
+    );
     this.maxQueued = o.maxQueuedFrames ?? 2;
     this.whenFull = o.whenFull ?? 'drop-oldest';
     this.onDrop = o.onDrop;

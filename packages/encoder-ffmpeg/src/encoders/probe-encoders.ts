@@ -40,6 +40,8 @@ export interface ProbeEncodersOptions {
   readonly ffmpegPath?: string;
   /** Encoder names to try besides the known ones ffmpeg lists (tried even when not listed, to say so). */
   readonly names?: readonly string[];
+  /** The VA-API device the `*_vaapi` trials use. Default `/dev/dri/renderD128`. */
+  readonly vaapiDevice?: string;
   /** Milliseconds one trial may take before it counts as failed. Default 10 000. */
   readonly timeoutMs?: number;
   /** Stops the probe: running trials are killed and the promise rejects with `aborted`. */
@@ -97,7 +99,7 @@ export async function probeEncoders(options: ProbeEncodersOptions = {}): Promise
       const index = next++;
       const name = candidates[index] as string;
       results[index] = listed.has(name)
-        ? await trial(path, name, timeoutMs, options.signal)
+        ? await trial(path, name, timeoutMs, options)
         : { ...describeEncoder(name), ok: false, reason: 'not in this ffmpeg build' };
     }
   };
@@ -109,12 +111,17 @@ async function trial(
   path: string,
   name: string,
   timeoutMs: number,
-  signal: AbortSignal | undefined,
+  options: ProbeEncodersOptions,
 ): Promise<EncoderProbe> {
+  const { signal } = options;
   const kind = describeEncoder(name);
   const size = trialSize(kind);
   const o = resolveH264Options({ width: size, height: size, fpsNum: 30 });
-  const codec = codecArgsFor(o, name);
+  const codec = codecArgsFor(
+    o,
+    name,
+    options.vaapiDevice === undefined ? {} : { vaapiDevice: options.vaapiDevice },
+  );
   // -hide_banner -loglevel error (from the input arguments): stderr holds the errors only.
   const args = [...codec.input, ...rawVideoInputArgs(o, 'pipe:0'), ...codec.output];
   args.push('-frames:v', '1', '-f', 'null', '-');
