@@ -31,9 +31,9 @@ describe('the camstream program', () => {
     vi.restoreAllMocks();
   });
 
-  it('has capture, remux and inspect, each with examples in its help', () => {
+  it('has capture, remux, inspect and encoders, each with examples in its help', () => {
     const program = createProgram();
-    expect(program.commands.map((c) => c.name())).toEqual(['capture', 'remux', 'inspect']);
+    expect(program.commands.map((c) => c.name())).toEqual(['capture', 'remux', 'inspect', 'encoders']);
     for (const command of program.commands) {
       let help = '';
       command.configureOutput({ writeOut: (s) => (help += s) });
