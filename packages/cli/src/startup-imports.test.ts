@@ -15,7 +15,12 @@ describe('camstream start-up', () => {
 
   it('reaches every command implementation once it runs', () => {
     const all = importGraph(join(import.meta.dirname, 'bin.ts'));
-    for (const impl of ['capture/capture.ts', 'inspect/inspect.ts', 'remux/remux.ts']) {
+    for (const impl of [
+      'capture/capture.ts',
+      'inspect/inspect.ts',
+      'remux/remux.ts',
+      'devices/list-devices.ts',
+    ]) {
       expect(startup.files.has(join(import.meta.dirname, impl)), impl).toBe(false);
       expect(all.files.has(join(import.meta.dirname, impl)), impl).toBe(true);
     }
