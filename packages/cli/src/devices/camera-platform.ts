@@ -16,3 +16,10 @@ export const HOW_TO_NAME_A_CAMERA: Readonly<Record<CameraPlatform, string>> = {
   win32:
     'a DirectShow name such as "Integrated Camera" (or video=NAME, or its @device_pnp_… alternative name)',
 };
+
+/** How to install ffmpeg on each platform, for the errors that say it is missing. */
+export const FFMPEG_INSTALL_HINT: Readonly<Record<CameraPlatform, string>> = {
+  linux: 'apt install ffmpeg',
+  darwin: 'brew install ffmpeg',
+  win32: 'winget install ffmpeg',
+};

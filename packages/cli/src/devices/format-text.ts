@@ -1,5 +1,6 @@
 import type { CameraPlatform } from './camera-platform.js';
 import type { Camera } from './list-devices.js';
+import { shellWord } from './shell-word.js';
 
 /** Why no camera may have been found, per platform. */
 const NO_CAMERA_HINT: Readonly<Record<CameraPlatform, string>> = {
@@ -35,9 +36,4 @@ export function formatDevices(cameras: readonly Camera[], platform: CameraPlatfo
     'Capture one with: camstream capture --device VALUE --save camera.rrd (--size and --fps ask for a mode)',
   );
   return `${lines.join('\n')}\n`;
-}
-
-/** `value` quoted when a shell would split or expand it. */
-function shellWord(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, '\\$1')}"`;
 }

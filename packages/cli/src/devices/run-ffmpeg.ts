@@ -1,14 +1,7 @@
 import { spawn } from 'node:child_process';
 import { errorMessage } from '@camstream/core/media';
 import { CliError } from '../errors.js';
-import type { CameraPlatform } from './camera-platform.js';
-
-/** How to install ffmpeg on each platform, for the error that says it is missing. */
-export const FFMPEG_INSTALL_HINT: Readonly<Record<CameraPlatform, string>> = {
-  linux: 'apt install ffmpeg',
-  darwin: 'brew install ffmpeg',
-  win32: 'winget install ffmpeg',
-};
+import { type CameraPlatform, FFMPEG_INSTALL_HINT } from './camera-platform.js';
 
 /** What a finished ffmpeg run left: its stderr (where listings go) and its exit code. */
 export interface FfmpegRun {
