@@ -20,6 +20,7 @@ describe('camstream start-up', () => {
       'inspect/inspect.ts',
       'remux/remux.ts',
       'encoders/list-encoders.ts',
+      'devices/list-devices.ts',
     ]) {
       expect(startup.files.has(join(import.meta.dirname, impl)), impl).toBe(false);
       expect(all.files.has(join(import.meta.dirname, impl)), impl).toBe(true);
