@@ -11,6 +11,9 @@ export * from './media.js';
 export {
   Scalars,
   ScalarsComponents,
+  TextDocument,
+  TextDocumentComponents,
+  type TextDocumentOptions,
   VideoStream,
   VideoStreamComponents,
   type VideoStreamFields,

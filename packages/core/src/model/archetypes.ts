@@ -4,6 +4,7 @@ import type { AsComponents, ComponentBatch, ComponentDescriptor } from './compon
 
 const VIDEO_STREAM = 'rerun.archetypes.VideoStream';
 const SCALARS = 'rerun.archetypes.Scalars';
+const TEXT_DOCUMENT = 'rerun.archetypes.TextDocument';
 
 function descriptor(
   archetype: string,
@@ -32,6 +33,12 @@ export const VideoStreamComponents = {
 /** Rerun 0.33's `Scalars` component descriptors. */
 export const ScalarsComponents = {
   scalars: descriptor(SCALARS, 'Scalars', 'scalars', 'Scalar', 'f64'),
+} as const;
+
+/** Rerun 0.33's `TextDocument` component descriptors. */
+export const TextDocumentComponents = {
+  text: descriptor(TEXT_DOCUMENT, 'TextDocument', 'text', 'Text', 'utf8'),
+  mediaType: descriptor(TEXT_DOCUMENT, 'TextDocument', 'media_type', 'MediaType', 'utf8'),
 } as const;
 
 /** Fields of a {@link VideoStream}; all optional, as in Rerun's `VideoStream.from_fields`. */
@@ -99,5 +106,33 @@ export class Scalars implements AsComponents {
   constructor(scalars: number | ArrayLike<number>) {
     const values = typeof scalars === 'number' ? [scalars] : scalars;
     this.batches = [{ descriptor: ScalarsComponents.scalars, data: { element: 'f64', values } }];
+  }
+}
+
+/** Options of a {@link TextDocument}. */
+export interface TextDocumentOptions {
+  /**
+   * The text's media type, e.g. `text/plain` or `text/markdown` (which the viewer renders as Markdown).
+   * Logged as `TextDocument:media_type`; left out, the viewer assumes `text/plain`.
+   */
+  mediaType?: string;
+}
+
+/**
+ * The `TextDocument` archetype: a text shown in its own text view, as plain text or Markdown. Shaped like
+ * Rerun's Python API: `new TextDocument('# Notes', { mediaType: 'text/markdown' })`, often logged as static.
+ * The text is written as UTF-8 (`TextDocument:text`, one string per row).
+ */
+export class TextDocument implements AsComponents {
+  readonly archetype = TEXT_DOCUMENT;
+  readonly batches: readonly ComponentBatch[];
+
+  constructor(text: string, options: TextDocumentOptions = {}) {
+    const c = TextDocumentComponents;
+    const batches: ComponentBatch[] = [{ descriptor: c.text, data: { element: 'utf8', values: [text] } }];
+    if (options.mediaType !== undefined) {
+      batches.push({ descriptor: c.mediaType, data: { element: 'utf8', values: [options.mediaType] } });
+    }
+    this.batches = batches;
   }
 }

@@ -3,8 +3,11 @@
  * (`crates/store/re_sdk_types/definitions/rerun/`), compared exactly by the viewer.
  */
 
-/** The inner Arrow type of a component column (`List<item: T>`). */
-export type ElementType = 'u32' | 'f32' | 'f64' | 'bool' | 'blob';
+/**
+ * The inner Arrow type of a component column (`List<item: T>`): `UInt32`, `Float32`, `Float64`, `Boolean`,
+ * Rerun's Blob (`List<item: UInt8 not null>`) or `Utf8` (one UTF-8 string per instance).
+ */
+export type ElementType = 'u32' | 'f32' | 'f64' | 'bool' | 'blob' | 'utf8';
 
 /** Which component a column holds, as the viewer queries it. */
 export interface ComponentDescriptor {
@@ -22,7 +25,9 @@ export interface ComponentDescriptor {
 export type ComponentValues =
   | { readonly element: 'u32' | 'f32' | 'f64'; readonly values: ArrayLike<number> }
   | { readonly element: 'bool'; readonly values: ArrayLike<boolean> }
-  | { readonly element: 'blob'; readonly values: readonly Uint8Array[] };
+  | { readonly element: 'blob'; readonly values: readonly Uint8Array[] }
+  /** Strings are written as UTF-8; a lone surrogate becomes U+FFFD, as with `TextEncoder`. */
+  | { readonly element: 'utf8'; readonly values: readonly string[] };
 
 /** A descriptor with the values to log for one row. */
 export interface ComponentBatch {

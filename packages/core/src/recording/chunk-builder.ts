@@ -124,6 +124,8 @@ export function batchByteLength(batches: readonly ComponentBatch[]): number {
   let total = 16;
   for (const b of batches) {
     if (b.data.element === 'blob') for (const v of b.data.values) total += v.byteLength + 4;
+    // UTF-16 code units: a lower bound of the UTF-8 length, without encoding the text twice.
+    else if (b.data.element === 'utf8') for (const v of b.data.values) total += v.length + 4;
     else total += 8 * b.data.values.length + 4;
   }
   return total;

@@ -27,6 +27,7 @@ interface BodyBuffer {
 const EMPTY: BodyBuffer = { length: 0, write: undefined };
 const EOS_LENGTH = 8;
 const SCHEMA_CACHE_LIMIT = 256;
+const UTF8 = new TextEncoder();
 
 /** A chunk ready to be written: its exact IPC byte length and a writer. */
 export interface IpcPlan {
@@ -174,6 +175,25 @@ function addComponent(c: ChunkComponent, n: number, nodes: number[], buffers: Bo
         for (const b of blobs) {
           out.set(b, at);
           at += b.byteLength;
+        }
+      },
+    });
+    return;
+  }
+  if (element === 'utf8') {
+    // Utf8: offsets into one buffer of UTF-8 bytes. Encoded here, when planning, to know the body's length.
+    const strings: Uint8Array[] = [];
+    for (const r of rows) {
+      if (r !== undefined && r.element === 'utf8') for (const s of r.values) strings.push(UTF8.encode(s));
+    }
+    const total = strings.reduce((a, b) => a + b.byteLength, 0);
+    buffers.push(EMPTY, offsetsBuffer(strings.map((s) => s.byteLength)), {
+      length: total,
+      write: (out, off) => {
+        let at = off;
+        for (const s of strings) {
+          out.set(s, at);
+          at += s.byteLength;
         }
       },
     });

@@ -10,6 +10,7 @@ import {
   Type,
   tableToIPC,
   Uint32,
+  Utf8,
 } from 'apache-arrow';
 import { Message as FbMessage } from 'apache-arrow/fb/message';
 import { Builder } from 'flatbuffers';
@@ -95,5 +96,21 @@ describe('checkListOffsets', () => {
       children: [undefined],
     } as unknown as Data;
     expect(() => checkListOffsets(struct)).toThrow('a nested column has no values array');
+  });
+
+  it('refuses string offsets past the bytes inside a list, which apache-arrow would read as a cut string', () => {
+    const strings = (valueOffsets: Int32Array) =>
+      makeData({
+        type: new List(new Field('item', new Utf8())),
+        length: 1,
+        nullCount: 0,
+        valueOffsets: Int32Array.of(0, 2),
+        child: makeData({ type: new Utf8(), length: 2, valueOffsets, data: new TextEncoder().encode('abc') }),
+      });
+    expect(() => checkListOffsets(strings(Int32Array.of(0, 1, 3)))).not.toThrow();
+    expect(() => checkListOffsets(strings(Int32Array.of(0, 1, 9)))).toThrow(
+      'string offset 9 out of order or past the 3 bytes',
+    );
+    expect(() => checkListOffsets(strings(Int32Array.of(0, 2, 1)))).toThrow(/string offset 1 out of order/);
   });
 });

@@ -110,7 +110,8 @@ function present(field: FbField | null): FbField {
 
 /**
  * List offsets must be non-decreasing and stay inside the child array, or reading a row walks off into
- * memory that is not there (and a garbled offset can ask for billions of values). Checks nested lists too.
+ * memory that is not there (and a garbled offset can ask for billions of values). Checks nested lists too,
+ * and the offsets of Utf8 strings into their bytes (apache-arrow would cut a string short without a word).
  */
 export function checkListOffsets(data: Data): void {
   const offsets = data.valueOffsets as Int32Array | undefined;
@@ -118,20 +119,32 @@ export function checkListOffsets(data: Data): void {
   if (offsets !== undefined && data.typeId === Type.List) {
     // A damaged record batch can leave a list without its values array.
     if (child === undefined) throw new Error('a list column has no values array');
-    const first = data.offset;
-    if (offsets.length < first + data.length + 1) throw new Error('list offsets buffer is too short');
-    let previous = offsets[first]!;
-    if (previous < 0) throw new Error('negative list offset');
-    for (let i = first + 1; i <= first + data.length; i++) {
-      const next = offsets[i]!;
-      if (next < previous || next > child.length) {
-        throw new Error(`list offset ${next} out of order or past the ${child.length} child values`);
-      }
-      previous = next;
-    }
+    checkOffsets(data, offsets, child.length, 'list offset', 'child values');
+  } else if (offsets !== undefined && data.typeId === Type.Utf8) {
+    checkOffsets(
+      data,
+      offsets,
+      (data.values as Uint8Array | undefined)?.length ?? 0,
+      'string offset',
+      'bytes',
+    );
   }
   for (const c of data.children) {
     if (c === undefined) throw new Error('a nested column has no values array');
     checkListOffsets(c);
+  }
+}
+
+function checkOffsets(data: Data, offsets: Int32Array, limit: number, what: string, of: string): void {
+  const first = data.offset;
+  if (offsets.length < first + data.length + 1) throw new Error(`${what}s buffer is too short`);
+  let previous = offsets[first]!;
+  if (previous < 0) throw new Error(`negative ${what}`);
+  for (let i = first + 1; i <= first + data.length; i++) {
+    const next = offsets[i]!;
+    if (next < previous || next > limit) {
+      throw new Error(`${what} ${next} out of order or past the ${limit} ${of}`);
+    }
+    previous = next;
   }
 }

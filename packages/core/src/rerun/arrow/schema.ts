@@ -14,6 +14,7 @@ import {
   TimeUnit,
   Uint8,
   Uint32,
+  Utf8,
 } from 'apache-arrow';
 import type { ElementType } from '../../model/components.js';
 import type { TimelineKind } from '../../model/timeline.js';
@@ -51,6 +52,9 @@ export function elementArrowType(element: ElementType): DataType {
     case 'blob':
       // Rerun's Blob: the inner item is declared non-nullable.
       return new List(new Field('item', new Uint8(), false));
+    case 'utf8':
+      // Rerun's Utf8 datatype (`Text`, `MediaType`): plain Utf8 with i32 offsets, not LargeUtf8.
+      return new Utf8();
   }
 }
 
