@@ -119,9 +119,10 @@ describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
     expect(result.code).toBe(1);
     const last = JSON.parse(lines(result.stderr).at(-1) as string) as { code: string; message: string };
     expect(last.code).toBe('runtime');
-    const failed = /^the encoder failed after (\d+) frames: ffmpeg was killed \(SIGKILL\); the \d+ frames before it are in (.+)$/.exec(
-      last.message,
-    );
+    const failed =
+      /^the encoder failed after (\d+) frames: ffmpeg was killed \(SIGKILL\); the \d+ frames before it are in (.+)$/.exec(
+        last.message,
+      );
     expect(failed, last.message).not.toBeNull();
     expect(failed![2]).toBe(save);
     const saved = readSaved(save);
@@ -136,7 +137,14 @@ describe('camstream capture: choosing the encoder', () => {
 
   it('auto without a system ffmpeg: ffmpeg.wasm, and the run says why', async () => {
     const save = join(dir, 'auto-no-ffmpeg.rrd');
-    const run = await runCli(['capture', ...bounded, '--ffmpeg', join(dir, 'no-such-ffmpeg'), '--save', save]);
+    const run = await runCli([
+      'capture',
+      ...bounded,
+      '--ffmpeg',
+      join(dir, 'no-such-ffmpeg'),
+      '--save',
+      save,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/encoding with ffmpeg\.wasm libx264: no system ffmpeg: /);
     expect(run.stderr).toMatch(/\(batch encoding with ffmpeg\.wasm libx264\)/);
@@ -147,7 +155,9 @@ describe('camstream capture: choosing the encoder', () => {
     const save = join(dir, 'auto-no-x264.rrd');
     const run = await runCli(['capture', ...bounded, '--ffmpeg', noX264, '--save', save]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/encoding with ffmpeg\.wasm libx264: the system ffmpeg's libx264 does not work: /);
+    expect(run.stderr).toMatch(
+      /encoding with ffmpeg\.wasm libx264: the system ffmpeg's libx264 does not work: /,
+    );
     expect(readSaved(save).samples).toBe(10);
   });
 
@@ -174,17 +184,39 @@ describe('camstream capture: choosing the encoder', () => {
     ]);
     expect(run.code).toBe(1);
     expect(lines(run.stderr)).toHaveLength(1);
-    expect(run.stderr).toMatch(/--encoder ffmpeg needs the system's ffmpeg, .*install ffmpeg.*--encoder wasm/);
+    expect(run.stderr).toMatch(
+      /--encoder ffmpeg needs the system's ffmpeg, .*install ffmpeg.*--encoder wasm/,
+    );
   });
 
   it('--encoder ffmpeg with an ffmpeg that has no libx264, and an encoder no ffmpeg has: exit 2 with what works', async () => {
     const save = join(dir, 'never.rrd');
-    const noLib = await runCli(['--quiet', 'capture', ...bounded, '--encoder', 'ffmpeg', '--ffmpeg', noX264, '--save', save]);
+    const noLib = await runCli([
+      '--quiet',
+      'capture',
+      ...bounded,
+      '--encoder',
+      'ffmpeg',
+      '--ffmpeg',
+      noX264,
+      '--save',
+      save,
+    ]);
     expect(noLib.code).toBe(2);
     expect(lines(noLib.stderr)).toHaveLength(1);
-    expect(noLib.stderr).toMatch(/this ffmpeg has no encoder "libx264"; encoders that work here: wasm, .*ffmpeg:libx265/);
+    expect(noLib.stderr).toMatch(
+      /this ffmpeg has no encoder "libx264"; encoders that work here: wasm, .*ffmpeg:libx265/,
+    );
     expect(noLib.stderr).not.toMatch(/ffmpeg:libx264/);
-    const unknown = await runCli(['--quiet', 'capture', ...bounded, '--encoder', 'ffmpeg:no_such_enc', '--save', save]);
+    const unknown = await runCli([
+      '--quiet',
+      'capture',
+      ...bounded,
+      '--encoder',
+      'ffmpeg:no_such_enc',
+      '--save',
+      save,
+    ]);
     expect(unknown.code).toBe(2);
     expect(lines(unknown.stderr)).toHaveLength(1);
     expect(unknown.stderr).toMatch(/encoders that work here: wasm, ffmpeg:libx264\b/);

@@ -92,7 +92,11 @@ describe('camstream capture → --save, in the real viewer', () => {
         '--recording-id',
         'e2e-capture-testsrc',
       ]);
-      expect(run.stderr).toMatch(new RegExp(`capturing testsrc 640x360 at 30\\.00 fps \\(batch encoding with ${encoderLabel[encoder]}\\)`));
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `capturing testsrc 640x360 at 30\\.00 fps \\(batch encoding with ${encoderLabel[encoder]}\\)`,
+        ),
+      );
       expect(run.stderr).toMatch(/60 frames \(2 keyframes, 0 dropped\)/);
       expect(run).toMatchObject({ code: 0, stdout: '' });
       const saved = readSaved(save);
@@ -133,7 +137,11 @@ describe('camstream capture → --save, in the real viewer', () => {
         ],
         { stdin: testsrc2Y4mPipe({ size: '320x240', fps: 25, frames: 50 }) },
       );
-      expect(run.stderr).toMatch(new RegExp(`capturing stdin 320x240 at 25\\.00 fps \\(live encoding with ${encoderLabel[encoder]}\\)`));
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `capturing stdin 320x240 at 25\\.00 fps \\(live encoding with ${encoderLabel[encoder]}\\)`,
+        ),
+      );
       expect(run.code).toBe(0);
       const saved = readSaved(save);
       // stdin waits for the encoder instead of dropping: a piped clip arrives whole.

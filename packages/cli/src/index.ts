@@ -5,6 +5,7 @@
  */
 export { capture } from './capture/capture.js';
 export { type CaptureFlags, captureCommand, captureOptions } from './capture/command.js';
+export type { CaptureCodec, EncoderChoice } from './capture/encoder-choice.js';
 export {
   DEFAULT_CONNECT_URL,
   type FrameRate,

@@ -33,7 +33,13 @@ describe('the camstream program', () => {
 
   it('has capture, remux, inspect, encoders and devices, each with examples in its help', () => {
     const program = createProgram();
-    expect(program.commands.map((c) => c.name())).toEqual(['capture', 'remux', 'inspect', 'encoders', 'devices']);
+    expect(program.commands.map((c) => c.name())).toEqual([
+      'capture',
+      'remux',
+      'inspect',
+      'encoders',
+      'devices',
+    ]);
     for (const command of program.commands) {
       let help = '';
       command.configureOutput({ writeOut: (s) => (help += s) });

@@ -29,14 +29,14 @@ export interface LiveRunOptions {
  * The arguments of a live run: raw frames from stdin, the codec arguments (for libx264 the same as core's
  * `x264EncodeArgs`, so the stream is byte-identical to `ffmpeg … -f h264 out.h264` by hand), `threads` and
  * `encoderArgs` after them, and a tee muxer that writes the stream to fd 1 and each packet's `framecrc` line (its size) to
- * fd 3, both flushed per packet. 
+ * fd 3, both flushed per packet.
  */
-export function liveEncodeArgs(
-  o: ResolvedH264Options,
-  encoder: string,
-  run: LiveRunOptions = {},
-): string[] {
-  const codec = codecArgsFor(o, encoder, run.vaapiDevice === undefined ? {} : { vaapiDevice: run.vaapiDevice });
+export function liveEncodeArgs(o: ResolvedH264Options, encoder: string, run: LiveRunOptions = {}): string[] {
+  const codec = codecArgsFor(
+    o,
+    encoder,
+    run.vaapiDevice === undefined ? {} : { vaapiDevice: run.vaapiDevice },
+  );
   return [
     ...codec.input,
     ...rawVideoInputArgs(o, 'pipe:0'),

@@ -50,13 +50,17 @@ describe('capture()', { timeout: 60_000 }, () => {
         onProgress: (p) => progress.push(p),
       });
       expect(summary).toMatchObject({ frames: 45, keyframes: 3, dropped: 0, mode: 'batch', stopped: false });
-      expect(summary.encoder).toMatch(encoder === 'wasm' ? /^ffmpeg\.wasm libx264$/ : /^system ffmpeg \S+ libx264$/);
+      expect(summary.encoder).toMatch(
+        encoder === 'wasm' ? /^ffmpeg\.wasm libx264$/ : /^system ffmpeg \S+ libx264$/,
+      );
       expect(summary.saved?.path).toBe(save);
       expect(progress.map((p) => p.frames)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
       expect(progress.at(-1)?.totalFrames).toBe(45);
       const recording = await readRecording(save);
       expect(recording.samples).toBe(45);
-      expect(recording.times).toEqual(Array.from({ length: 45 }, (_, i) => (BigInt(i) * 1_000_000_000n) / 30n));
+      expect(recording.times).toEqual(
+        Array.from({ length: 45 }, (_, i) => (BigInt(i) * 1_000_000_000n) / 30n),
+      );
       expect(recording.stats).toEqual([
         '/stats/bitrate_kbps',
         '/stats/dropped_frames',

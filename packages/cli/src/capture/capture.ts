@@ -1,9 +1,10 @@
 import { normalizeEntityPath, RecordingStream, type Sink, VideoCodec, VideoStream } from '@camstream/core';
 import { errorMessage, isCamstreamError } from '@camstream/core/media';
 import { CliError } from '../errors.js';
+import { chooseEncoder } from './choose-encoder.js';
 import { cpuTimes } from './cpu-time.js';
 import { type CaptureEncoder, type CaptureEncoderOptions, openCaptureEncoder } from './encode.js';
-import { type ChosenEncoder, chooseEncoder } from './encoder-choice.js';
+import type { ChosenEncoder } from './encoder-choice.js';
 import { parseApplicationId } from './flags.js';
 import { limitFrames, type PaceCounters, paced, untilAborted } from './frame-flow.js';
 import { checkFrameSize, frameRateProblem } from './frame-limits.js';
@@ -208,7 +209,9 @@ function encoderFailure(error: unknown, frames: number, save: string | undefined
   if (!isCamstreamError(error, 'encoder-failed') && !isCamstreamError(error, 'worker-crashed')) return error;
   const kept = save === undefined ? '' : `; the ${frames} frames before it are in ${save}`;
   const why = errorMessage(error).split('\n')[0]?.replace(/:$/, '');
-  return new CliError('runtime', `the encoder failed after ${frames} frames: ${why}${kept}`, { cause: error });
+  return new CliError('runtime', `the encoder failed after ${frames} frames: ${why}${kept}`, {
+    cause: error,
+  });
 }
 
 /** The source's frames, stopped by the signal and the limits, paced when a live sink watches the pattern. */

@@ -10,6 +10,8 @@ import {
   timelineOption,
 } from '../options/shared-flags.js';
 import { loggerFor } from '../output/logger.js';
+import { parseEncoderArgs } from './encoder-args.js';
+import { type EncoderChoice, parseEncoderChoice } from './encoder-choice.js';
 import {
   DEFAULT_CONNECT_URL,
   type FrameRate,
@@ -27,8 +29,6 @@ import {
   parsePositiveInt,
   parseSize,
 } from './flags.js';
-import { type EncoderChoice, parseEncoderChoice } from './encoder-choice.js';
-import { parseEncoderArgs } from './encoder-args.js';
 import type { CaptureOptions, CaptureSummary, ServeOptions } from './options.js';
 import { checkServeOptions, isLoopbackHost, shownAddress, TOKEN_ENV } from './serve-options.js';
 import { failureShort } from './sink-failures.js';
@@ -116,7 +116,10 @@ export function captureCommand(): Command {
         .argParser(flagArgument(parseEncoderChoice))
         .default('auto'),
     )
-    .option('--ffmpeg <path>', 'the system ffmpeg to run for the encoder and --device (default: ffmpeg on PATH)')
+    .option(
+      '--ffmpeg <path>',
+      'the system ffmpeg to run for the encoder and --device (default: ffmpeg on PATH)',
+    )
     .option(
       '--encoder-args <args>',
       'extra ffmpeg arguments after camstream’s own, for the system ffmpeg encoder: "-rc-lookahead 0"',

@@ -14,7 +14,11 @@ export function parseEncoderArgs(text: string): string[] {
     if (quote === "'") {
       if (c === "'") quote = undefined;
       else current += c;
-    } else if (c === '\\' && i + 1 < text.length && (quote === undefined || /["\\$`]/.test(text[i + 1] as string))) {
+    } else if (
+      c === '\\' &&
+      i + 1 < text.length &&
+      (quote === undefined || /["\\$`]/.test(text[i + 1] as string))
+    ) {
       current += text[++i];
       inWord = true;
     } else if (quote === '"') {
@@ -35,6 +39,7 @@ export function parseEncoderArgs(text: string): string[] {
   if (quote !== undefined)
     throw new CliError('usage', `--encoder-args ${JSON.stringify(text)}: a ${quote} quote is not closed`);
   if (inWord) args.push(current);
-  if (args.length === 0) throw new CliError('usage', '--encoder-args is empty; give ffmpeg arguments such as "-rc vbr"');
+  if (args.length === 0)
+    throw new CliError('usage', '--encoder-args is empty; give ffmpeg arguments such as "-rc vbr"');
   return args;
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { PixelFormat } from '@camstream/core';
 import type { X264Preset, X264Tune } from '@camstream/encoder-wasm';
-import type { CaptureCodec, EncoderChoice } from './encoder-choice.js';
+import type { EncoderChoice } from './encoder-choice.js';
 import type { ListenAddress } from './flags.js';
 
 /** Options of {@link capture}: the `camstream capture` flags as a Node API. Every field is optional. */

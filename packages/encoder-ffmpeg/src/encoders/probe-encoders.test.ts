@@ -5,6 +5,11 @@ import { probeEncoders } from './probe-encoders.js';
 // The real system ffmpeg (Debian's 5.1 here: libx264 and libx265 work, the hardware encoders are built in but
 // have no hardware).
 describe('probeEncoders', () => {
+  it('onlyNames: tries only the names given', async () => {
+    const report = await probeEncoders({ names: ['libx264'], onlyNames: true });
+    expect(report.encoders.map((e) => [e.name, e.ok])).toEqual([['libx264', true]]);
+  });
+
   it('tries what ffmpeg lists and says why the hardware encoders fail', async () => {
     const report = await probeEncoders({ names: ['h264_nvenc', 'no_such_encoder'] });
     expect(report.ffmpeg?.path).toBe('ffmpeg');

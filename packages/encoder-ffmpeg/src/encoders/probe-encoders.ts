@@ -40,6 +40,8 @@ export interface ProbeEncodersOptions {
   readonly ffmpegPath?: string;
   /** Encoder names to try besides the known ones ffmpeg lists (tried even when not listed, to say so). */
   readonly names?: readonly string[];
+  /** Try only `names`, not the known encoders (a capture checking the one encoder it is about to use). */
+  readonly onlyNames?: boolean;
   /** The VA-API device the `*_vaapi` trials use. Default `/dev/dri/renderD128`. */
   readonly vaapiDevice?: string;
   /** Milliseconds one trial may take before it counts as failed. Default 10 000. */
@@ -90,7 +92,10 @@ export async function probeEncoders(options: ProbeEncodersOptions = {}): Promise
   const ffmpeg = { path, version: parseFfmpegVersion(listing.stderr) ?? 'unknown' };
   const listed = parseEncoderList(listing.stdout);
   const candidates = [
-    ...new Set([...KNOWN_ENCODERS.filter((name) => listed.has(name)), ...(options.names ?? [])]),
+    ...new Set([
+      ...(options.onlyNames === true ? [] : KNOWN_ENCODERS.filter((name) => listed.has(name))),
+      ...(options.names ?? []),
+    ]),
   ];
   const results: EncoderProbe[] = new Array(candidates.length);
   let next = 0;
