@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBatch } from './batch/encode-batch.js';
+import { EncoderPool } from './batch/encoder-pool.js';
 import { EncoderError } from './errors.js';
 import { findStackExports } from './ffmpeg/wasm-module.js';
 import { LiveEncoder } from './live/live-encoder.js';
@@ -115,9 +116,19 @@ describe('codec h265', () => {
     expect(resolveOptions({ ...h265, codec: 'h264' }).codec).toBe('h264');
   });
 
-  it('is refused by the live encoder and the batch encoder before a worker starts', async () => {
-    await LiveEncoder.open(h265).then(expect.unreachable, isRefusal);
-    await encodeBatch([], h265).next().then(expect.unreachable, isRefusal);
+  it('is refused by the live encoder, the batch pool and encodeBatch', async () => {
+    await expect(LiveEncoder.open(h265)).rejects.toMatchObject({ code: 'unsupported-format' });
+    const pool = await EncoderPool.open({ threads: 1 });
+    try {
+      await expect(pool.warmUp(h265)).rejects.toMatchObject({ code: 'unsupported-format' });
+      await expect(encodeBatch([], { ...h265, pool }).next()).rejects.toMatchObject({
+        name: 'EncoderError',
+        code: 'unsupported-format',
+        message: H265_UNSUPPORTED,
+      });
+    } finally {
+      await pool.close();
+    }
   });
 });
 describe('findStackExports', () => {
