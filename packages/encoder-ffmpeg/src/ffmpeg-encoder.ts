@@ -85,7 +85,9 @@ function checked<T>(run: () => T): T {
  * x265 with `tune: 'zerolatency'` (the default) holds no frame back (no lookahead, one frame thread): each
  * sample comes out before the next frame is written. Measured on Debian's ffmpeg 5.1 (x265 3.5, veryfast, a
  * shared two-core machine): a median 9 ms from `encode()` to the sample at 320x240 and 51 ms at 640x480
- * (x264: 9 ms at 640x480); that is x265's encoding time, not a held frame. Other tunes may hold frames.
+ * (x264: 9 ms at 640x480); that is x265's encoding time, not a held frame. Other tunes let x265 (and x264)
+ * hold frames for their lookahead, more than the {@link FFMPEG_DEPTH} frames this encoder gives ffmpeg: with
+ * `whenFull: 'wait'` nothing comes out then, so live use needs `zerolatency`.
  *
  * The stream is byte-identical to `ffmpeg` run by hand with core's `videoEncodeArgs` on the same frames, and
  * the samples are what core's `AccessUnitSplitter` makes of it (the same splitter settings as
