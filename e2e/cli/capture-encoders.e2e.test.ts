@@ -104,7 +104,7 @@ describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
       '--recording-id',
       'e2e-ffmpeg-killed',
     ]);
-    await cli.waitFor(/"code":"start"/, 'stderr');
+    await cli.waitFor(/"event":"start"/, 'stderr');
     // The encoder is the capture's ffmpeg child; let a second of frames through it first.
     await poll('a second of frames on disk', async () => {
       try {
@@ -117,8 +117,8 @@ describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
     process.kill(pid, 'SIGKILL');
     const result = await cli.done;
     expect(result.code).toBe(1);
-    const last = JSON.parse(lines(result.stderr).at(-1) as string) as { code: string; message: string };
-    expect(last.code).toBe('runtime');
+    const last = JSON.parse(lines(result.stderr).at(-1) as string) as { event: string; message: string };
+    expect(last.event).toBe('runtime');
     const failed =
       /^the encoder failed after (\d+) frames: ffmpeg was killed \(SIGKILL\); the \d+ frames before it are in (.+)$/.exec(
         last.message,

@@ -97,7 +97,9 @@ export {
   summarizeBitstream,
 } from './bitstream/summary.js';
 export {
+  annexBFormat,
   checkH264Frame,
+  type EncoderCodec,
   EncoderOptionsError,
   type EncoderOptionsErrorCode,
   type H264EncoderOptions,
@@ -105,12 +107,19 @@ export {
   type ResolvedH264Options,
   rawVideoInputArgs,
   resolveH264Options,
+  softwareEncoderName,
+  type VideoEncoderOptions,
+  videoCodecArgs,
+  videoEncodeArgs,
   X264_PRESETS,
   X264_TUNES,
   type X264Preset,
   type X264Tune,
+  X265_TUNES,
+  type X265Tune,
   x264CodecArgs,
   x264EncodeArgs,
+  x265CodecArgs,
 } from './encoding/encoder-options.js';
 export { CamstreamError, type CoreErrorCode, errorMessage, isCamstreamError } from './errors.js';
 export {

@@ -1,17 +1,23 @@
-import { type ResolvedH264Options, rawVideoInputArgs, x264CodecArgs } from '@camstream/core/media';
+import {
+  annexBFormat,
+  type ResolvedH264Options,
+  rawVideoInputArgs,
+  videoCodecArgs,
+} from '@camstream/core/media';
 import { describeEncoder } from './encoders/encoder-family.js';
 import { type EncoderArgs, type HardwareArgsOptions, hardwareCodecArgs } from './encoders/hardware-args.js';
 
 /**
- * The codec arguments for ffmpeg encoder `encoder`: core's for the software encoders, the family mapping of
- * `encoders/hardware-args.ts` for the others.
+ * The codec arguments for ffmpeg encoder `encoder`: core's for the software encoders (x264's or x265's), the
+ * family mapping of `encoders/hardware-args.ts` for the others.
  */
 export function codecArgsFor(
   o: ResolvedH264Options,
   encoder: string,
   options: HardwareArgsOptions = {},
 ): EncoderArgs {
-  if (describeEncoder(encoder).family === 'software') return { input: [], output: x264CodecArgs(o, encoder) };
+  if (describeEncoder(encoder).family === 'software')
+    return { input: [], output: videoCodecArgs(o, encoder) };
   return hardwareCodecArgs(o, encoder, options);
 }
 
@@ -47,6 +53,6 @@ export function liveEncodeArgs(o: ResolvedH264Options, encoder: string, run: Liv
     '0:v',
     '-f',
     'tee',
-    '[f=h264:flush_packets=1]pipe\\:1|[f=framecrc:flush_packets=1]pipe\\:3',
+    `[f=${annexBFormat(o.codec)}:flush_packets=1]pipe\\:1|[f=framecrc:flush_packets=1]pipe\\:3`,
   ];
 }

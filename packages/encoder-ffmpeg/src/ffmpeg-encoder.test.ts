@@ -106,6 +106,19 @@ describe('FfmpegEncoder', () => {
     expect(encoder.stats().framesDropped).toBe(0);
   });
 
+  it('a tune with lookahead (psnr) holds frames back, and every sample still comes out in order', async () => {
+    const frames = Array.from({ length: 30 }, (_, i) => movingFrame(i));
+    const { samples } = await encodeAll(frames, { tune: 'psnr', gop: 15 });
+    expect(samples.map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
+    expect(samples.flatMap((s, i) => (s.isKeyframe ? [i] : []))).toEqual([0, 15]);
+  });
+
+  it('refuses an encoder whose codec is not the codec asked for', async () => {
+    const error = await failureOf(() => FfmpegEncoder.open({ ...SIZE, encoder: 'hevc_nvenc' }));
+    expect(error).toMatchObject({ code: 'invalid-options' });
+    expect((error as Error).message).toMatch(/hevc_nvenc makes H\.265; set codec: 'h265'/);
+  });
+
   it('close() before any frame: samples() ends empty and ffmpeg exits', async () => {
     const encoder = await FfmpegEncoder.open(SIZE);
     const pid = encoder.pid as number;

@@ -29,6 +29,7 @@ export {
 export { FfmpegEncoderError, type FfmpegEncoderErrorCode } from './errors.js';
 export {
   FFMPEG_DEPTH,
+  FFMPEG_LOOKAHEAD_DEPTH,
   FfmpegEncoder,
   type FfmpegEncoderOptions,
   type FfmpegEncoderStats,

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { encodeBatch } from './batch/encode-batch.js';
+import { EncoderPool } from './batch/encoder-pool.js';
 import { EncoderError } from './errors.js';
 import { findStackExports } from './ffmpeg/wasm-module.js';
-import { checkFrame, encodeArgs, resolveOptions } from './options.js';
+import { LiveEncoder } from './live/live-encoder.js';
+import { checkFrame, encodeArgs, H265_UNSUPPORTED, resolveOptions } from './options.js';
 
 describe('resolveOptions / encodeArgs', () => {
   it('fills the defaults: veryfast, zerolatency, gop 30, I420', () => {
@@ -96,6 +99,38 @@ describe('resolveOptions / encodeArgs', () => {
   });
 });
 
+describe('codec h265', () => {
+  const h265 = { codec: 'h265', width: 320, height: 240, fpsNum: 30 } as const;
+  const isRefusal = (error: unknown): void => {
+    expect(error).toBeInstanceOf(EncoderError);
+    expect(error).toMatchObject({ code: 'unsupported-format', message: H265_UNSUPPORTED });
+  };
+
+  it("is refused with unsupported-format: @ffmpeg/core's libx265 hangs", () => {
+    try {
+      resolveOptions(h265);
+      expect.unreachable();
+    } catch (error) {
+      isRefusal(error);
+    }
+    expect(resolveOptions({ ...h265, codec: 'h264' }).codec).toBe('h264');
+  });
+
+  it('is refused by the live encoder, the batch pool and encodeBatch', async () => {
+    await expect(LiveEncoder.open(h265)).rejects.toMatchObject({ code: 'unsupported-format' });
+    const pool = await EncoderPool.open({ threads: 1 });
+    try {
+      await expect(pool.warmUp(h265)).rejects.toMatchObject({ code: 'unsupported-format' });
+      await expect(encodeBatch([], { ...h265, pool }).next()).rejects.toMatchObject({
+        name: 'EncoderError',
+        code: 'unsupported-format',
+        message: H265_UNSUPPORTED,
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+});
 describe('findStackExports', () => {
   it("finds the minified stackSave/stackRestore names in the core's JS", () => {
     const js =

@@ -36,9 +36,22 @@ function asEncoderError<T>(run: () => T): T {
   }
 }
 
-/** Checks options and fills in defaults; throws `invalid-options` / `unsupported-format`. */
+/**
+ * Why `codec: 'h265'` is refused: measured with `@ffmpeg/core` 0.12.10, whose libx265 sets up (it logs its
+ * settings) and then waits forever for the worker threads this single-threaded build never starts; 3 frames of
+ * 64x48 had not come out after three minutes, with or without x265's thread pool (`pools=none`).
+ */
+export const H265_UNSUPPORTED =
+  "ffmpeg.wasm cannot encode H.265: @ffmpeg/core's libx265 hangs without threads; use codec 'h264', or @camstream/encoder-ffmpeg with a system ffmpeg that has libx265";
+
+/**
+ * Checks options and fills in defaults; throws `invalid-options` / `unsupported-format` (also for
+ * `codec: 'h265'`, see {@link H265_UNSUPPORTED}).
+ */
 export function resolveOptions(o: H264EncoderOptions): ResolvedOptions {
-  return asEncoderError(() => resolveH264Options(o));
+  const resolved = asEncoderError(() => resolveH264Options(o));
+  if (resolved.codec !== 'h264') throw new EncoderError('unsupported-format', H265_UNSUPPORTED);
+  return resolved;
 }
 
 /** Throws `invalid-frame` / `unsupported-format` unless `frame` matches the encoder's input. */

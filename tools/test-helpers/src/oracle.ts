@@ -5,8 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concatBytes } from './bytes.js';
 
-/** What ffprobe saw in an Annex B H.264 stream. */
+/** ffmpeg's name of a raw Annex B format: H.264 or H.265. */
+export type AnnexBFormat = 'h264' | 'hevc';
+
+/** What ffprobe saw in an Annex B H.264 (or H.265) stream. */
 export interface ProbeReport {
+  /** ffprobe's codec name: `h264`, `hevc`. */
+  readonly codec: string;
   readonly frames: number;
   readonly pictTypes: string[];
   readonly keyframes: number[];
@@ -31,22 +36,23 @@ function withTemp<T>(files: Record<string, Uint8Array>, run: (dir: string) => T)
   }
 }
 
-/** Runs `ffprobe -show_frames -show_streams` on an Annex B stream. */
-export function probe(h264: Uint8Array): ProbeReport {
+/** Runs `ffprobe -show_frames -show_streams` on an Annex B stream (`format`: `h264`, the default, or `hevc`). */
+export function probe(h264: Uint8Array, format: AnnexBFormat = 'h264'): ProbeReport {
   return withTemp({ 'v.h264': h264 }, (dir) => {
     const json = execFileSync(
       'ffprobe',
-      ['-v', 'error', '-f', 'h264', '-show_frames', '-show_streams', '-of', 'json', join(dir, 'v.h264')],
+      ['-v', 'error', '-f', format, '-show_frames', '-show_streams', '-of', 'json', join(dir, 'v.h264')],
       { maxBuffer: 64 << 20 },
     ).toString();
     const parsed = JSON.parse(json) as {
       frames: { pict_type: string; key_frame: number }[];
-      streams: { has_b_frames: number; profile: string }[];
+      streams: { codec_name: string; has_b_frames: number; profile: string }[];
     };
     const pictTypes = parsed.frames.map((f) => f.pict_type);
     const keyframes = parsed.frames.flatMap((f, i) => (f.key_frame === 1 ? [i] : []));
     const stream = parsed.streams[0];
     return {
+      codec: stream?.codec_name ?? '',
       frames: parsed.frames.length,
       pictTypes,
       keyframes,
@@ -56,8 +62,11 @@ export function probe(h264: Uint8Array): ProbeReport {
   });
 }
 
-/** Average PSNR (dB, over Y/U/V) of the decoded stream against the I420 source frames (ffmpeg's `psnr` filter). */
-export function psnr(h264: Uint8Array, source: readonly I420Frame[]): number {
+/**
+ * Average PSNR (dB, over Y/U/V) of the decoded stream (`format`: `h264`, the default, or `hevc`) against the
+ * I420 source frames (ffmpeg's `psnr` filter).
+ */
+export function psnr(h264: Uint8Array, source: readonly I420Frame[], format: AnnexBFormat = 'h264'): number {
   const first = source[0];
   if (!first) throw new Error('no source frames');
   return withTemp({ 'v.h264': h264, 'src.yuv': concatBytes(source.map((f) => f.data)) }, (dir) => {
@@ -68,7 +77,7 @@ export function psnr(h264: Uint8Array, source: readonly I420Frame[]): number {
       '-v',
       'error',
       '-f',
-      'h264',
+      format,
       '-i',
       join(dir, 'v.h264'),
       '-f',

@@ -1,6 +1,6 @@
-// The codec-level option model every H.264 encoder of camstream shares (ffmpeg.wasm, a system ffmpeg): which
-// x264 settings exist, their defaults and checks, and the ffmpeg arguments they become. Only strings: nothing
-// here links or loads x264, so it lives in MIT core (decision 0004).
+// The codec-level option model every encoder of camstream shares (ffmpeg.wasm, a system ffmpeg), for H.264
+// (x264) and H.265 (x265): which settings exist, their defaults and per-codec checks, and the ffmpeg arguments
+// they become. Only strings: nothing here links or loads x264 or x265, so it lives in MIT core (decision 0004).
 import { CamstreamError, type CoreErrorCode } from '../errors.js';
 import { frameByteLength, type PixelFormat, type RawFrame } from '../model/pipeline.js';
 
@@ -34,6 +34,9 @@ export const X264_PRESETS = [
 /** One of {@link X264_PRESETS}. */
 export type X264Preset = (typeof X264_PRESETS)[number];
 
+/** The codecs camstream's encoders produce: H.264 through x264, H.265 through x265. */
+export type EncoderCodec = 'h264' | 'h265';
+
 /** x264 tunings; `zerolatency` (the default) is what live mode needs: no lookahead, one frame in, one out. */
 export const X264_TUNES = [
   'zerolatency',
@@ -49,11 +52,25 @@ export const X264_TUNES = [
 /** One of {@link X264_TUNES}. */
 export type X264Tune = (typeof X264_TUNES)[number];
 
+/** x265 tunings (x265 has no `film` or `stillimage`); `zerolatency` is the default here too. */
+export const X265_TUNES = ['zerolatency', 'psnr', 'ssim', 'grain', 'fastdecode', 'animation'] as const;
+
+/** One of {@link X265_TUNES}. */
+export type X265Tune = (typeof X265_TUNES)[number];
+
 /** H.264 profiles x264 can be limited to. */
 export type H264Profile = 'baseline' | 'main' | 'high';
 
-/** Options of every camstream H.264 encoder. B-frames are always 0 (Rerun 0.33 cannot play them). */
+/**
+ * Options of every camstream encoder, H.264 or H.265 (`codec`; the name stays for compatibility). B-frames are
+ * always 0 (Rerun 0.33 cannot play them).
+ */
 export interface H264EncoderOptions {
+  /**
+   * `h264` (default, x264) or `h265` (x265: the same presets, the tunes in {@link X265_TUNES}, profile `main`
+   * only; every keyframe an IDR with VPS, SPS and PPS in front).
+   */
+  readonly codec?: EncoderCodec;
   readonly width: number;
   readonly height: number;
   /** Frame rate numerator (30, or 30000 with `fpsDen` 1001). */
@@ -64,7 +81,7 @@ export interface H264EncoderOptions {
   readonly pixelFormat?: PixelFormat;
   /** Default `veryfast` (the reference pipeline's choice). */
   readonly preset?: X264Preset;
-  /** Default `zerolatency`. */
+  /** Default `zerolatency`. For H.265 one of {@link X265_TUNES}. */
   readonly tune?: X264Tune;
   /** Constant quality 0–51 (x264's default 23 when neither `crf` nor `bitrate` is given). */
   readonly crf?: number;
@@ -76,12 +93,17 @@ export interface H264EncoderOptions {
   readonly bufsize?: number;
   /** Frames from one IDR to the next; keyframes come exactly every `gop` frames (scene cuts off). Default 30. */
   readonly gop?: number;
-  /** Default: what the preset gives (ultrafast → Constrained Baseline, others → High). */
+  /** Default: what the preset gives (ultrafast → Constrained Baseline, others → High). H.265: only `main`. */
   readonly profile?: H264Profile;
 }
 
+/** Another name for {@link H264EncoderOptions}, which covers both codecs. */
+export type VideoEncoderOptions = H264EncoderOptions;
+
 /** {@link H264EncoderOptions} with every default filled in. */
 export interface ResolvedH264Options {
+  /** `h264` unless `h265` was asked for. */
+  readonly codec: EncoderCodec;
   readonly width: number;
   readonly height: number;
   readonly fpsNum: number;
@@ -101,6 +123,8 @@ export interface ResolvedH264Options {
 
 const PRESETS = new Set<string>(X264_PRESETS);
 const TUNES = new Set<string>(X264_TUNES);
+const X265_TUNE_SET = new Set<string>(X265_TUNES);
+const CODECS = new Set<string>(['h264', 'h265']);
 const PROFILES = new Set<string>(['baseline', 'main', 'high']);
 const FORMATS = new Set<string>(['I420', 'NV12', 'RGBA']);
 const FFMPEG_PIX_FMT: Record<PixelFormat, string> = { I420: 'yuv420p', NV12: 'nv12', RGBA: 'rgba' };
@@ -117,11 +141,14 @@ function int(name: string, value: number | undefined, min: number, max = Number.
 
 /** Checks options and fills in defaults; throws `invalid-options` / `unsupported-format`. */
 export function resolveH264Options(o: H264EncoderOptions): ResolvedH264Options {
+  const codec = o.codec ?? 'h264';
+  if (!CODECS.has(codec)) bad(`unknown codec ${JSON.stringify(codec)}; use h264 or h265`);
+  const h265 = codec === 'h265';
   int('width', o.width, 2, 16384);
   int('height', o.height, 2, 16384);
-  // x264 needs even dimensions for 4:2:0.
+  // x264 and x265 need even dimensions for 4:2:0.
   if (o.width % 2 !== 0 || o.height % 2 !== 0)
-    bad(`width and height must be even for 4:2:0 H.264, got ${o.width}x${o.height}`);
+    bad(`width and height must be even for 4:2:0 ${h265 ? 'H.265' : 'H.264'}, got ${o.width}x${o.height}`);
   int('fpsNum', o.fpsNum, 1);
   int('fpsDen', o.fpsDen, 1);
   int('gop', o.gop, 1, 100_000);
@@ -133,10 +160,17 @@ export function resolveH264Options(o: H264EncoderOptions): ResolvedH264Options {
   if (o.crf !== undefined && o.bitrate !== undefined) bad('give crf or bitrate, not both');
   if (o.maxrate !== undefined && o.bufsize === undefined) bad('maxrate needs bufsize (the VBV buffer)');
   if (o.preset !== undefined && !PRESETS.has(o.preset))
-    bad(`unknown x264 preset ${JSON.stringify(o.preset)}`);
-  if (o.tune !== undefined && !TUNES.has(o.tune)) bad(`unknown x264 tune ${JSON.stringify(o.tune)}`);
-  if (o.profile !== undefined && !PROFILES.has(o.profile))
-    bad(`unknown H.264 profile ${JSON.stringify(o.profile)}`);
+    bad(`unknown ${h265 ? 'x265' : 'x264'} preset ${JSON.stringify(o.preset)}`);
+  if (h265) {
+    if (o.tune !== undefined && !X265_TUNE_SET.has(o.tune))
+      bad(`x265 has no tune ${JSON.stringify(o.tune)}; use one of ${X265_TUNES.join(', ')}`);
+    if (o.profile !== undefined && o.profile !== 'main')
+      bad(`H.265 is encoded with profile main only, got ${JSON.stringify(o.profile)}`);
+  } else {
+    if (o.tune !== undefined && !TUNES.has(o.tune)) bad(`unknown x264 tune ${JSON.stringify(o.tune)}`);
+    if (o.profile !== undefined && !PROFILES.has(o.profile))
+      bad(`unknown H.264 profile ${JSON.stringify(o.profile)}`);
+  }
   const pixelFormat = o.pixelFormat ?? 'I420';
   if (!FORMATS.has(pixelFormat)) {
     throw new EncoderOptionsError(
@@ -145,6 +179,7 @@ export function resolveH264Options(o: H264EncoderOptions): ResolvedH264Options {
     );
   }
   return {
+    codec,
     width: o.width,
     height: o.height,
     fpsNum: o.fpsNum,
@@ -222,10 +257,80 @@ export function x264CodecArgs(o: ResolvedH264Options, encoder = 'libx264'): stri
 }
 
 /**
- * The ffmpeg arguments that encode raw frames from `input` to an Annex B H.264 stream in `output`
- * ({@link rawVideoInputArgs} + {@link x264CodecArgs} + packets flushed as they come). Live and offline runs use
+ * The x265 settings that make a stream Rerun's `VideoStream` plays and core's splitter cuts: no B-frames, an IDR
+ * exactly every `gop` frames (no scene cuts, closed GOPs), VPS/SPS/PPS before every IRAP, x265's own log
+ * quiet (it prints to stderr past ffmpeg's `-loglevel`). FFmpeg 5.1's libx265 wrapper maps `-g`, `-keyint_min`,
+ * `-bf`, `-crf`, `-b:v`, `-maxrate` and `-bufsize` itself (checked with x265's log and ffprobe on Debian's 5.1); the keyframe settings are
+ * repeated here so they hold whatever the wrapper's version.
+ */
+function x265Params(o: ResolvedH264Options): string {
+  const gop = String(o.gop);
+  return [
+    'bframes=0',
+    `keyint=${gop}`,
+    `min-keyint=${gop}`,
+    'scenecut=0',
+    'open-gop=0',
+    'repeat-headers=1',
+    'log-level=error',
+  ].join(':');
+}
+
+/**
+ * ffmpeg's output codec arguments for `o` with x265 (or an encoder taking x265's options, `encoder`): 4:2:0, no
+ * B-frames, closed GOPs with an IDR exactly every `gop` frames, parameter sets repeated before every keyframe.
+ */
+export function x265CodecArgs(o: ResolvedH264Options, encoder = 'libx265'): string[] {
+  const args = ['-c:v', encoder, '-pix_fmt', 'yuv420p', '-preset', o.preset, '-tune', o.tune, '-bf', '0'];
+  args.push('-g', String(o.gop), '-keyint_min', String(o.gop));
+  if (o.crf !== undefined) args.push('-crf', String(o.crf));
+  if (o.bitrate !== undefined) args.push('-b:v', String(o.bitrate));
+  if (o.maxrate !== undefined) args.push('-maxrate', String(o.maxrate));
+  if (o.bufsize !== undefined) args.push('-bufsize', String(o.bufsize));
+  if (o.profile !== undefined) args.push('-profile:v', o.profile);
+  args.push('-x265-params', x265Params(o));
+  return args;
+}
+
+/** ffmpeg's software encoder for `codec`: `libx264` or `libx265`. */
+export function softwareEncoderName(codec: EncoderCodec): string {
+  return codec === 'h265' ? 'libx265' : 'libx264';
+}
+
+/** ffmpeg's raw Annex B muxer for `codec`: `h264` or `hevc`. */
+export function annexBFormat(codec: EncoderCodec): 'h264' | 'hevc' {
+  return codec === 'h265' ? 'hevc' : 'h264';
+}
+
+/**
+ * ffmpeg's output codec arguments for `o`'s codec: {@link x264CodecArgs} or {@link x265CodecArgs}, with
+ * `encoder` (default: {@link softwareEncoderName}) given that codec's x264/x265 options.
+ */
+export function videoCodecArgs(o: ResolvedH264Options, encoder = softwareEncoderName(o.codec)): string[] {
+  return o.codec === 'h265' ? x265CodecArgs(o, encoder) : x264CodecArgs(o, encoder);
+}
+
+/**
+ * The ffmpeg arguments that encode raw frames from `input` to an Annex B stream of `o`'s codec in `output`
+ * ({@link rawVideoInputArgs} + {@link videoCodecArgs} + packets flushed as they come). Live and offline runs use
  * the same arguments (only the paths differ), so their output is byte-identical.
  */
+export function videoEncodeArgs(o: ResolvedH264Options, input: string, output: string): string[] {
+  return [
+    ...rawVideoInputArgs(o, input),
+    ...videoCodecArgs(o),
+    '-flush_packets',
+    '1',
+    '-f',
+    annexBFormat(o.codec),
+    output,
+  ];
+}
+
+/**
+ * {@link videoEncodeArgs} under its first name: an Annex B H.264 stream for the default codec, H.265 when
+ * `o.codec` is `h265`.
+ */
 export function x264EncodeArgs(o: ResolvedH264Options, input: string, output: string): string[] {
-  return [...rawVideoInputArgs(o, input), ...x264CodecArgs(o), '-flush_packets', '1', '-f', 'h264', output];
+  return videoEncodeArgs(o, input, output);
 }
