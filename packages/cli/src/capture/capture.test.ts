@@ -4,8 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { decodeRrd, testPattern, Y4M_FRAME_LINE, y4mHeaderBytes } from '@camstream/core';
+import { decodeRrd, testPattern, VideoCodec, Y4M_FRAME_LINE, y4mHeaderBytes } from '@camstream/core';
 import { startServer } from '@camstream/server';
+import { concatBytes } from '@camstream/test-helpers/bytes';
+import { probe } from '@camstream/test-helpers/oracle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { capture } from './capture.js';
@@ -28,6 +30,18 @@ async function readRecording(path: string): Promise<{ samples: number; times: bi
       ...new Set(chunks.filter((c) => c.entityPath.startsWith('/stats/')).map((c) => c.entityPath)),
     ].sort(),
   };
+}
+
+/** The rows of a static `TextDocument:text` on `entity`. */
+async function staticText(path: string, entity: string): Promise<unknown[]> {
+  const { messages } = decodeRrd(new Uint8Array(await readFile(path)));
+  return messages.flatMap((m) =>
+    m.kind === 'arrow_msg' && m.chunk.isStatic && m.chunk.entityPath === entity
+      ? (m.chunk.components.find((c) => c.component === 'TextDocument:text')?.rows ?? []).map((row) =>
+          row === null ? null : Array.from(row as Iterable<unknown>)[0],
+        )
+      : [],
+  );
 }
 
 // Each case starts real encoder threads (their warm-up included): seconds on a busy 2-core machine, not the
@@ -112,6 +126,52 @@ describe('capture()', { timeout: 60_000 }, () => {
       expect((await readRecording(save)).samples).toBe(summary.frames);
     });
   }
+
+  it('encodes H.265 with the system ffmpeg’s libx265: an hev1 VideoStream ffprobe reads as I/P HEVC', async () => {
+    const save = join(dir, 'h265.rrd');
+    const summary = await capture({
+      width: 160,
+      height: 96,
+      frames: 60,
+      gop: 30,
+      preset: 'ultrafast',
+      codec: 'h265',
+      encoder: 'ffmpeg',
+      save,
+    });
+    expect(summary).toMatchObject({ frames: 60, keyframes: 2, codec: 'h265' });
+    expect(summary.encoder).toMatch(/^system ffmpeg \S+ libx265$/);
+    const { messages } = decodeRrd(new Uint8Array(await readFile(save)));
+    const chunks = messages.flatMap((m) =>
+      m.kind === 'arrow_msg' && m.chunk.entityPath === '/video_stream' ? [m.chunk] : [],
+    );
+    const codec = chunks.flatMap(
+      (c) => c.components.find((x) => x.component === 'VideoStream:codec')?.rows ?? [],
+    );
+    expect(codec.map((row) => Array.from(row as Iterable<number>)[0])).toEqual([VideoCodec.H265]);
+    const samples = chunks.flatMap((c) =>
+      (c.components.find((x) => x.component === 'VideoStream:sample')?.rows ?? []).map((row) =>
+        Uint8Array.from(Array.from(row as Iterable<Iterable<number>>)[0] as Iterable<number>),
+      ),
+    );
+    const report = probe(concatBytes(samples), 'hevc');
+    expect(report).toMatchObject({ frames: 60, keyframes: [0, 30], hasBFrames: 0 });
+    expect(new Set(report.pictTypes)).toEqual(new Set(['I', 'P']));
+  });
+
+  it('refuses H.265 with ffmpeg.wasm and x264-only tunes for H.265 (usage)', async () => {
+    const save = join(dir, 'never.rrd');
+    await expect(capture({ codec: 'h265', encoder: 'wasm', frames: 2, save })).rejects.toThrow(
+      new CliError(
+        'usage',
+        'ffmpeg.wasm cannot encode H.265; use --encoder ffmpeg (the system ffmpeg’s libx265)',
+      ),
+    );
+    await expect(capture({ codec: 'h265', tune: 'film', frames: 2, save })).rejects.toMatchObject({
+      code: 'usage',
+    });
+    expect(existsSync(save)).toBe(false);
+  });
 
   it('a --connect server that refuses the recording stops that output alone; the file is complete', async () => {
     const server = await startServer({ port: 0, token: 'the-right-token-0123456789' });

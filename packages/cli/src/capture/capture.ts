@@ -1,5 +1,12 @@
-import { normalizeEntityPath, RecordingStream, type Sink, VideoCodec, VideoStream } from '@camstream/core';
-import { errorMessage, isCamstreamError } from '@camstream/core/media';
+import {
+  normalizeEntityPath,
+  RecordingStream,
+  type Sink,
+  TextDocument,
+  VideoCodec,
+  VideoStream,
+} from '@camstream/core';
+import { errorMessage, isCamstreamError, X265_TUNES } from '@camstream/core/media';
 import { CliError } from '../errors.js';
 import { chooseEncoder } from './choose-encoder.js';
 import { cpuTimes } from './cpu-time.js';
@@ -15,7 +22,7 @@ import { checkServeOptions } from './serve-options.js';
 import { sinkFailure } from './sink-failures.js';
 import { type CaptureSinks, openSinks } from './sinks.js';
 import type { FrameSource } from './sources/frame-source.js';
-import { logFrameStats, RateWindow } from './telemetry.js';
+import { logFrameStats, RateWindow, STATS_ENTITIES } from './telemetry.js';
 
 /**
  * Captures video, encodes it to H.264 and logs it as a Rerun `VideoStream` to any combination of an `.rrd`
@@ -43,8 +50,9 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
   const paceTestPattern =
     options.input === undefined && options.device === undefined && (options.realtime === true || liveSink);
   // Before the source: a camera or stdin should not be opened for an encoder choice that cannot work.
+  const codec = options.codec ?? 'h264';
   const chosen = await chooseEncoder(options.encoder ?? 'auto', {
-    codec: 'h264',
+    codec,
     ...(options.ffmpegPath !== undefined && { ffmpegPath: options.ffmpegPath }),
     ...(options.encoderArgs !== undefined && { encoderArgs: options.encoderArgs }),
     ...(options.signal !== undefined && { signal: options.signal }),
@@ -93,7 +101,12 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     encoder = await openCaptureEncoder(mode, encoderOptions(options, source, chosen));
     const entity = options.entity ?? 'video_stream';
     const timeline = options.timeline ?? 'time';
-    rec.log(entity, new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+    rec.log(entity, new VideoStream({ codec: codec === 'h265' ? VideoCodec.H265 : VideoCodec.H264 }), {
+      static: true,
+    });
+    // The encoder's name beside the plots, so a recording says what made it.
+    if (options.stats === true)
+      rec.log(STATS_ENTITIES.encoder, new TextDocument(chosen.label), { static: true });
     options.onStart?.({
       source: source.name,
       width: source.width,
@@ -180,6 +193,7 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       fps: seconds > 0 ? count / seconds : 0,
       mode,
       encoder: chosen.label,
+      codec,
       stopped,
       ...(sinks.file !== undefined && { saved: { path: sinks.file.path, bytes: sinks.file.bytesWritten } }),
       ...(sinks.server !== undefined && { url: sinks.server.url }),
@@ -270,6 +284,7 @@ function encoderOptions(
 ): CaptureEncoderOptions {
   return {
     encoder,
+    codec: options.codec ?? 'h264',
     dropWhenBehind: source.dropWhenBehind,
     width: source.width,
     height: source.height,
@@ -287,6 +302,19 @@ function encoderOptions(
 
 /** Checks what a Node API caller might get wrong that the flag parsers already rule out for the CLI. */
 function checkOptions(options: CaptureOptions): void {
+  if (options.codec !== undefined && options.codec !== 'h264' && options.codec !== 'h265') {
+    throw new CliError('usage', `codec must be h264 or h265, got ${JSON.stringify(options.codec)}`);
+  }
+  if (
+    options.codec === 'h265' &&
+    options.tune !== undefined &&
+    !(X265_TUNES as readonly string[]).includes(options.tune)
+  ) {
+    throw new CliError(
+      'usage',
+      `--tune ${options.tune} is x264's only; H.265 (x265) takes ${X265_TUNES.join(', ')}`,
+    );
+  }
   if (options.crf !== undefined && options.bitrate !== undefined) {
     throw new CliError('usage', '--crf and --bitrate both set the quality; give one of them');
   }

@@ -40,6 +40,11 @@ export async function chooseEncoder(
     };
   };
   if (choice === 'wasm') {
+    if (codec === 'h265')
+      throw new CliError(
+        'usage',
+        'ffmpeg.wasm cannot encode H.265; use --encoder ffmpeg (the system ffmpeg’s libx265)',
+      );
     if ((options.encoderArgs?.length ?? 0) > 0)
       throw new CliError(
         'usage',
@@ -70,7 +75,14 @@ export async function chooseEncoder(
     probe.ffmpeg === undefined
       ? `no system ffmpeg: ${probe.reason ?? `${ffmpegPath} not found`}`
       : `the system ffmpeg's ${name} does not work: ${found?.reason ?? 'not in this ffmpeg build'}`;
-  if (choice === 'auto') return wasm(why);
+  if (choice === 'auto') {
+    if (codec !== 'h265') return wasm(why);
+    // ffmpeg.wasm has no working H.265 encoder: say what is missing rather than encode H.264 instead.
+    throw new CliError(
+      'runtime',
+      `--codec h265 needs the system ffmpeg with libx265 (ffmpeg.wasm cannot encode H.265), and ${why}`,
+    );
+  }
   if (probe.ffmpeg === undefined) {
     throw new CliError(
       'runtime',

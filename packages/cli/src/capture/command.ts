@@ -11,7 +11,7 @@ import {
 } from '../options/shared-flags.js';
 import { loggerFor } from '../output/logger.js';
 import { parseEncoderArgs } from './encoder-args.js';
-import { type EncoderChoice, parseEncoderChoice } from './encoder-choice.js';
+import { type CaptureCodec, type EncoderChoice, parseEncoderChoice } from './encoder-choice.js';
 import {
   DEFAULT_CONNECT_URL,
   type FrameRate,
@@ -50,6 +50,7 @@ export interface CaptureFlags {
   readonly tune: X264Tune;
   readonly threads?: number;
   readonly encoder: EncoderChoice;
+  readonly codec?: CaptureCodec;
   readonly ffmpeg?: string;
   readonly encoderArgs?: readonly string[];
   readonly save?: string;
@@ -107,7 +108,7 @@ export function captureCommand(): Command {
       flagArgument(parseDuration),
     )
     .option('--realtime', 'pace the test pattern at its frame rate (implied by --serve and --connect)')
-    .optionsGroup('Encoding (H.264, x264):')
+    .optionsGroup('Encoding (H.264 with x264, or H.265 with x265):')
     .addOption(
       new Option(
         '--encoder <encoder>',
@@ -210,6 +211,7 @@ Examples:
   camstream capture --frames 300 --save pattern.rrd
   camstream capture --size 1920x1080 --fps 60 --duration 10s --preset ultrafast --save hd.rrd
   camstream capture --encoder wasm --frames 300 --save pattern.rrd   # no system ffmpeg needed
+  camstream capture --codec h265 --frames 300 --save h265.rrd         # libx265; the native viewer plays it
   camstream capture --encoder ffmpeg:h264_nvenc --encoder-args "-rc vbr" --serve 9090
   camstream capture --serve 9090                        # open the printed URL; Ctrl-C to stop
   CAMSTREAM_TOKEN=$(openssl rand -hex 16) camstream capture --serve 0.0.0.0:9090 --tls-cert cert.pem --tls-key key.pem
@@ -244,6 +246,12 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
         );
       }
       if (options.serve !== undefined) {
+        if (options.codec === 'h265') {
+          logger.warn(
+            'h265-in-browsers',
+            'serving H.265: browsers without an HEVC decoder (Chromium and Firefox on Linux, Firefox everywhere) show no video; the native viewer plays it (rerun with FFmpeg installed), or use --codec h264',
+          );
+        }
         const serve = await serveOptions(options.serve, flags);
         options = { ...options, serve };
         if (!isLoopbackHost(serve.host) && serve.tls === undefined) {
@@ -428,6 +436,7 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
     tune: flags.tune,
     ...(flags.threads !== undefined && { threads: flags.threads }),
     encoder: flags.encoder,
+    ...(flags.codec !== undefined && { codec: flags.codec }),
     ...(flags.ffmpeg !== undefined && { ffmpegPath: flags.ffmpeg }),
     ...(flags.encoderArgs !== undefined && { encoderArgs: flags.encoderArgs }),
     ...(flags.save !== undefined && { save: flags.save }),
@@ -458,5 +467,5 @@ function summaryText(s: CaptureSummary): string {
   const failed =
     n === 0 ? '' : `; ${n} output${n > 1 ? 's' : ''} failed: ${s.failedSinks.map(failureShort).join(', ')}`;
   const late = s.late > 0 ? `, ${s.late} late` : '';
-  return `${stopped}${s.frames} frames (${s.keyframes} keyframes, ${s.dropped} dropped${late}) in ${s.seconds.toFixed(1)} s, ${s.fps.toFixed(1)} fps, ${s.bytes} bytes of H.264 by ${s.encoder}${where}${failed}`;
+  return `${stopped}${s.frames} frames (${s.keyframes} keyframes, ${s.dropped} dropped${late}) in ${s.seconds.toFixed(1)} s, ${s.fps.toFixed(1)} fps, ${s.bytes} bytes of ${s.codec === 'h265' ? 'H.265' : 'H.264'} by ${s.encoder}${where}${failed}`;
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { PixelFormat } from '@camstream/core';
 import type { X264Preset, X264Tune } from '@camstream/encoder-wasm';
-import type { EncoderChoice } from './encoder-choice.js';
+import type { CaptureCodec, EncoderChoice } from './encoder-choice.js';
 import type { ListenAddress } from './flags.js';
 
 /** Options of {@link capture}: the `camstream capture` flags as a Node API. Every field is optional. */
@@ -38,13 +38,19 @@ export interface CaptureOptions {
    * An explicit `ffmpeg…` choice that cannot work is an error, never a silent fallback.
    */
   readonly encoder?: EncoderChoice;
+  /**
+   * `h264` (default) or `h265` (libx265 through the system ffmpeg; ffmpeg.wasm cannot encode it). Browsers
+   * without an HEVC decoder (Chromium and Firefox on Linux) show nothing of an H.265 stream; the native Rerun
+   * viewer plays it with an FFmpeg installed.
+   */
+  readonly codec?: CaptureCodec;
   /** The system ffmpeg to run, for the encoder and for `device` (default `ffmpeg` on PATH). */
   readonly ffmpegPath?: string;
   /** Extra ffmpeg arguments after camstream's own, for the system ffmpeg encoder (an escape hatch). */
   readonly encoderArgs?: readonly string[];
   /** x264 preset (default `veryfast`). */
   readonly preset?: X264Preset;
-  /** x264 tune (default `zerolatency`). */
+  /** x264 tune (default `zerolatency`); H.265 takes `zerolatency`, `psnr`, `ssim`, `grain`, `fastdecode`, `animation`. */
   readonly tune?: X264Tune;
   /** Constant quality 0–51 (x264's 23 by default). Excludes `bitrate`. */
   readonly crf?: number;
@@ -231,6 +237,8 @@ export interface CaptureSummary {
   readonly mode: EncodeMode;
   /** The encoder used, as in {@link CaptureStartInfo.encoder}. */
   readonly encoder: string;
+  /** The codec of the video. */
+  readonly codec: CaptureCodec;
   /** Whether `signal` ended the capture (Ctrl-C) before the source did. */
   readonly stopped: boolean;
   /** The `.rrd` written and its size, with `save`. */

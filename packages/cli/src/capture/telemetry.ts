@@ -61,6 +61,8 @@ export const STATS_ENTITIES = {
   bitrate: 'stats/bitrate_kbps',
   fps: 'stats/fps',
   dropped: 'stats/dropped_frames',
+  /** A static `TextDocument` naming the encoder (`system ffmpeg 5.1.8 libx264`). */
+  encoder: 'stats/encoder',
 } as const;
 
 /**
