@@ -24,8 +24,9 @@
  *    (`encoder-memory.mjs`, on the built package).
  *
  * Knobs (environment): CAMSTREAM_BENCH_ROUNDS (default 5); CAMSTREAM_BENCH_FRAMES (default 300: batch cells and
- * live runs); CAMSTREAM_BENCH_LIVE_ANCHOR_FRAMES (default 150: the native pipe anchor's frames per live round,
- * and the wasm offline anchor's 60 at most); CAMSTREAM_BENCH_ENCODER_SECTIONS (comma list of `batch`,
+ * wasm live runs); CAMSTREAM_BENCH_LIVE_LATENCY_FRAMES (default 150: frames of each native pipe anchor run and of
+ * the FfmpegEncoder latency cells but the 1280x720 veryfast one, which runs FRAMES for its drop count; the wasm
+ * offline anchor's 60 at most); CAMSTREAM_BENCH_ENCODER_SECTIONS (comma list of `batch`,
  * `live-ffmpeg`, `live-wasm`, `memory`; default all); CAMSTREAM_BENCH_MEMORY_FRAMES (default 18000);
  * CAMSTREAM_BENCH_MEMORY_ARENAS=1 adds the memory run with MALLOC_ARENA_MAX=2; CAMSTREAM_BENCH_PYTHON.
  */
@@ -60,9 +61,9 @@ import {
 const FRAMES = Number(process.env.CAMSTREAM_BENCH_FRAMES ?? 300);
 const GOP = 30;
 const ROUNDS = Number(process.env.CAMSTREAM_BENCH_ROUNDS ?? 5);
-// The live anchors measure a steady per-frame time: fewer frames than the encoders' runs measure it as well.
-const LIVE_ANCHOR_FRAMES = Math.min(FRAMES, Number(process.env.CAMSTREAM_BENCH_LIVE_ANCHOR_FRAMES ?? 150));
-const ANCHOR_FRAMES = Math.min(60, LIVE_ANCHOR_FRAMES);
+// A steady per-frame latency at 30 fps is measured as well over 150 frames as over 300, in half the time.
+const LIVE_LATENCY_FRAMES = Math.min(FRAMES, Number(process.env.CAMSTREAM_BENCH_LIVE_LATENCY_FRAMES ?? 150));
+const ANCHOR_FRAMES = Math.min(60, LIVE_LATENCY_FRAMES);
 /** Live latencies are counted from this frame on (x264 and the pipes settle first). */
 const LIVE_SKIP = 30;
 const SECTIONS = new Set(
@@ -310,7 +311,9 @@ if (SECTIONS.has('batch')) {
       cases[`pool ${cell}`] = { unit: 'fps', run: () => poolFps(pool, raw, w, h, preset) };
     }
   }
-  Object.assign(measurements, await interleave(ROUNDS, cases, 1));
+  // Only the pool needs a warm-up run (its workers' JIT); the other cases start a fresh process each run.
+  for (const [w, h] of SIZES) for (const preset of PRESETS) await poolFps(pool, rawPath(w, h), w, h, preset);
+  Object.assign(measurements, await interleave(ROUNDS, cases, 0));
   // CPU per frame: the counted rounds only (the warm-up round ran first).
   for (const [name, values] of Object.entries(cpuPerFrame))
     measurements[`${name} cpu`] = measurement(`${name} cpu`, 'ms CPU/frame', values.slice(-ROUNDS));
@@ -369,7 +372,7 @@ if (SECTIONS.has('batch')) {
     }
   }
   notes.push(
-    `batch: ${FRAMES} frames per run, ${ROUNDS} interleaved rounds after one warm-up round; ratios are medians of per-round ratios. FfmpegEncoder runs in a fresh Node process per run (bench/ffmpeg-encoder-batch.ts): its fps and CPU span open() to the last sample after close() (ffmpeg's start included, Node's start and module loading not), CPU = that process's (every thread) + its ffmpeg's (waited-for children, /proc, 10 ms ticks). Native ffmpeg reads the Y4M copy of the frames to /dev/null; its fps and CPU are the whole process's. Wasm pool rows are the fallback (no ffmpeg installed).`,
+    `batch: ${FRAMES} frames per run, ${ROUNDS} interleaved rounds (the wasm pool warmed up by one run per cell first); ratios are medians of per-round ratios. FfmpegEncoder runs in a fresh Node process per run (bench/ffmpeg-encoder-batch.ts): its fps and CPU span open() to the last sample after close() (ffmpeg's start included, Node's start and module loading not), CPU = that process's (every thread) + its ffmpeg's (waited-for children, /proc, 10 ms ticks). Native ffmpeg reads the Y4M copy of the frames to /dev/null; its fps and CPU are the whole process's. Wasm pool rows are the fallback (no ffmpeg installed).`,
     pyAv
       ? `PyAV anchor: PyAV ${pyAv.version} (${pyAv.python}), libx264 with the same options, ${PYAV_THREADS} encoder thread (as in Rerun's example); its fps times the encode loop only (no interpreter start, import or codec open).`
       : 'PyAV anchor skipped: no Python here can `import av` (run bench/setup.sh to install python3-av).',
@@ -549,7 +552,13 @@ async function nativePipeRound(path: string, w: number, h: number, preset: X264P
 }
 
 /** One live run of `FfmpegEncoder` with live defaults (`drop-oldest`, 2 frames in flight), frames at 30 fps. */
-async function ffmpegLiveRound(path: string, w: number, h: number, preset: X264Preset): Promise<LiveRound> {
+async function ffmpegLiveRound(
+  path: string,
+  w: number,
+  h: number,
+  preset: X264Preset,
+  count: number,
+): Promise<LiveRound> {
   const encoder = await FfmpegEncoder.open({ width: w, height: h, fpsNum: 30, preset, gop: GOP });
   const sent = new Map<bigint, number>();
   const latency: number[] = [];
@@ -558,7 +567,7 @@ async function ffmpegLiveRound(path: string, w: number, h: number, preset: X264P
       latency.push(performance.now() - (sent.get(s.pts) ?? Number.NaN));
   })();
   const t0 = performance.now();
-  for (const frame of readFrames(path, w, h)) {
+  for (const frame of readFrames(path, w, h, false, count)) {
     await pace(t0, frame.index);
     sent.set(frame.pts, performance.now());
     encoder.encode(frame);
@@ -583,14 +592,16 @@ const LIVE_FFMPEG: [number, number, X264Preset][] = [
 for (const [w, h, preset] of SECTIONS.has('live-ffmpeg') ? LIVE_FFMPEG : []) {
   const cell = `${w}x${h} ${preset}`;
   const path = rawPath(w, h);
+  const dropCell = w === 1280 && preset === 'veryfast';
+  const count = dropCell ? FRAMES : LIVE_LATENCY_FRAMES;
   const anchorMedians: number[] = [];
   const anchorP99s: number[] = [];
   const rounds: LiveRound[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const anchor = await nativePipeRound(path, w, h, preset, LIVE_ANCHOR_FRAMES);
+    const anchor = await nativePipeRound(path, w, h, preset, LIVE_LATENCY_FRAMES);
     anchorMedians.push(median(anchor));
     anchorP99s.push(percentile(anchor, 99));
-    rounds.push(await ffmpegLiveRound(path, w, h, preset));
+    rounds.push(await ffmpegLiveRound(path, w, h, preset, count));
   }
   const medians = rounds.map((r) => median(r.steady));
   const p99s = rounds.map((r) => percentile(r.steady, 99));
@@ -624,7 +635,7 @@ for (const [w, h, preset] of SECTIONS.has('live-ffmpeg') ? LIVE_FFMPEG : []) {
     ratio: `${fmt(medianRatio)}× / ${fmt(p99Ratio)}× (medians of per-round ratios)`,
     goal: `${goalMet('median ≤ 1.2×', medianRatio, 1.2, false)}; ${goalMet('p99 ≤ 2×', p99Ratio, 2, false)}`,
   });
-  if (w === 1280 && preset === 'veryfast') {
+  if (dropCell) {
     const wasm = wasmDrops.get(cell);
     summary.push({
       metric: `live ${cell} @30 fps, ${FRAMES} frames, frames dropped (drop-oldest), FfmpegEncoder`,
@@ -637,7 +648,7 @@ for (const [w, h, preset] of SECTIONS.has('live-ffmpeg') ? LIVE_FFMPEG : []) {
 }
 if (SECTIONS.has('live-ffmpeg'))
   notes.push(
-    `live FfmpegEncoder: ${ROUNDS} rounds per cell, each a native ffmpeg pipe anchor run (${LIVE_ANCHOR_FRAMES} frames at 30 fps, the same arguments with \`-f h264\` to a pipe; a frame's latency from its write to the arrival of its last byte, frame ends from splitting the captured stream) and then a fresh FfmpegEncoder fed ${FRAMES} frames at 30 fps (latency from encode() to the sample, paired by pts); per round the median and p99 of the frames after the first ${LIVE_SKIP}, ratios per round, medians over rounds.`,
+    `live FfmpegEncoder: ${ROUNDS} rounds per cell, each a native ffmpeg pipe anchor run (${LIVE_LATENCY_FRAMES} frames at 30 fps, the same arguments with \`-f h264\` to a pipe; a frame's latency from its write to the arrival of its last byte, frame ends from splitting the captured stream) and then a fresh FfmpegEncoder fed ${LIVE_LATENCY_FRAMES} frames at 30 fps (${FRAMES} at 1280x720 veryfast, for its drop count) (latency from encode() to the sample, paired by pts); per round the median and p99 of the frames after the first ${LIVE_SKIP}, ratios per round, medians over rounds.`,
   );
 
 // ---- memory: in a fresh child process on the built package --------------------------------------------
