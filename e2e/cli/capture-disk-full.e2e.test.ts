@@ -81,6 +81,8 @@ describe.skipIf(!isRoot)('camstream capture when the --save disk fills (needs ro
       '--log-format',
       'json',
       'capture',
+      '--encoder',
+      'wasm',
       '--frames',
       '5000',
       '--size',

@@ -54,6 +54,8 @@ describe('camstream capture to live sinks', () => {
     const before = peer.messages.length;
     const cli = startCli([
       'capture',
+      '--encoder',
+      'wasm',
       '--serve',
       '127.0.0.1:0',
       '--save',
@@ -124,6 +126,8 @@ describe('camstream capture to live sinks', () => {
     try {
       const result = await runCli([
         'capture',
+        '--encoder',
+        'wasm',
         '--connect',
         fresh.url,
         '--frames',

@@ -32,6 +32,8 @@ describe('camstream capture that cannot keep its frame rate', () => {
       '--log-format',
       'json',
       'capture',
+      '--encoder',
+      'wasm',
       '--fps',
       '1000',
       '--realtime',

@@ -50,6 +50,8 @@ describe('camstream capture --serve with a token over HTTPS', () => {
     const cli = startCli(
       [
         'capture',
+        '--encoder',
+        'wasm',
         '--serve',
         '127.0.0.1:0',
         '--tls-cert',
@@ -122,6 +124,8 @@ describe('camstream capture --serve with a token over HTTPS', () => {
     const result = await runCli(
       [
         'capture',
+        '--encoder',
+        'wasm',
         '--serve',
         '127.0.0.1:0',
         '--token',
@@ -144,7 +148,7 @@ describe('camstream capture --serve with a token over HTTPS', () => {
   it('off loopback without TLS: one warning line; with TLS: none (both stop at a missing input before binding)', async () => {
     // The input fails to open before the server binds: nothing listens on 0.0.0.0.
     const missing = join(dir, 'missing.y4m');
-    const args = ['capture', '--serve', '0.0.0.0:0', '--input', missing];
+    const args = ['capture', '--encoder', 'wasm', '--serve', '0.0.0.0:0', '--input', missing];
     const plain = await runCli(args, { env: { CAMSTREAM_TOKEN: TOKEN } });
     expect(plain.code).toBe(1);
     expect(plain.stderr.trimEnd().split('\n')).toEqual([

@@ -30,6 +30,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** How the start line names each encoder (Debian's ffmpeg as the system ffmpeg). */
+const encoderLabel = { wasm: 'ffmpeg\\.wasm libx264', ffmpeg: 'system ffmpeg \\S+ libx264' } as const;
+
 /** Loads `path` in the viewer and waits for `recordingId`, the time range up to `lastTime` and `shows`. */
 async function showInViewer(
   path: string,
@@ -68,77 +71,83 @@ async function showInViewer(
 }
 
 describe('camstream capture → --save, in the real viewer', () => {
-  it('testsrc (the default source) to a file that shows the moving pattern', async () => {
-    const save = join(dir, 'testsrc.rrd');
-    const run = await runCli([
-      'capture',
-      '--frames',
-      '60',
-      '--size',
-      '640x360',
-      '--gop',
-      '30',
-      '--preset',
-      'ultrafast',
-      '--stats',
-      '--save',
-      save,
-      '--recording-id',
-      'e2e-capture-testsrc',
-    ]);
-    expect(run.stderr).toMatch(/capturing testsrc 640x360 at 30\.00 fps \(batch encoding\)/);
-    expect(run.stderr).toMatch(/60 frames \(2 keyframes, 0 dropped\)/);
-    expect(run).toMatchObject({ code: 0, stdout: '' });
-    const saved = readSaved(save);
-    expect(saved).toMatchObject({ recordingId: 'e2e-capture-testsrc', samples: 60, keyframeSamples: 2 });
-    expect(saved.times).toEqual(Array.from({ length: 60 }, (_, i) => (BigInt(i) * 1_000_000_000n) / 30n));
-    expect(saved.entities).toEqual([
-      '/stats/bitrate_kbps',
-      '/stats/dropped_frames',
-      '/stats/encode_latency_ms',
-      '/stats/fps',
-      '/stats/frame_bytes',
-      '/video_stream',
-    ]);
-    await showInViewer(
-      save,
-      'e2e-capture-testsrc',
-      saved.times.at(-1),
-      (png) => showsTestPattern(png).ok,
-      'capture-testsrc',
-    );
-  });
-
-  it('Y4M piped from Debian ffmpeg on stdin (--input -)', async () => {
-    const save = join(dir, 'stdin.rrd');
-    const run = await runCli(
-      [
+  for (const encoder of ['wasm', 'ffmpeg'] as const) {
+    it(`testsrc (the default source) to a file that shows the moving pattern (--encoder ${encoder})`, async () => {
+      const save = join(dir, `testsrc-${encoder}.rrd`);
+      const run = await runCli([
         'capture',
-        '--input',
-        '-',
+        '--encoder',
+        encoder,
+        '--frames',
+        '60',
+        '--size',
+        '640x360',
+        '--gop',
+        '30',
         '--preset',
         'ultrafast',
+        '--stats',
         '--save',
         save,
         '--recording-id',
+        'e2e-capture-testsrc',
+      ]);
+      expect(run.stderr).toMatch(new RegExp(`capturing testsrc 640x360 at 30\\.00 fps \\(batch encoding with ${encoderLabel[encoder]}\\)`));
+      expect(run.stderr).toMatch(/60 frames \(2 keyframes, 0 dropped\)/);
+      expect(run).toMatchObject({ code: 0, stdout: '' });
+      const saved = readSaved(save);
+      expect(saved).toMatchObject({ recordingId: 'e2e-capture-testsrc', samples: 60, keyframeSamples: 2 });
+      expect(saved.times).toEqual(Array.from({ length: 60 }, (_, i) => (BigInt(i) * 1_000_000_000n) / 30n));
+      expect(saved.entities).toEqual([
+        '/stats/bitrate_kbps',
+        '/stats/dropped_frames',
+        '/stats/encode_latency_ms',
+        '/stats/fps',
+        '/stats/frame_bytes',
+        '/video_stream',
+      ]);
+      await showInViewer(
+        save,
+        'e2e-capture-testsrc',
+        saved.times.at(-1),
+        (png) => showsTestPattern(png).ok,
+        `capture-testsrc-${encoder}`,
+      );
+    });
+
+    it(`Y4M piped from Debian ffmpeg on stdin (--input -, --encoder ${encoder})`, async () => {
+      const save = join(dir, `stdin-${encoder}.rrd`);
+      const run = await runCli(
+        [
+          'capture',
+          '--encoder',
+          encoder,
+          '--input',
+          '-',
+          '--preset',
+          'ultrafast',
+          '--save',
+          save,
+          '--recording-id',
+          'e2e-capture-stdin',
+        ],
+        { stdin: testsrc2Y4mPipe({ size: '320x240', fps: 25, frames: 50 }) },
+      );
+      expect(run.stderr).toMatch(new RegExp(`capturing stdin 320x240 at 25\\.00 fps \\(live encoding with ${encoderLabel[encoder]}\\)`));
+      expect(run.code).toBe(0);
+      const saved = readSaved(save);
+      // stdin waits for the encoder instead of dropping: a piped clip arrives whole.
+      expect(saved.samples).toBe(50);
+      expect(saved.times.at(-1)).toBe(49n * 40_000_000n);
+      await showInViewer(
+        save,
         'e2e-capture-stdin',
-      ],
-      { stdin: testsrc2Y4mPipe({ size: '320x240', fps: 25, frames: 50 }) },
-    );
-    expect(run.stderr).toMatch(/capturing stdin 320x240 at 25\.00 fps \(live encoding\)/);
-    expect(run.code).toBe(0);
-    const saved = readSaved(save);
-    // stdin waits for the encoder instead of dropping: a piped clip arrives whole.
-    expect(saved.samples).toBe(50);
-    expect(saved.times.at(-1)).toBe(49n * 40_000_000n);
-    await showInViewer(
-      save,
-      'e2e-capture-stdin',
-      saved.times.at(-1),
-      (png) => showsColourBars(png).ok,
-      'capture-stdin',
-    );
-  });
+        saved.times.at(-1),
+        (png) => showsColourBars(png).ok,
+        `capture-stdin-${encoder}`,
+      );
+    });
+  }
 
   it('Ctrl-C (SIGINT) mid-capture ends cleanly: exit 0 and a complete, loadable file', async () => {
     const save = join(dir, 'sigint.rrd');
@@ -176,6 +185,8 @@ describe('camstream capture --input FILE', () => {
     const save = join(dir, 'y4m.rrd');
     const run = await runCli([
       'capture',
+      '--encoder',
+      'wasm',
       '--input',
       input,
       '--gop',
@@ -185,7 +196,7 @@ describe('camstream capture --input FILE', () => {
       '--save',
       save,
     ]);
-    expect(run.stderr).toMatch(/320x240 at 25\.00 fps \(batch encoding\)/);
+    expect(run.stderr).toMatch(/320x240 at 25\.00 fps \(batch encoding with ffmpeg\.wasm libx264\)/);
     expect(run.code).toBe(0);
     const saved = readSaved(save);
     expect(saved).toMatchObject({ samples: 40, keyframeSamples: 2 });
@@ -205,6 +216,8 @@ describe('camstream capture --input FILE', () => {
     const save = join(dir, 'mp4.rrd');
     const run = await runCli([
       'capture',
+      '--encoder',
+      'wasm',
       '--input',
       input,
       '--preset',
@@ -237,6 +250,8 @@ describe('camstream capture --input FILE', () => {
     const save = join(dir, 'raw.rrd');
     const run = await runCli([
       'capture',
+      '--encoder',
+      'wasm',
       '--input',
       input,
       '--size',

@@ -123,6 +123,8 @@ export function realtimeCaptureArgs(
 ): string[] {
   return [
     'capture',
+    '--encoder',
+    'wasm',
     '--realtime',
     '--size',
     '320x180',

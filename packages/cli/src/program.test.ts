@@ -31,9 +31,9 @@ describe('the camstream program', () => {
     vi.restoreAllMocks();
   });
 
-  it('has capture, remux and inspect, each with examples in its help', () => {
+  it('has capture, remux, inspect, encoders and devices, each with examples in its help', () => {
     const program = createProgram();
-    expect(program.commands.map((c) => c.name())).toEqual(['capture', 'remux', 'inspect']);
+    expect(program.commands.map((c) => c.name())).toEqual(['capture', 'remux', 'inspect', 'encoders', 'devices']);
     for (const command of program.commands) {
       let help = '';
       command.configureOutput({ writeOut: (s) => (help += s) });
@@ -115,6 +115,12 @@ describe('the camstream program', () => {
       /^camstream: unexpected error \(please report it\): TypeError: x is undefined\n\s+at /,
     );
     expect(exitCodeFor(new TypeError('bug'))).toBe(ExitCode.runtime);
+
+    const noFfmpeg = await runCaptured(['devices', '--ffmpeg', '/nonexistent/ffmpeg']);
+    expect(noFfmpeg).toMatchObject({ code: ExitCode.runtime, stdout: '' });
+    expect(noFfmpeg.stderr).toMatch(
+      /^camstream: camstream devices needs the system's ffmpeg, and "\/nonexistent\/ffmpeg" was not found; install it \(.+\) or give its path with --ffmpeg PATH\n$/,
+    );
     expect(exitCodeFor(new CliError('usage', 'bad'))).toBe(ExitCode.usage);
     expect(exitCodeFor(new CliError('input', 'bad'))).toBe(ExitCode.runtime);
   });

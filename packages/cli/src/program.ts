@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { captureCommand } from './capture/command.js';
+import { devicesCommand } from './devices/command.js';
+import { encodersCommand } from './encoders/command.js';
 import { inspectCommand } from './inspect/command.js';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from './output/exit-codes.js';
 import { createLogger, type GlobalFlags, type Logger } from './output/logger.js';
@@ -17,7 +19,9 @@ export const VERSION: string = (createRequire(import.meta.url)('../package.json'
  */
 export function createProgram(): Command {
   const program = new Command('camstream')
-    .description('capture, remux and inspect H.264 video for the Rerun 0.33 viewer')
+    .description(
+      'capture, remux and inspect H.264 video for the Rerun 0.33 viewer; list cameras and the encoders this machine can use',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .option('-q, --quiet', 'no progress bar, status line or info lines (errors still print)')
     .addOption(
@@ -28,6 +32,8 @@ export function createProgram(): Command {
     .addCommand(captureCommand())
     .addCommand(remuxCommand())
     .addCommand(inspectCommand())
+    .addCommand(encodersCommand())
+    .addCommand(devicesCommand())
     .addHelpText(
       'after',
       `
@@ -37,6 +43,9 @@ Examples:
   ffmpeg -f v4l2 -i /dev/video0 -f yuv4mpegpipe - | camstream capture --input - --connect
   camstream remux camera.mp4 camera.rrd
   camstream inspect camera.rrd --json
+  camstream encoders                                 # which encoders work here, and what --encoder auto picks
+  camstream devices                                  # cameras, and the --device value of each
+  camstream capture --device /dev/video0 --save camera.rrd   # macOS: --device 0, Windows: --device "USB Camera"
 
 Exit codes: 0 success (also after Ctrl-C), 1 runtime error, 2 usage error.
 Run "camstream <command> --help" for a command's flags and examples.`,

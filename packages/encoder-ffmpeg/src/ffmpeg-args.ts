@@ -1,15 +1,48 @@
 import { type ResolvedH264Options, rawVideoInputArgs, x264CodecArgs } from '@camstream/core/media';
+import { describeEncoder } from './encoders/encoder-family.js';
+import { type EncoderArgs, type HardwareArgsOptions, hardwareCodecArgs } from './encoders/hardware-args.js';
 
 /**
- * The arguments of a live run: raw frames from stdin, the same codec arguments as core's `x264EncodeArgs`
- * (so the stream is byte-identical to `ffmpeg … -f h264 out.h264` by hand), and a tee muxer that writes the
- * stream to fd 1 and each packet's `framecrc` line (its size) to fd 3, both flushed per packet.
+ * The codec arguments for ffmpeg encoder `encoder`: core's for the software encoders, the family mapping of
+ * `encoders/hardware-args.ts` for the others.
  */
-export function liveEncodeArgs(o: ResolvedH264Options, encoder: string, threads?: number): string[] {
+export function codecArgsFor(
+  o: ResolvedH264Options,
+  encoder: string,
+  options: HardwareArgsOptions = {},
+): EncoderArgs {
+  if (describeEncoder(encoder).family === 'software') return { input: [], output: x264CodecArgs(o, encoder) };
+  return hardwareCodecArgs(o, encoder, options);
+}
+
+/** What a run adds to the codec arguments. */
+export interface LiveRunOptions {
+  /** ffmpeg's `-threads` for the encoder. */
+  readonly threads?: number;
+  /** Extra output arguments, after camstream's (so they win). */
+  readonly encoderArgs?: readonly string[];
+  /** The VA-API device of `*_vaapi` encoders. */
+  readonly vaapiDevice?: string;
+}
+
+/**
+ * The arguments of a live run: raw frames from stdin, the codec arguments (for libx264 the same as core's
+ * `x264EncodeArgs`, so the stream is byte-identical to `ffmpeg … -f h264 out.h264` by hand), `threads` and
+ * `encoderArgs` after them, and a tee muxer that writes the stream to fd 1 and each packet's `framecrc` line (its size) to
+ * fd 3, both flushed per packet. 
+ */
+export function liveEncodeArgs(
+  o: ResolvedH264Options,
+  encoder: string,
+  run: LiveRunOptions = {},
+): string[] {
+  const codec = codecArgsFor(o, encoder, run.vaapiDevice === undefined ? {} : { vaapiDevice: run.vaapiDevice });
   return [
+    ...codec.input,
     ...rawVideoInputArgs(o, 'pipe:0'),
-    ...x264CodecArgs(o, encoder),
-    ...(threads === undefined ? [] : ['-threads', String(threads)]),
+    ...codec.output,
+    ...(run.threads === undefined ? [] : ['-threads', String(run.threads)]),
+    ...(run.encoderArgs ?? []),
     '-map',
     '0:v',
     '-f',

@@ -119,6 +119,14 @@ describe('FfmpegEncoder', () => {
     await waitForExit(pid);
   });
 
+  it('encoderArgs reach ffmpeg after camstream’s own (here they override the profile)', async () => {
+    const frames = Array.from({ length: 3 }, (_, i) => movingFrame(i));
+    const high = await encodeAll(frames, { profile: 'high' });
+    const overridden = await encodeAll(frames, { profile: 'high', encoderArgs: ['-profile:v', 'baseline'] });
+    expect(high.samples[0]?.codecString).toMatch(/^avc1\.64/);
+    expect(overridden.samples[0]?.codecString).toMatch(/^avc1\.42/);
+  });
+
   it("delivers each frame's sample before the next frame is given (no frame of delay)", async () => {
     const encoder = await FfmpegEncoder.open(SIZE);
     const samples = encoder.samples()[Symbol.asyncIterator]();

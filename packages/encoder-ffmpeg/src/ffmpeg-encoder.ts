@@ -30,10 +30,18 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
   /** The ffmpeg executable: a path, or a name looked up on PATH. Default `ffmpeg`. */
   readonly ffmpegPath?: string;
   /**
-   * ffmpeg's H.264 encoder (`-c:v`). Default `libx264`. It is given x264's options (preset, tune, profile), so it
-   * must accept them; ffmpeg's refusal surfaces as `encoder-failed`.
+   * ffmpeg's H.264 encoder (`-c:v`). Default `libx264`, which is given x264's options. `h264_nvenc`, `h264_vaapi`
+   * and `h264_qsv` get the options mapped onto their family (see `hardwareCodecArgs`), other names only the GOP
+   * and bit-rate options. ffmpeg's refusal surfaces as `encoder-failed`.
    */
   readonly encoder?: string;
+  /**
+   * Extra ffmpeg output arguments, placed after the codec arguments camstream builds (so they win): the way to
+   * set what the options do not cover, e.g. `['-x264-params', 'ref=1']` or `['-rc-lookahead', '0']`.
+   */
+  readonly encoderArgs?: readonly string[];
+  /** The VA-API device for `*_vaapi` encoders. Default `/dev/dri/renderD128`. */
+  readonly vaapiDevice?: string;
   /** Frames that wait for ffmpeg (beyond the ones it holds) before `whenFull` applies. Default 2. */
   readonly maxQueuedFrames?: number;
   /**
@@ -130,7 +138,11 @@ export class FfmpegEncoder implements Encoder {
   private constructor(options: ResolvedH264Options, o: FfmpegEncoderOptions) {
     this.options = options;
     this.ffmpegPath = o.ffmpegPath ?? 'ffmpeg';
-    this.args = liveEncodeArgs(options, o.encoder ?? 'libx264', o.threads);
+    this.args = liveEncodeArgs(options, o.encoder ?? 'libx264', {
+      ...(o.threads !== undefined && { threads: o.threads }),
+      ...(o.encoderArgs !== undefined && { encoderArgs: o.encoderArgs }),
+      ...(o.vaapiDevice !== undefined && { vaapiDevice: o.vaapiDevice }),
+    });
     this.maxQueued = o.maxQueuedFrames ?? 2;
     this.depth = o.framesInFlight ?? FFMPEG_DEPTH;
     this.whenFull = o.whenFull ?? 'drop-oldest';

@@ -1,9 +1,31 @@
 /**
  * `@camstream/encoder-ffmpeg`: a live H.264 encoder behind core's `Encoder` interface that drives the system's
- * ffmpeg (libx264) as a child process ({@link FfmpegEncoder}). MIT: ffmpeg is run, not linked.
+ * ffmpeg (libx264, or a hardware encoder by name) as a child process ({@link FfmpegEncoder}), and
+ * {@link probeEncoders}, which finds out which encoders this machine's ffmpeg can use. MIT: ffmpeg is run, not
+ * linked.
  * @packageDocumentation
  */
 
+export {
+  describeEncoder,
+  type EncoderCodec,
+  type EncoderFamily,
+  type EncoderKind,
+  KNOWN_ENCODERS,
+} from './encoders/encoder-family.js';
+export {
+  DEFAULT_VAAPI_DEVICE,
+  type EncoderArgs,
+  type HardwareArgsOptions,
+  hardwareCodecArgs,
+} from './encoders/hardware-args.js';
+export {
+  type EncoderProbe,
+  type EncoderProbeReport,
+  type FfmpegInfo,
+  type ProbeEncodersOptions,
+  probeEncoders,
+} from './encoders/probe-encoders.js';
 export { FfmpegEncoderError, type FfmpegEncoderErrorCode } from './errors.js';
 export {
   FFMPEG_DEPTH,

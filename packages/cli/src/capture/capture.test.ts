@@ -11,7 +11,7 @@ import { CliError } from '../errors.js';
 import { capture } from './capture.js';
 import type { CaptureProgress, CaptureSinkFailure } from './options.js';
 
-// The Node API against the real x264 (ffmpeg.wasm workers) and real files, at small sizes.
+// The Node API against the real x264 (ffmpeg.wasm workers and the system ffmpeg) and real files, at small sizes.
 const dir = mkdtempSync(join(tmpdir(), 'camstream-capture-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -33,70 +33,81 @@ async function readRecording(path: string): Promise<{ samples: number; times: bi
 // Each case starts real encoder threads (their warm-up included): seconds on a busy 2-core machine, not the
 // default 5 s guard.
 describe('capture()', { timeout: 60_000 }, () => {
-  it('encodes a bounded test pattern in batch mode to a file, with stats', async () => {
-    const save = join(dir, 'batch.rrd');
-    const progress: CaptureProgress[] = [];
-    const summary = await capture({
-      width: 160,
-      height: 96,
-      frames: 45,
-      gop: 15,
-      preset: 'ultrafast',
-      save,
-      stats: true,
-      threads: 2,
-      onProgress: (p) => progress.push(p),
+  for (const encoder of ['wasm', 'ffmpeg'] as const) {
+    it(`encodes a bounded test pattern in batch mode to a file, with stats (${encoder})`, async () => {
+      const save = join(dir, `batch-${encoder}.rrd`);
+      const progress: CaptureProgress[] = [];
+      const summary = await capture({
+        width: 160,
+        height: 96,
+        frames: 45,
+        gop: 15,
+        preset: 'ultrafast',
+        save,
+        stats: true,
+        threads: 2,
+        encoder,
+        onProgress: (p) => progress.push(p),
+      });
+      expect(summary).toMatchObject({ frames: 45, keyframes: 3, dropped: 0, mode: 'batch', stopped: false });
+      expect(summary.encoder).toMatch(encoder === 'wasm' ? /^ffmpeg\.wasm libx264$/ : /^system ffmpeg \S+ libx264$/);
+      expect(summary.saved?.path).toBe(save);
+      expect(progress.map((p) => p.frames)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+      expect(progress.at(-1)?.totalFrames).toBe(45);
+      const recording = await readRecording(save);
+      expect(recording.samples).toBe(45);
+      expect(recording.times).toEqual(Array.from({ length: 45 }, (_, i) => (BigInt(i) * 1_000_000_000n) / 30n));
+      expect(recording.stats).toEqual([
+        '/stats/bitrate_kbps',
+        '/stats/dropped_frames',
+        '/stats/encode_latency_ms',
+        '/stats/fps',
+        '/stats/frame_bytes',
+      ]);
+      expect(summary.bytes).toBeGreaterThan(0);
+      expect(summary.saved?.bytes).toBe((await readFile(save)).byteLength);
     });
-    expect(summary).toMatchObject({ frames: 45, keyframes: 3, dropped: 0, mode: 'batch', stopped: false });
-    expect(summary.saved?.path).toBe(save);
-    expect(progress.map((p) => p.frames)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
-    expect(progress.at(-1)?.totalFrames).toBe(45);
-    const recording = await readRecording(save);
-    expect(recording.samples).toBe(45);
-    expect(recording.times).toEqual(Array.from({ length: 45 }, (_, i) => (BigInt(i) * 1_000_000_000n) / 30n));
-    expect(recording.stats).toEqual([
-      '/stats/bitrate_kbps',
-      '/stats/dropped_frames',
-      '/stats/encode_latency_ms',
-      '/stats/fps',
-      '/stats/frame_bytes',
-    ]);
-    expect(summary.bytes).toBeGreaterThan(0);
-    expect(summary.saved?.bytes).toBe((await readFile(save)).byteLength);
-  });
 
-  it('reads Y4M from a stream (live mode) and keeps the header’s size and rate', async () => {
-    const pattern = { width: 128, height: 72, fpsNum: 25, frames: 20 };
-    const pieces: Uint8Array[] = [y4mHeaderBytes(128, 72, 25)];
-    for (const frame of testPattern(pattern)) pieces.push(Y4M_FRAME_LINE, frame.data);
-    const save = join(dir, 'stdin.rrd');
-    const summary = await capture({ input: '-', stdin: Readable.from(pieces), save, preset: 'ultrafast' });
-    expect(summary.mode).toBe('live');
-    expect(summary).toMatchObject({ frames: 20, dropped: 0 }); // stdin waits: a piped file loses nothing
-    const recording = await readRecording(save);
-    expect(recording.samples).toBe(summary.frames);
-    expect(recording.times.at(-1)! % 40_000_000n).toBe(0n);
-  });
-
-  it('ends cleanly when its signal aborts: a paced run stops, the file is complete', async () => {
-    const save = join(dir, 'aborted.rrd');
-    const stop = new AbortController();
-    const summary = await capture({
-      width: 160,
-      height: 96,
-      realtime: true,
-      preset: 'ultrafast',
-      save,
-      signal: stop.signal,
-      onProgress: (p) => {
-        if (p.frames === 10) stop.abort();
-      },
+    it(`reads Y4M from a stream (live mode) and keeps the header’s size and rate (${encoder})`, async () => {
+      const pattern = { width: 128, height: 72, fpsNum: 25, frames: 20 };
+      const pieces: Uint8Array[] = [y4mHeaderBytes(128, 72, 25)];
+      for (const frame of testPattern(pattern)) pieces.push(Y4M_FRAME_LINE, frame.data);
+      const save = join(dir, `stdin-${encoder}.rrd`);
+      const summary = await capture({
+        input: '-',
+        stdin: Readable.from(pieces),
+        save,
+        preset: 'ultrafast',
+        encoder,
+      });
+      expect(summary.mode).toBe('live');
+      expect(summary).toMatchObject({ frames: 20, dropped: 0 }); // stdin waits: a piped file loses nothing
+      const recording = await readRecording(save);
+      expect(recording.samples).toBe(summary.frames);
+      expect(recording.times.at(-1)! % 40_000_000n).toBe(0n);
     });
-    expect(summary.stopped).toBe(true);
-    expect(summary.mode).toBe('live');
-    expect(summary.frames).toBeGreaterThanOrEqual(10);
-    expect((await readRecording(save)).samples).toBe(summary.frames);
-  });
+
+    it(`ends cleanly when its signal aborts: a paced run stops, the file is complete (${encoder})`, async () => {
+      const save = join(dir, `aborted-${encoder}.rrd`);
+      const stop = new AbortController();
+      const summary = await capture({
+        width: 160,
+        height: 96,
+        realtime: true,
+        preset: 'ultrafast',
+        encoder,
+        save,
+        signal: stop.signal,
+        onProgress: (p) => {
+          if (p.frames === 10) stop.abort();
+        },
+      });
+      expect(summary.stopped).toBe(true);
+      expect(summary.mode).toBe('live');
+      expect(summary.frames).toBeGreaterThanOrEqual(10);
+      expect((await readRecording(save)).samples).toBe(summary.frames);
+    });
+  }
 
   it('a --connect server that refuses the recording stops that output alone; the file is complete', async () => {
     const server = await startServer({ port: 0, token: 'the-right-token-0123456789' });
@@ -108,6 +119,7 @@ describe('capture()', { timeout: 60_000 }, () => {
         height: 96,
         frames: 30,
         preset: 'ultrafast',
+        encoder: 'ffmpeg',
         save,
         connect: server.proxyUrl,
         onSinkError: (f) => seen.push(f),

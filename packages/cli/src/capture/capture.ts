@@ -1,8 +1,9 @@
 import { normalizeEntityPath, RecordingStream, type Sink, VideoCodec, VideoStream } from '@camstream/core';
-import type { H264EncoderOptions } from '@camstream/encoder-wasm';
+import { errorMessage, isCamstreamError } from '@camstream/core/media';
 import { CliError } from '../errors.js';
 import { cpuTimes } from './cpu-time.js';
-import { type CaptureEncoder, openCaptureEncoder } from './encode.js';
+import { type CaptureEncoder, type CaptureEncoderOptions, openCaptureEncoder } from './encode.js';
+import { type ChosenEncoder, chooseEncoder } from './encoder-choice.js';
 import { parseApplicationId } from './flags.js';
 import { limitFrames, type PaceCounters, paced, untilAborted } from './frame-flow.js';
 import { checkFrameSize, frameRateProblem } from './frame-limits.js';
@@ -40,8 +41,16 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
   const liveSink = options.serve !== undefined || options.connect !== undefined;
   const paceTestPattern =
     options.input === undefined && options.device === undefined && (options.realtime === true || liveSink);
-  // Only the batch mode copies a frame before reading the next, so only it may share one buffer.
-  const source = await openSource(options, !paceTestPattern);
+  // Before the source: a camera or stdin should not be opened for an encoder choice that cannot work.
+  const chosen = await chooseEncoder(options.encoder ?? 'auto', {
+    codec: 'h264',
+    ...(options.ffmpegPath !== undefined && { ffmpegPath: options.ffmpegPath }),
+    ...(options.encoderArgs !== undefined && { encoderArgs: options.encoderArgs }),
+    ...(options.signal !== undefined && { signal: options.signal }),
+  });
+  // Only the wasm batch mode copies a frame before reading the next, so only it may share one buffer (a pipe
+  // to the system ffmpeg holds on to the frames it has not written yet).
+  const source = await openSource(options, !paceTestPattern && chosen.backend === 'wasm');
   let encoder: CaptureEncoder | undefined;
   let sinks: CaptureSinks | undefined;
   let rec: RecordingStream | undefined;
@@ -80,7 +89,7 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     });
     for (const failure of rec.failedSinks) onSinkError(failure);
     // After the sinks: a busy port or an unreachable server fails before the encoder's threads start.
-    encoder = await openCaptureEncoder(mode, encoderOptions(options, source));
+    encoder = await openCaptureEncoder(mode, encoderOptions(options, source, chosen));
     const entity = options.entity ?? 'video_stream';
     const timeline = options.timeline ?? 'time';
     rec.log(entity, new VideoStream({ codec: VideoCodec.H264 }), { static: true });
@@ -91,6 +100,8 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       fpsNum: source.fpsNum,
       fpsDen: source.fpsDen,
       mode,
+      encoder: chosen.label,
+      ...(chosen.backend === 'wasm' && chosen.fallback !== undefined && { encoderFallback: chosen.fallback }),
       totalFrames: source.totalFrames,
       ...(sinks.server !== undefined && { url: sinks.server.url, proxyUrl: sinks.server.proxyUrl }),
     });
@@ -112,31 +123,36 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     let bytes = 0;
     let first: number | undefined;
     let last = performance.now();
-    for await (const encoded of encoder.run(frames)) {
-      const now = performance.now();
-      first ??= now - encoded.latencyMs;
-      last = now;
-      const { sample } = encoded;
-      rates.add(now, sample.pts, sample.data.byteLength);
-      count++;
-      bytes += sample.data.byteLength;
-      if (sample.isKeyframe) keyframes++;
-      rec.setTime(timeline, { duration: sample.pts });
-      rec.log(entity, VideoStream.fromFields({ sample: sample.data }));
-      const dropped = encoder.dropped();
-      if (options.stats === true) logFrameStats(rec, encoded, rates, dropped);
-      watch?.update(now, { frames: count, dropped, late: pace.late });
-      options.onProgress?.({
-        frames: count,
-        dropped,
-        late: pace.late,
-        bytes,
-        totalFrames: source.totalFrames,
-        elapsedMs: now - first,
-        fps: rates.fps,
-        bitrate: rates.bitrate,
-        latencyMs: encoded.latencyMs,
-      });
+    try {
+      for await (const encoded of encoder.run(frames)) {
+        const now = performance.now();
+        first ??= now - encoded.latencyMs;
+        last = now;
+        const { sample } = encoded;
+        rates.add(now, sample.pts, sample.data.byteLength);
+        count++;
+        bytes += sample.data.byteLength;
+        if (sample.isKeyframe) keyframes++;
+        rec.setTime(timeline, { duration: sample.pts });
+        rec.log(entity, VideoStream.fromFields({ sample: sample.data }));
+        const dropped = encoder.dropped();
+        if (options.stats === true) logFrameStats(rec, encoded, rates, dropped);
+        watch?.update(now, { frames: count, dropped, late: pace.late });
+        options.onProgress?.({
+          frames: count,
+          dropped,
+          late: pace.late,
+          bytes,
+          totalFrames: source.totalFrames,
+          elapsedMs: now - first,
+          fps: rates.fps,
+          bitrate: rates.bitrate,
+          latencyMs: encoded.latencyMs,
+        });
+      }
+    } catch (error) {
+      // The samples so far are logged; the finally below closes the recording with them.
+      throw encoderFailure(error, count, options.save);
     }
     const stopped = options.signal?.aborted === true;
     const dropped = encoder.dropped();
@@ -162,6 +178,7 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       seconds,
       fps: seconds > 0 ? count / seconds : 0,
       mode,
+      encoder: chosen.label,
       stopped,
       ...(sinks.file !== undefined && { saved: { path: sinks.file.path, bytes: sinks.file.bytesWritten } }),
       ...(sinks.server !== undefined && { url: sinks.server.url }),
@@ -181,6 +198,17 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     await sinks?.server?.close().catch(() => {});
     await encoder?.close();
   }
+}
+
+/**
+ * An encoder that died mid-run (a killed ffmpeg, a crashed worker) as one line that says what is kept; other
+ * errors pass unchanged.
+ */
+function encoderFailure(error: unknown, frames: number, save: string | undefined): unknown {
+  if (!isCamstreamError(error, 'encoder-failed') && !isCamstreamError(error, 'worker-crashed')) return error;
+  const kept = save === undefined ? '' : `; the ${frames} frames before it are in ${save}`;
+  const why = errorMessage(error).split('\n')[0]?.replace(/:$/, '');
+  return new CliError('runtime', `the encoder failed after ${frames} frames: ${why}${kept}`, { cause: error });
 }
 
 /** The source's frames, stopped by the signal and the limits, paced when a live sink watches the pattern. */
@@ -235,8 +263,10 @@ async function linger(options: CaptureOptions): Promise<void> {
 function encoderOptions(
   options: CaptureOptions,
   source: FrameSource,
-): H264EncoderOptions & { threads?: number; dropWhenBehind: boolean } {
+  encoder: ChosenEncoder,
+): CaptureEncoderOptions {
   return {
+    encoder,
     dropWhenBehind: source.dropWhenBehind,
     width: source.width,
     height: source.height,

@@ -27,6 +27,8 @@ import {
   parsePositiveInt,
   parseSize,
 } from './flags.js';
+import { type EncoderChoice, parseEncoderChoice } from './encoder-choice.js';
+import { parseEncoderArgs } from './encoder-args.js';
 import type { CaptureOptions, CaptureSummary, ServeOptions } from './options.js';
 import { checkServeOptions, isLoopbackHost, shownAddress, TOKEN_ENV } from './serve-options.js';
 import { failureShort } from './sink-failures.js';
@@ -47,6 +49,9 @@ export interface CaptureFlags {
   readonly gop?: number;
   readonly tune: X264Tune;
   readonly threads?: number;
+  readonly encoder: EncoderChoice;
+  readonly ffmpeg?: string;
+  readonly encoderArgs?: readonly string[];
   readonly save?: string;
   readonly sync?: boolean;
   readonly serve?: ListenAddress | true;
@@ -103,6 +108,20 @@ export function captureCommand(): Command {
     )
     .option('--realtime', 'pace the test pattern at its frame rate (implied by --serve and --connect)')
     .optionsGroup('Encoding (H.264, x264):')
+    .addOption(
+      new Option(
+        '--encoder <encoder>',
+        'auto (the system ffmpeg when its libx264 works, else ffmpeg.wasm), wasm, ffmpeg, or ffmpeg:<name> such as ffmpeg:h264_nvenc (camstream encoders lists what works)',
+      )
+        .argParser(flagArgument(parseEncoderChoice))
+        .default('auto'),
+    )
+    .option('--ffmpeg <path>', 'the system ffmpeg to run for the encoder and --device (default: ffmpeg on PATH)')
+    .option(
+      '--encoder-args <args>',
+      'extra ffmpeg arguments after camstream’s own, for the system ffmpeg encoder: "-rc-lookahead 0"',
+      flagArgument(parseEncoderArgs),
+    )
     .addOption(new Option('--preset <preset>', 'x264 preset (default veryfast)').choices(X264_PRESETS))
     .addOption(
       new Option('--crf <n>', 'constant quality, 0–51 (x264 default 23)')
@@ -118,7 +137,7 @@ export function captureCommand(): Command {
     .addOption(new Option('--tune <tune>', 'x264 tune').choices(X264_TUNES).default('zerolatency'))
     .option(
       '--threads <n>',
-      'encoder threads of a bounded run (default: CPU count)',
+      'encoder threads of a bounded run (default: CPU count for wasm, ffmpeg’s choice for the system ffmpeg)',
       flagArgument((t) => parsePositiveInt(t, 'threads')),
     )
     .optionsGroup('Sinks (any combination; at least one):')
@@ -187,6 +206,8 @@ export function captureCommand(): Command {
 Examples:
   camstream capture --frames 300 --save pattern.rrd
   camstream capture --size 1920x1080 --fps 60 --duration 10s --preset ultrafast --save hd.rrd
+  camstream capture --encoder wasm --frames 300 --save pattern.rrd   # no system ffmpeg needed
+  camstream capture --encoder ffmpeg:h264_nvenc --encoder-args "-rc vbr" --serve 9090
   camstream capture --serve 9090                        # open the printed URL; Ctrl-C to stop
   CAMSTREAM_TOKEN=$(openssl rand -hex 16) camstream capture --serve 0.0.0.0:9090 --tls-cert cert.pem --tls-key key.pem
   camstream capture --connect --stats                   # into a running Rerun viewer (rerun), with plots
@@ -195,7 +216,9 @@ Examples:
   ffmpeg -i clip.mp4 -f yuv4mpegpipe - | camstream capture --input - --save clip.rrd
   camstream capture --device /dev/video0 --size 1280x720 --fps 30 --serve 9090 --save camera.rrd
 
-Bounded runs without a live sink encode as fast as the machine allows (GOP segments in parallel); live
+--encoder auto (the default) uses the system ffmpeg when a one-frame trial encode with its libx264 works,
+and ffmpeg.wasm otherwise (the start line says which, and why); camstream encoders lists what works here.
+Bounded runs without a live sink encode as fast as the machine allows; live
 sources, --serve, --connect and --realtime encode frame by frame in real time. Ctrl-C ends cleanly: the
 .rrd is complete and viewers get a proper end (exit 0). A crash or kill -9 loses at most the last 250 ms of
 the .rrd. An output that fails (a full disk, a --connect server gone for good) stops alone with one line
@@ -269,10 +292,23 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
                 { url: info.url, proxyUrl: info.proxyUrl },
               );
             }
+            if (info.encoderFallback !== undefined) {
+              logger.info(
+                'encoder-fallback',
+                `encoding with ${info.encoder}: ${info.encoderFallback} (--encoder wasm says so without the check)`,
+                { reason: info.encoderFallback },
+              );
+            }
             logger.info(
               'start',
-              `capturing ${info.source} ${info.width}x${info.height} at ${(info.fpsNum / info.fpsDen).toFixed(2)} fps (${info.mode} encoding)`,
-              { source: info.source, width: info.width, height: info.height, mode: info.mode },
+              `capturing ${info.source} ${info.width}x${info.height} at ${(info.fpsNum / info.fpsDen).toFixed(2)} fps (${info.mode} encoding with ${info.encoder})`,
+              {
+                source: info.source,
+                width: info.width,
+                height: info.height,
+                mode: info.mode,
+                encoder: info.encoder,
+              },
             );
             view.start(info);
           },
@@ -303,6 +339,7 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
         bytes: summary.bytes,
         seconds: summary.seconds,
         fps: summary.fps,
+        encoder: summary.encoder,
         stopped: summary.stopped,
         saved: summary.saved?.path,
         failedSinks: summary.failedSinks.length,
@@ -387,6 +424,9 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
     ...(flags.gop !== undefined && { gop: flags.gop }),
     tune: flags.tune,
     ...(flags.threads !== undefined && { threads: flags.threads }),
+    encoder: flags.encoder,
+    ...(flags.ffmpeg !== undefined && { ffmpegPath: flags.ffmpeg }),
+    ...(flags.encoderArgs !== undefined && { encoderArgs: flags.encoderArgs }),
     ...(flags.save !== undefined && { save: flags.save }),
     ...(flags.sync === true && { sync: true }),
     ...(flags.serve !== undefined && {
@@ -415,5 +455,5 @@ function summaryText(s: CaptureSummary): string {
   const failed =
     n === 0 ? '' : `; ${n} output${n > 1 ? 's' : ''} failed: ${s.failedSinks.map(failureShort).join(', ')}`;
   const late = s.late > 0 ? `, ${s.late} late` : '';
-  return `${stopped}${s.frames} frames (${s.keyframes} keyframes, ${s.dropped} dropped${late}) in ${s.seconds.toFixed(1)} s, ${s.fps.toFixed(1)} fps, ${s.bytes} bytes of H.264${where}${failed}`;
+  return `${stopped}${s.frames} frames (${s.keyframes} keyframes, ${s.dropped} dropped${late}) in ${s.seconds.toFixed(1)} s, ${s.fps.toFixed(1)} fps, ${s.bytes} bytes of H.264 by ${s.encoder}${where}${failed}`;
 }

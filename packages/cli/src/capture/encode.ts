@@ -1,5 +1,7 @@
 import type { EncodedSample, RawFrame } from '@camstream/core';
+import { FfmpegEncoder } from '@camstream/encoder-ffmpeg';
 import { EncoderPool, encodeBatch, type H264EncoderOptions, LiveEncoder } from '@camstream/encoder-wasm';
+import type { ChosenEncoder } from './encoder-choice.js';
 import type { EncodeMode } from './options.js';
 
 /** One encoded frame and how long it took from being read to coming out of the encoder. */
@@ -8,43 +10,83 @@ export interface EncodedFrame {
   readonly latencyMs: number;
 }
 
-/** An encoder for one capture: live (one frame in, one out) or batch (GOP segments in parallel). */
+/** An encoder for one capture: live (one frame in, one out) or batch (every frame, as fast as possible). */
 export interface CaptureEncoder {
   readonly mode: EncodeMode;
   /** Encodes `frames` and yields the samples in order. Iterate once. */
   run(frames: AsyncIterable<RawFrame>): AsyncGenerator<EncodedFrame, void, undefined>;
   /** Frames dropped so far (live mode under load). */
   dropped(): number;
-  /** Stops the worker threads. */
+  /** Stops the worker threads or the ffmpeg process. */
   close(): Promise<void>;
 }
 
+/** Options of {@link openCaptureEncoder}. */
+export type CaptureEncoderOptions = H264EncoderOptions & {
+  readonly threads?: number;
+  readonly dropWhenBehind: boolean;
+  readonly encoder: ChosenEncoder;
+};
+
+/** What the live path needs of an encoder: `LiveEncoder` (wasm) and `FfmpegEncoder` both have it. */
+interface FrameByFrameEncoder {
+  encode(frame: RawFrame): void | Promise<void>;
+  close(): Promise<void>;
+  abort(reason?: unknown): void;
+  samples(): AsyncIterable<EncodedSample>;
+  stats(): { readonly framesDropped: number };
+}
+
+/** Frames written to the system ffmpeg ahead of their samples in batch mode: enough that its pipe never runs dry. */
+const FFMPEG_BATCH_IN_FLIGHT = 8;
+
 /**
- * Opens the encoder for a capture. Live sources and paced runs get `LiveEncoder` (a camera or the paced
- * pattern drops the oldest waiting frame when it falls behind, so latency stays bounded; stdin waits);
- * bounded runs get the parallel batch mode (every frame, as fast as the threads allow).
+ * Opens the encoder for a capture. Live sources and paced runs encode frame by frame (a camera or the paced
+ * pattern drops the oldest waiting frame when it falls behind, so latency stays bounded; stdin waits). Bounded
+ * runs encode every frame as fast as the machine allows: the wasm pool in GOP segments in parallel, or the
+ * system ffmpeg with its pipe kept full and its own threads.
  */
 export async function openCaptureEncoder(
   mode: EncodeMode,
-  options: H264EncoderOptions & { readonly threads?: number; readonly dropWhenBehind: boolean },
+  options: CaptureEncoderOptions,
 ): Promise<CaptureEncoder> {
-  return mode === 'live' ? openLive(options) : openBatch(options);
-}
-
-async function openLive(
-  options: H264EncoderOptions & { readonly dropWhenBehind: boolean },
-): Promise<CaptureEncoder> {
+  const { dropWhenBehind, threads, encoder: chosen, ...h264 } = options;
   const started = new Map<bigint, number>();
-  const { dropWhenBehind, ...h264 } = options;
+  const onDrop = (frame: RawFrame): void => {
+    started.delete(frame.pts);
+  };
+  if (chosen.backend === 'ffmpeg') {
+    const encoder = await FfmpegEncoder.open({
+      ...h264,
+      ffmpegPath: chosen.ffmpegPath,
+      encoder: chosen.name,
+      ...(chosen.encoderArgs.length > 0 && { encoderArgs: chosen.encoderArgs }),
+      whenFull: mode === 'live' && dropWhenBehind ? 'drop-oldest' : 'wait',
+      ...(mode === 'batch' && { framesInFlight: FFMPEG_BATCH_IN_FLIGHT }),
+      ...(threads !== undefined && { threads }),
+      onDrop,
+    });
+    return frameByFrame(mode, encoder, started);
+  }
+  if (mode === 'batch') return openBatch(h264, threads);
   const encoder = await LiveEncoder.open({
     ...h264,
     whenFull: dropWhenBehind ? 'drop-oldest' : 'wait',
     // Capture frames are fresh buffers nobody else reads: move them to the worker instead of copying.
     transferFrames: true,
-    onDrop: (frame) => started.delete(frame.pts),
+    onDrop,
   });
+  return frameByFrame(mode, encoder, started);
+}
+
+/** Feeds frames to an encoder that takes one at a time and pairs each sample with its frame's read time. */
+function frameByFrame(
+  mode: EncodeMode,
+  encoder: FrameByFrameEncoder,
+  started: Map<bigint, number>,
+): CaptureEncoder {
   return {
-    mode: 'live',
+    mode,
     dropped: () => encoder.stats().framesDropped,
     close: async () => encoder.abort(),
     async *run(frames) {
@@ -59,7 +101,9 @@ async function openLive(
           failure = { error };
         } finally {
           // Flushes the frames still in the encoder and ends samples(): what was read is kept.
-          await encoder.close();
+          await encoder.close().catch((error: unknown) => {
+            failure ??= { error };
+          });
         }
       })();
       let completed = false;
@@ -79,10 +123,7 @@ async function openLive(
   };
 }
 
-async function openBatch(
-  options: H264EncoderOptions & { readonly threads?: number; readonly dropWhenBehind: boolean },
-): Promise<CaptureEncoder> {
-  const { dropWhenBehind: _, threads, ...h264 } = options;
+async function openBatch(h264: H264EncoderOptions, threads: number | undefined): Promise<CaptureEncoder> {
   const pool = await EncoderPool.open(threads === undefined ? {} : { threads });
   return {
     mode: 'batch',

@@ -45,6 +45,7 @@ async function openAny(options: CaptureOptions, reuseBuffer: boolean): Promise<F
         ? { size: { width: options.width, height: options.height } }
         : {}),
       ...(options.fpsNum !== undefined ? { rate: { num: fpsNum, den: fpsDen } } : {}),
+      ...(options.ffmpegPath !== undefined && { ffmpeg: options.ffmpegPath }),
     });
   }
   if (options.input === '-') {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { PixelFormat } from '@camstream/core';
 import type { X264Preset, X264Tune } from '@camstream/encoder-wasm';
+import type { CaptureCodec, EncoderChoice } from './encoder-choice.js';
 import type { ListenAddress } from './flags.js';
 
 /** Options of {@link capture}: the `camstream capture` flags as a Node API. Every field is optional. */
@@ -29,6 +30,18 @@ export interface CaptureOptions {
   /** Pace the test pattern at its frame rate (implied by `serve` and `connect`). */
   readonly realtime?: boolean;
 
+  /**
+   * The encoder (decision 0018): `auto` (default: the system ffmpeg when a one-frame trial with its libx264,
+   * or libx265 for H.265, works; else ffmpeg.wasm, and {@link CaptureStartInfo.encoder} says why), `wasm`
+   * (ffmpeg.wasm, nothing installed needed), `ffmpeg` (the system ffmpeg's software encoder), or
+   * `ffmpeg:<name>` (an ffmpeg encoder by name, such as `h264_nvenc`; `camstream encoders` lists what works).
+   * An explicit `ffmpeg…` choice that cannot work is an error, never a silent fallback.
+   */
+  readonly encoder?: EncoderChoice;
+  /** The system ffmpeg to run, for the encoder and for `device` (default `ffmpeg` on PATH). */
+  readonly ffmpegPath?: string;
+  /** Extra ffmpeg arguments after camstream's own, for the system ffmpeg encoder (an escape hatch). */
+  readonly encoderArgs?: readonly string[];
   /** x264 preset (default `veryfast`). */
   readonly preset?: X264Preset;
   /** x264 tune (default `zerolatency`). */
@@ -159,8 +172,12 @@ export interface CaptureStartInfo {
   readonly height: number;
   readonly fpsNum: number;
   readonly fpsDen: number;
-  /** `live`: one frame in, one out, drops under load; `batch`: GOP segments in parallel. */
+  /** `live`: one frame in, one out, drops under load; `batch`: every frame, as fast as possible. */
   readonly mode: EncodeMode;
+  /** The encoder in use, for people (`system ffmpeg 5.1.8 libx264`, `ffmpeg.wasm libx264`). */
+  readonly encoder: string;
+  /** Why `encoder: 'auto'` did not use the system ffmpeg (`no system ffmpeg: …`), when it did not. */
+  readonly encoderFallback?: string;
   /** Frames expected, when known. */
   readonly totalFrames: number | undefined;
   /** The hosted viewer page, with `serve` (`https://…` with `tls`; without the token). */
@@ -212,6 +229,8 @@ export interface CaptureSummary {
   /** Frames per second over the whole run. */
   readonly fps: number;
   readonly mode: EncodeMode;
+  /** The encoder used, as in {@link CaptureStartInfo.encoder}. */
+  readonly encoder: string;
   /** Whether `signal` ended the capture (Ctrl-C) before the source did. */
   readonly stopped: boolean;
   /** The `.rrd` written and its size, with `save`. */

@@ -66,8 +66,8 @@ function terminalView(stream: NodeJS.WritableStream): ProgressView {
         {
           stream,
           format: bounded
-            ? 'capture [{bar}] {percentage}% | {value}/{total} frames | {speed} fps | ETA {eta_formatted}'
-            : 'capture {status}',
+            ? `capture [{bar}] {percentage}% | {value}/{total} frames | {speed} fps | ETA {eta_formatted} | ${info.encoder}`
+            : `capture {status} | ${info.encoder}`,
           hideCursor: true,
           clearOnComplete: false,
           etaBuffer: 60,

@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import {
+  type CameraPlatform,
+  cameraPlatform,
+  FFMPEG_INSTALL_HINT,
+  HOW_TO_NAME_A_CAMERA,
+} from '../../devices/camera-platform.js';
+import { deviceInputArgs } from '../../devices/input-args.js';
+import { shellWord } from '../../devices/shell-word.js';
 import { CliError } from '../../errors.js';
 import type { FrameRate, FrameSize } from '../flags.js';
 import type { FrameSource } from './frame-source.js';
@@ -9,38 +17,37 @@ import { openY4mStream } from './y4m-stream.js';
 export interface DeviceOptions {
   /** Asked of the camera (`-video_size`); its default mode otherwise. */
   readonly size?: FrameSize;
-  /** Asked of the camera (`-framerate`); its default rate otherwise. */
+  /** Asked of the camera (`-framerate`); its default rate otherwise (macOS: 30, see `deviceInputArgs`). */
   readonly rate?: FrameRate;
   /** The ffmpeg to run (default `ffmpeg` on the PATH). */
   readonly ffmpeg?: string;
+  /** Whose camera input to use, as `process.platform` names it (default: this one's). */
+  readonly platform?: string;
 }
 
 /**
- * A V4L2 camera through the system's ffmpeg (`-f v4l2 … -f yuv4mpegpipe -`), read as Y4M. ffmpeg.wasm cannot
+ * A camera through the system's ffmpeg (V4L2 on Linux, AVFoundation on macOS, DirectShow on Windows;
+ * `… -f yuv4mpegpipe -`), read as Y4M so that capture time and drops stay known here. ffmpeg.wasm cannot
  * open devices, so this needs a native ffmpeg; when there is none, the error says how to get one.
  */
 export async function openDeviceSource(device: string, options: DeviceOptions = {}): Promise<FrameSource> {
-  try {
-    const stats = await stat(device);
-    if (!stats.isCharacterDevice()) {
-      throw new CliError(
-        'input',
-        `${device} is not a video device; expected a V4L2 device such as /dev/video0`,
-      );
-    }
-  } catch (error) {
-    if (error instanceof CliError) throw error;
+  const platformName = options.platform ?? process.platform;
+  const platform = cameraPlatform(platformName);
+  if (platform === undefined) {
     throw new CliError(
-      'input',
-      `${device} does not exist; is the camera plugged in? List cameras with: v4l2-ctl --list-devices (or ls /dev/video*)`,
-      { cause: error },
+      'runtime',
+      `--device opens cameras on Linux, macOS and Windows, not on ${platformName}; pipe Y4M from a camera tool into camstream capture --input - instead`,
     );
   }
+  // Only V4L2 devices are paths; AVFoundation and DirectShow cameras are indexes and names ffmpeg resolves.
+  if (platform === 'linux') await checkV4l2Device(device);
   const ffmpeg = options.ffmpeg ?? 'ffmpeg';
-  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-f', 'v4l2'];
-  if (options.rate !== undefined) args.push('-framerate', `${options.rate.num}/${options.rate.den}`);
-  if (options.size !== undefined) args.push('-video_size', `${options.size.width}x${options.size.height}`);
-  args.push('-i', device, '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', '-');
+  const input = deviceInputArgs(platform, device, {
+    ...(options.size !== undefined && { size: options.size }),
+    ...(options.rate !== undefined && { rate: options.rate }),
+  });
+  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', ...input];
+  args.push('-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', '-');
   const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
@@ -59,14 +66,18 @@ export async function openDeviceSource(device: string, options: DeviceOptions = 
     if (spawnError?.code === 'ENOENT') {
       return new CliError(
         'runtime',
-        `--device needs the system's ffmpeg, and "${ffmpeg}" was not found; install it (apt install ffmpeg) or pipe Y4M in: ffmpeg -f v4l2 -i ${device} -f yuv4mpegpipe - | camstream capture --input -`,
+        `--device needs the system's ffmpeg, and "${ffmpeg}" was not found; install it (${FFMPEG_INSTALL_HINT[platform]}) or pipe Y4M in: ffmpeg ${input.map(shellWord).join(' ')} -f yuv4mpegpipe - | camstream capture --input -`,
         { cause: spawnError },
       );
     }
     if (stopping) return error;
     const last = stderr.trim().split('\n').at(-1);
     if (last !== undefined && last.length > 0) {
-      return new CliError('input', `${device}: ffmpeg could not read the camera: ${last}`, { cause: error });
+      return new CliError(
+        'input',
+        `${device}: ffmpeg could not read the camera: ${last}; ${LIST_HINT[platform]}`,
+        { cause: error },
+      );
     }
     return error;
   };
@@ -81,4 +92,31 @@ export async function openDeviceSource(device: string, options: DeviceOptions = 
       if (child.exitCode === null) child.kill('SIGINT');
     },
   });
+}
+
+/** What to try when a camera cannot be opened, per platform. */
+const LIST_HINT: Readonly<Record<CameraPlatform, string>> = {
+  linux: 'list cameras with: camstream devices',
+  darwin: `list cameras with: camstream devices (--device takes ${HOW_TO_NAME_A_CAMERA.darwin})`,
+  win32: `list cameras with: camstream devices (--device takes ${HOW_TO_NAME_A_CAMERA.win32})`,
+};
+
+/** A V4L2 camera is a character device: anything else is refused before ffmpeg is asked. */
+async function checkV4l2Device(device: string): Promise<void> {
+  try {
+    const stats = await stat(device);
+    if (!stats.isCharacterDevice()) {
+      throw new CliError(
+        'input',
+        `${device} is not a video device; expected a V4L2 device such as /dev/video0 (list them with: camstream devices)`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(
+      'input',
+      `${device} does not exist; is the camera plugged in? List cameras with: camstream devices`,
+      { cause: error },
+    );
+  }
 }

@@ -1,0 +1,210 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, poll, watchPage } from '../harness/browser.js';
+import { assertCliBuilt, runCli, startCli } from '../harness/cli-process.js';
+import { showsTestPattern } from '../harness/test-pattern-pixels.js';
+import { readSaved } from './capture-media.js';
+
+// `camstream capture --encoder …` as the built binary: the system ffmpeg (Debian's) live into the hosted
+// viewer, and every way the encoder choice can go wrong, each a single line and the right exit code.
+const artifacts = join(import.meta.dirname, '..', 'test-results');
+let dir: string;
+let browser: Browser;
+/** An ffmpeg built without libx264: Debian's, with libx264 hidden from its list and refused as an encoder. */
+let noX264: string;
+
+beforeAll(async () => {
+  assertCliBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'camstream-capture-encoders-'));
+  mkdirSync(artifacts, { recursive: true });
+  const real = execFileSync('sh', ['-c', 'command -v ffmpeg'], { encoding: 'utf8' }).trim();
+  noX264 = join(dir, 'ffmpeg-without-x264');
+  writeFileSync(
+    noX264,
+    `#!/bin/sh
+case "$*" in
+  *-encoders*) "${real}" "$@" | grep -v libx264; exit 0 ;;
+  *libx264*) echo "Unknown encoder 'libx264'" >&2; exit 1 ;;
+esac
+exec "${real}" "$@"
+`,
+  );
+  chmodSync(noX264, 0o755);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The lines a run printed on stderr. */
+const lines = (stderr: string): string[] => stderr.trimEnd().split('\n');
+
+describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
+  it('--serve: the hosted viewer plays it live; Ctrl-C ends with a complete file', async () => {
+    const save = join(dir, 'served-ffmpeg.rrd');
+    const cli = startCli([
+      'capture',
+      '--encoder',
+      'ffmpeg',
+      '--serve',
+      '127.0.0.1:0',
+      '--save',
+      save,
+      '--size',
+      '320x180',
+      '--preset',
+      'ultrafast',
+      '--recording-id',
+      'e2e-serve-ffmpeg',
+    ]);
+    const [url] = await cli.waitFor(/^http:\/\/127\.0\.0\.1:\d+$/m, 'stdout');
+    const page = await browser.newPage({ viewport: { width: 960, height: 720 } });
+    const watch = watchPage(page);
+    try {
+      await page.goto(url as string);
+      const png = await poll('the live pattern on the hosted page', async () => {
+        const shot = await page.screenshot();
+        return showsTestPattern(shot).ok ? shot : undefined;
+      });
+      writeFileSync(join(artifacts, 'capture-serve-ffmpeg.png'), png);
+      cli.child.kill('SIGINT');
+      const result = await cli.done;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/\(live encoding with system ffmpeg \S+ libx264\)/);
+      const done = /stopped: (\d+) frames \(\d+ keyframes, \d+ dropped(?:, \d+ late)?\)/.exec(result.stderr);
+      expect(done, result.stderr).not.toBeNull();
+      expect(readSaved(save)).toMatchObject({ recordingId: 'e2e-serve-ffmpeg', samples: Number(done![1]) });
+      expect(watch.pageErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('ffmpeg killed mid-stream: exit 1 with one line, and the frames before it are in the file', async () => {
+    const save = join(dir, 'killed.rrd');
+    const cli = startCli([
+      '--log-format',
+      'json',
+      'capture',
+      '--encoder',
+      'ffmpeg',
+      '--realtime',
+      '--size',
+      '320x180',
+      '--preset',
+      'ultrafast',
+      '--save',
+      save,
+      '--recording-id',
+      'e2e-ffmpeg-killed',
+    ]);
+    await cli.waitFor(/"code":"start"/, 'stderr');
+    // The encoder is the capture's ffmpeg child; let a second of frames through it first.
+    await poll('a second of frames on disk', async () => {
+      try {
+        return readSaved(save).samples >= 30 ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    const pid = Number(execFileSync('pgrep', ['-P', String(cli.child.pid), 'ffmpeg'], { encoding: 'utf8' }));
+    process.kill(pid, 'SIGKILL');
+    const result = await cli.done;
+    expect(result.code).toBe(1);
+    const last = JSON.parse(lines(result.stderr).at(-1) as string) as { code: string; message: string };
+    expect(last.code).toBe('runtime');
+    const failed = /^the encoder failed after (\d+) frames: ffmpeg was killed \(SIGKILL\); the \d+ frames before it are in (.+)$/.exec(
+      last.message,
+    );
+    expect(failed, last.message).not.toBeNull();
+    expect(failed![2]).toBe(save);
+    const saved = readSaved(save);
+    expect(saved.recordingId).toBe('e2e-ffmpeg-killed');
+    expect(saved.samples).toBe(Number(failed![1]));
+    expect(saved.samples).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('camstream capture: choosing the encoder', () => {
+  const bounded = ['--frames', '10', '--size', '160x96', '--preset', 'ultrafast'];
+
+  it('auto without a system ffmpeg: ffmpeg.wasm, and the run says why', async () => {
+    const save = join(dir, 'auto-no-ffmpeg.rrd');
+    const run = await runCli(['capture', ...bounded, '--ffmpeg', join(dir, 'no-such-ffmpeg'), '--save', save]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/encoding with ffmpeg\.wasm libx264: no system ffmpeg: /);
+    expect(run.stderr).toMatch(/\(batch encoding with ffmpeg\.wasm libx264\)/);
+    expect(readSaved(save).samples).toBe(10);
+  });
+
+  it('auto with an ffmpeg that has no libx264: ffmpeg.wasm, and the run says why', async () => {
+    const save = join(dir, 'auto-no-x264.rrd');
+    const run = await runCli(['capture', ...bounded, '--ffmpeg', noX264, '--save', save]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/encoding with ffmpeg\.wasm libx264: the system ffmpeg's libx264 does not work: /);
+    expect(readSaved(save).samples).toBe(10);
+  });
+
+  it('auto with Debian’s ffmpeg: the system ffmpeg', async () => {
+    const save = join(dir, 'auto.rrd');
+    const run = await runCli(['capture', ...bounded, '--save', save]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/\(batch encoding with system ffmpeg \S+ libx264\)/);
+    expect(readSaved(save).samples).toBe(10);
+  });
+
+  it('--encoder ffmpeg without a system ffmpeg: exit 1, one line saying what to install', async () => {
+    const save = join(dir, 'never.rrd');
+    const run = await runCli([
+      '--quiet',
+      'capture',
+      ...bounded,
+      '--encoder',
+      'ffmpeg',
+      '--ffmpeg',
+      join(dir, 'no-such-ffmpeg'),
+      '--save',
+      save,
+    ]);
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/--encoder ffmpeg needs the system's ffmpeg, .*install ffmpeg.*--encoder wasm/);
+  });
+
+  it('--encoder ffmpeg with an ffmpeg that has no libx264, and an encoder no ffmpeg has: exit 2 with what works', async () => {
+    const save = join(dir, 'never.rrd');
+    const noLib = await runCli(['--quiet', 'capture', ...bounded, '--encoder', 'ffmpeg', '--ffmpeg', noX264, '--save', save]);
+    expect(noLib.code).toBe(2);
+    expect(lines(noLib.stderr)).toHaveLength(1);
+    expect(noLib.stderr).toMatch(/this ffmpeg has no encoder "libx264"; encoders that work here: wasm, .*ffmpeg:libx265/);
+    expect(noLib.stderr).not.toMatch(/ffmpeg:libx264/);
+    const unknown = await runCli(['--quiet', 'capture', ...bounded, '--encoder', 'ffmpeg:no_such_enc', '--save', save]);
+    expect(unknown.code).toBe(2);
+    expect(lines(unknown.stderr)).toHaveLength(1);
+    expect(unknown.stderr).toMatch(/encoders that work here: wasm, ffmpeg:libx264\b/);
+    const bogus = await runCli(['--quiet', 'capture', ...bounded, '--encoder', 'x264', '--save', save]);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/--encoder "x264": expected auto, wasm, ffmpeg or ffmpeg:<encoder>/);
+  });
+
+  it('--encoder ffmpeg:h264_nvenc on a machine without an NVIDIA GPU: exit 1 with ffmpeg’s reason', async () => {
+    const run = await runCli([
+      '--quiet',
+      'capture',
+      ...bounded,
+      '--encoder',
+      'ffmpeg:h264_nvenc',
+      '--save',
+      join(dir, 'never.rrd'),
+    ]);
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/h264_nvenc does not work on this machine \(.+\); see camstream encoders/);
+  });
+});

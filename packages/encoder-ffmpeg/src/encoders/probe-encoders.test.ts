@@ -1,0 +1,62 @@
+import { isCamstreamError } from '@camstream/core/media';
+import { describe, expect, it } from 'vitest';
+import { probeEncoders } from './probe-encoders.js';
+
+// The real system ffmpeg (Debian's 5.1 here: libx264 and libx265 work, the hardware encoders are built in but
+// have no hardware).
+describe('probeEncoders', () => {
+  it('tries what ffmpeg lists and says why the hardware encoders fail', async () => {
+    const report = await probeEncoders({ names: ['h264_nvenc', 'no_such_encoder'] });
+    expect(report.ffmpeg?.path).toBe('ffmpeg');
+    expect(report.ffmpeg?.version).toMatch(/^\d+\.\d+/);
+    const byName = new Map(report.encoders.map((e) => [e.name, e]));
+    expect(byName.get('libx264')).toEqual({
+      name: 'libx264',
+      codec: 'h264',
+      family: 'software',
+      hardware: false,
+      ok: true,
+    });
+    expect(byName.get('libx265')).toEqual({
+      name: 'libx265',
+      codec: 'h265',
+      family: 'software',
+      hardware: false,
+      ok: true,
+    });
+    const nvenc = byName.get('h264_nvenc');
+    expect(nvenc?.ok).toBe(false);
+    expect(nvenc?.reason).toMatch(/\S/);
+    expect(nvenc?.reason).not.toContain('\n');
+    expect(byName.get('no_such_encoder')).toEqual({
+      name: 'no_such_encoder',
+      codec: 'h264',
+      family: 'other',
+      hardware: true,
+      ok: false,
+      reason: 'not in this ffmpeg build',
+    });
+    // A name given that ffmpeg also lists is tried once.
+    expect(report.encoders.filter((e) => e.name === 'h264_nvenc')).toHaveLength(1);
+  }, 60_000);
+
+  it('reports a missing ffmpeg instead of failing', async () => {
+    const report = await probeEncoders({ ffmpegPath: '/nonexistent/bin/ffmpeg' });
+    expect(report).toEqual({
+      ffmpeg: undefined,
+      reason: 'ffmpeg not found ("/nonexistent/bin/ffmpeg")',
+      encoders: [],
+    });
+  });
+
+  it('stops with aborted when its signal fires', async () => {
+    const controller = new AbortController();
+    const probing = probeEncoders({ signal: controller.signal });
+    controller.abort();
+    const error = await probing.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isCamstreamError(error) && error.code).toBe('aborted');
+  });
+});
