@@ -4,13 +4,15 @@
  * (core's test pattern, the CLI's default source) with the same options (ultrafast, zerolatency, GOP 30, no
  * B-frames, CRF 23), rounds interleaved, medians of ROUNDS (default 5; CAMSTREAM_BENCH_ROUNDS):
  * - the encoder alone: `encodeBatch` on a 2-thread `EncoderPool` in this process, frames rendered in place;
- * - native ffmpeg/libx264 `-threads 2` and PyAV (Debian's python3-av, one thread as in Rerun's example) reading
- *   the frames from a raw file (written once, removed at the end).
+ * - native ffmpeg/libx264 `-threads 2` reading the frames from a Y4M file and writing an Annex B file, and PyAV
+ *   (Debian's python3-av, one thread as in Rerun's example) reading them from a raw file (both files written
+ *   once, removed at the end).
  * And the CLI's own main-thread CPU time per frame outside the encoder, from its `--profile` JSON (the main
  * thread's CPU time from /proc; the encoder's is the rest of the process): goal ≤ 5% of the encoder's.
- * Where `capture` has `--encoder`, the CLI runs twice per round: `--encoder wasm` (the rows above) and
- * `--encoder ffmpeg` (the system ffmpeg), the latter against native ffmpeg `-threads 2` writing an Annex B file
- * from the same frames (a Y4M file): goal ≥ 0.85×. Without the flag those rows are skipped with a note.
+ * Where `capture` has `--encoder`, the CLI runs twice per round: `--encoder wasm` (the rows above; the default,
+ * auto, would take the system ffmpeg) and `--encoder ffmpeg` (the system ffmpeg) against the native anchor:
+ * goal ≥ 0.85×. Without the flag those rows are skipped with a note.
+ * CAMSTREAM_BENCH_FRAMES (default 600) shortens smoke runs.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
