@@ -4,10 +4,15 @@
  * (core's test pattern, the CLI's default source) with the same options (ultrafast, zerolatency, GOP 30, no
  * B-frames, CRF 23), rounds interleaved, medians of ROUNDS (default 5; CAMSTREAM_BENCH_ROUNDS):
  * - the encoder alone: `encodeBatch` on a 2-thread `EncoderPool` in this process, frames rendered in place;
- * - native ffmpeg/libx264 `-threads 2` and PyAV (Debian's python3-av, one thread as in Rerun's example) reading
- *   the frames from a raw file (written once, removed at the end).
+ * - native ffmpeg/libx264 `-threads 2` reading the frames from a Y4M file and writing an Annex B file, and PyAV
+ *   (Debian's python3-av, one thread as in Rerun's example) reading them from a raw file (both files written
+ *   once, removed at the end).
  * And the CLI's own main-thread CPU time per frame outside the encoder, from its `--profile` JSON (the main
  * thread's CPU time from /proc; the encoder's is the rest of the process): goal ≤ 5% of the encoder's.
+ * Where `capture` has `--encoder`, the CLI runs twice per round: `--encoder wasm` (the rows above; the default,
+ * auto, would take the system ffmpeg) and `--encoder ffmpeg` (the system ffmpeg) against the native anchor:
+ * goal ≥ 0.85×. Without the flag those rows are skipped with a note.
+ * CAMSTREAM_BENCH_FRAMES (default 600) shortens smoke runs.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
@@ -17,6 +22,7 @@ import { frameByteLength, renderTestPattern, testPattern } from '@camstream/core
 import { EncoderPool, encodeBatch } from '@camstream/encoder-wasm';
 import {
   fmt,
+  goalMet,
   interleave,
   type Measurement,
   median,
@@ -25,7 +31,8 @@ import {
   writeResults,
 } from './lib.js';
 
-const FRAMES = 600;
+// CAMSTREAM_BENCH_FRAMES shortens smoke runs (it sets the encoder benchmark's frames too).
+const FRAMES = Number(process.env.CAMSTREAM_BENCH_FRAMES ?? 600);
 const [W, H] = [1280, 720];
 const GOP = 30;
 const PRESET = 'ultrafast';
@@ -36,6 +43,13 @@ const PYAV_SCRIPT = join(import.meta.dirname, 'pyav_encode.py');
 const dir = mkdtempSync(join(tmpdir(), 'camstream-cli-bench-'));
 const pattern = { width: W, height: H, fpsNum: 30 };
 
+/** Whether this build of `capture` has `--encoder` (auto|wasm|ffmpeg|ffmpeg:<name>). */
+function captureHasEncoderFlag(): boolean {
+  const help = spawnSync(process.execPath, [CLI, 'capture', '--help'], { encoding: 'utf8' });
+  if (help.status !== 0) throw new Error(`camstream capture --help failed (${help.status}): ${help.stderr}`);
+  return /--encoder\b/.test(help.stdout);
+}
+
 /** What `capture --profile` writes (the summary of `capture()`). */
 interface Profile {
   readonly frames: number;
@@ -44,11 +58,17 @@ interface Profile {
   readonly cpu?: { readonly mainThreadMs: number; readonly processMs: number };
 }
 
-const profiles: Profile[] = [];
-const wallFps: number[] = [];
+const ENCODER_FLAG = captureHasEncoderFlag();
+/** The CLI's encoders measured: the default (wasm before `--encoder`), else wasm and the system ffmpeg. */
+type CliEncoder = 'default' | 'wasm' | 'ffmpeg';
+const profiles: Record<CliEncoder, Profile[]> = { default: [], wasm: [], ffmpeg: [] };
+const wallFps: Record<CliEncoder, number[]> = { default: [], wasm: [], ffmpeg: [] };
 
-/** One CLI run: fps from first frame to last sample (the CLI's own figure), and the process's wall fps. */
-function cliFps(): number {
+/**
+ * One CLI run with `encoder` (`--encoder`, unless `default`): fps from first frame to last sample (the CLI's own
+ * figure), and the process's wall fps.
+ */
+function cliFps(encoder: CliEncoder): number {
   const save = join(dir, 'x.rrd');
   const profile = join(dir, 'profile.json');
   const args = [
@@ -61,6 +81,7 @@ function cliFps(): number {
     `${W}x${H}`,
     '--preset',
     PRESET,
+    ...(encoder === 'default' ? [] : ['--encoder', encoder]),
   ];
   const t0 = performance.now();
   const run = spawnSync(
@@ -74,8 +95,8 @@ function cliFps(): number {
   if (run.status !== 0) throw new Error(`camstream capture failed (${run.status}): ${run.stderr}`);
   const p = JSON.parse(readFileSync(profile, 'utf8')) as Profile;
   if (p.frames !== FRAMES) throw new Error(`capture encoded ${p.frames} of ${FRAMES} frames`);
-  profiles.push(p);
-  wallFps.push(FRAMES / wall);
+  profiles[encoder].push(p);
+  wallFps[encoder].push(FRAMES / wall);
   return p.fps;
 }
 
@@ -138,13 +159,29 @@ function writeRawFrames(): string {
   return path;
 }
 
-function nativeFps(raw: string): number {
+/** The same frames as a Y4M file for the native anchor. */
+function writeY4mFrames(): string {
+  const path = join(dir, `testpattern-${W}x${H}-${FRAMES}.y4m`);
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, `YUV4MPEG2 W${W} H${H} F30:1 Ip A1:1 C420jpeg\n`);
+    for (const frame of testPattern({ ...pattern, frames: FRAMES })) {
+      writeSync(fd, 'FRAME\n');
+      writeSync(fd, frame.data);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}
+
+/** Native ffmpeg/libx264 on the Y4M file, writing an Annex B file: fps of the whole process. */
+function nativeFps(y4m: string): number {
   const t0 = performance.now();
   const run = spawnSync('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${W}x${H}`],
-    ...['-framerate', '30', '-i', raw],
+    ...['-hide_banner', '-loglevel', 'error', '-f', 'yuv4mpegpipe', '-i', y4m],
     ...nativeX264Args(PRESET, GOP, THREADS),
-    ...['-f', 'h264', '-y', '/dev/null'],
+    ...['-f', 'h264', '-y', join(dir, 'native.h264')],
   ]);
   if (run.status !== 0) throw new Error(`native ffmpeg failed: ${run.stderr}`);
   return FRAMES / ((performance.now() - t0) / 1000);
@@ -171,17 +208,22 @@ function pyAvFps(python: string, raw: string): number {
 }
 
 const raw = writeRawFrames();
+const y4m = writeY4mFrames();
 const python = findPyAv();
 pool = await EncoderPool.open({ threads: THREADS });
 const measurements: Record<string, Measurement> = {};
 const notes: string[] = [];
+// The wasm figures: explicitly so once `--encoder` exists (its default, auto, takes the system ffmpeg).
+const wasm: CliEncoder = ENCODER_FLAG ? 'wasm' : 'default';
 try {
   const cases: Record<string, { unit: string; run: () => number | Promise<number> }> = {
-    cli: { unit: 'fps', run: cliFps },
+    cli: { unit: 'fps', run: () => cliFps(wasm) },
     'encodeBatch alone (warm pool)': { unit: 'fps', run: () => encoderFps(false) },
     'encodeBatch alone (fresh pool)': { unit: 'fps', run: () => encoderFps(true) },
-    'native ffmpeg -threads 2': { unit: 'fps', run: () => nativeFps(raw) },
+    'native ffmpeg -threads 2': { unit: 'fps', run: () => nativeFps(y4m) },
   };
+  if (ENCODER_FLAG) cases['cli --encoder ffmpeg'] = { unit: 'fps', run: () => cliFps('ffmpeg') };
+  else notes.push('`capture --encoder` rows skipped: this build of the CLI has no `--encoder` flag.');
   if (python !== undefined) cases['PyAV (1 thread)'] = { unit: 'fps', run: () => pyAvFps(python, raw) };
   else notes.push('PyAV skipped: no Python with `import av` (run bench/setup.sh)');
   Object.assign(measurements, await interleave(ROUNDS, cases, 1));
@@ -191,7 +233,7 @@ try {
 }
 
 // Only the counted rounds (the warm-up round ran first).
-const counted = profiles.slice(-ROUNDS);
+const counted = profiles[wasm].slice(-ROUNDS);
 const perFrame = (ms: number) => (ms / FRAMES) * 1000; // µs per frame
 const mainUs = median(counted.map((p) => perFrame(p.cpu?.mainThreadMs ?? Number.NaN)));
 const encoderUs = median(
@@ -205,19 +247,32 @@ const renderUs = (() => {
   for (let i = 0; i < 120; i++) renderTestPattern(pattern, i, shared);
   return ((performance.now() - t0) / 120) * 1000;
 })();
-measurements['cli process wall'] = {
-  name: 'cli process wall',
-  unit: 'fps',
-  median: median(wallFps.slice(-ROUNDS)),
-  min: Math.min(...wallFps.slice(-ROUNDS)),
-  max: Math.max(...wallFps.slice(-ROUNDS)),
-  rounds: wallFps.slice(-ROUNDS),
-};
+for (const [name, encoder] of [
+  ['cli process wall', wasm],
+  ['cli --encoder ffmpeg process wall', 'ffmpeg'],
+] as const) {
+  const rounds = wallFps[encoder].slice(-ROUNDS);
+  if (rounds.length > 0)
+    measurements[name] = {
+      name,
+      unit: 'fps',
+      median: median(rounds),
+      min: Math.min(...rounds),
+      max: Math.max(...rounds),
+      rounds,
+    };
+}
 
 const cli = measurements.cli!.median;
 const ratio = (anchor: string): string => {
   const m = measurements[anchor];
   return m === undefined ? 'n/a' : `${fmt(cli / m.median)}×`;
+};
+/** The median over rounds of case `a`'s fps over case `b`'s in the same round (rounds are interleaved). */
+const roundRatio = (a: string, b: string): number => {
+  const x = measurements[a]?.rounds ?? [];
+  const y = measurements[b]?.rounds ?? [];
+  return x.length > 0 && x.length === y.length ? median(x.map((v, i) => v / (y[i] as number))) : Number.NaN;
 };
 const summary: SummaryRow[] = [
   {
@@ -250,7 +305,7 @@ const summary: SummaryRow[] = [
   },
   {
     metric: 'capture fps (whole process, start-up incl.)',
-    value: fmt(measurements['cli process wall'].median, 1),
+    value: fmt(measurements['cli process wall']!.median, 1),
     anchor: '',
     ratio: '',
     goal: 'report',
@@ -270,10 +325,38 @@ const summary: SummaryRow[] = [
     goal: '≤ 5%',
   },
 ];
+const ffmpegCli = measurements['cli --encoder ffmpeg'];
+if (ffmpegCli !== undefined) {
+  const vsNative = roundRatio('cli --encoder ffmpeg', 'native ffmpeg -threads 2');
+  summary.push(
+    {
+      metric: 'capture --encoder ffmpeg fps (first frame → last sample)',
+      value: fmt(ffmpegCli.median, 1),
+      anchor: `native ffmpeg -threads 2 → Annex B file ${fmt(measurements['native ffmpeg -threads 2']!.median, 1)}`,
+      ratio: `${fmt(vsNative)}×`,
+      goal: goalMet('≥ 0.85×', vsNative, 0.85, true),
+    },
+    {
+      metric: 'capture --encoder ffmpeg fps',
+      value: fmt(ffmpegCli.median, 1),
+      anchor: `capture --encoder wasm ${fmt(cli, 1)}`,
+      ratio: `${fmt(roundRatio('cli --encoder ffmpeg', 'cli'))}×`,
+      goal: 'report',
+    },
+    {
+      metric: 'capture --encoder ffmpeg fps (whole process, start-up incl.)',
+      value: fmt(measurements['cli --encoder ffmpeg process wall']?.median ?? Number.NaN, 1),
+      anchor: `capture --encoder wasm ${fmt(measurements['cli process wall']!.median, 1)}`,
+      ratio: '',
+      goal: 'report',
+    },
+  );
+}
 notes.push(
   `${FRAMES} frames ${W}x${H}, ${PRESET}, zerolatency, GOP ${GOP}, ${THREADS} encoder threads; medians of ${ROUNDS} interleaved rounds after one warm-up round.`,
   `encodeBatch's own main-thread work (filling fresh segment buffers, splitting access units) is ${fmt(encoderMainUs, 0)} µs/frame (encodeBatch alone, this process); the CLI's own work is the difference.`,
   `Main-thread CPU (from /proc/self/task/<pid>/stat, 10 ms ticks) includes rendering the test pattern (${fmt(renderUs, 0)} µs/frame measured here), copying frames into segments, RRD encoding and file writes; the encoder's CPU is the process's CPU minus the main thread's.`,
-  'native ffmpeg and PyAV read the same frames from a raw file; the CLI and encodeBatch render them in process.',
+  'native ffmpeg reads the same frames from a Y4M file and writes an Annex B file, PyAV reads them from a raw file; the CLI and encodeBatch render them in process. Ratios to native ffmpeg of `--encoder ffmpeg` are medians of per-round ratios; the other ratios are of medians.',
+  `CLI rows without an encoder named are ${ENCODER_FLAG ? '`--encoder wasm`' : 'the default encoder (ffmpeg.wasm)'}; their main-thread CPU rows measure that encoder.`,
 );
 export const table = writeResults('cli', { summary, measurements, notes });

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Results folder (`bench/results/`, not committed). */
@@ -21,6 +21,7 @@ export function median(values: readonly number[]): number {
 }
 
 export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -113,4 +114,29 @@ export function nativeX264Args(preset: string, gop: number, threads: number): st
     ...['-c:v', 'libx264', '-preset', preset, '-tune', 'zerolatency', '-bf', '0'],
     ...['-g', g, '-keyint_min', g, '-sc_threshold', '0', '-threads', String(threads)],
   ];
+}
+
+/**
+ * CPU time (user + system) from `/proc/self/stat` (Linux), ms, in 10 ms ticks: this process's own, and that of
+ * its children which have ended and been waited for (rusage's RUSAGE_CHILDREN: a child's own waited-for
+ * children included). A child run with `spawnSync` is waited for when the call returns.
+ */
+export function procCpuMs(): { readonly self: number; readonly children: number } {
+  const stat = readFileSync('/proc/self/stat', 'latin1');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  const tick = 10;
+  return {
+    self: ((fields[11] ?? 0) + (fields[12] ?? 0)) * tick,
+    children: ((fields[13] ?? 0) + (fields[14] ?? 0)) * tick,
+  };
+}
+
+/** `goal` followed by whether `value` meets it (`≥ target` when `atLeast`, else `≤ target`). */
+export function goalMet(goal: string, value: number, target: number, atLeast: boolean): string {
+  if (!Number.isFinite(value)) return `${goal}: n/a`;
+  return `${goal}: ${(atLeast ? value >= target : value <= target) ? 'met' : 'not met'}`;
 }
