@@ -23,7 +23,7 @@ describe('encodersReport', () => {
         { ...x264, works: true, reason: null },
         { ...nvenc, works: false, reason: 'Cannot load libcuda.so.1' },
       ],
-      wasm: { works: true, encoders: ['libx264', 'libx265'] },
+      wasm: { works: true, encoders: ['libx264'] },
       auto: { encoder: 'ffmpeg', reason: null },
     });
   });
@@ -64,7 +64,6 @@ describe('formatEncoders', () => {
         'ffmpeg:libx264     h264   software     works',
         'ffmpeg:h264_nvenc  h264   nvenc        fails   Cannot load libcuda.so.1',
         'wasm (libx264)     h264   ffmpeg.wasm  works   bundled, needs nothing installed',
-        'wasm (libx265)     h265   ffmpeg.wasm  works   bundled, needs nothing installed',
         '',
         '--encoder auto uses: ffmpeg (the system ffmpeg with libx264)',
         '',

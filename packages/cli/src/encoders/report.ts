@@ -28,8 +28,8 @@ export interface EncodersReport {
   readonly auto: { readonly encoder: 'ffmpeg' | 'wasm'; readonly reason: string | null };
 }
 
-/** The encoders ffmpeg.wasm (`@ffmpeg/core` 0.12) is built with. */
-const WASM_ENCODERS = ['libx264', 'libx265'] as const;
+/** The encoders ffmpeg.wasm (`@ffmpeg/core` 0.12) runs (its x265 never returns a frame: decision 0018). */
+const WASM_ENCODERS = ['libx264'] as const;
 
 /** Turns a probe of the system ffmpeg into the report `camstream encoders` prints. */
 export function encodersReport(probe: EncoderProbeReport): EncodersReport {
