@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Core only WRITES the recording here; it is imported from the checkout by path because this package depends
 // on no workspace package. The reader under test imports nothing of core.
 import {
+  decodeRrd,
   perGop,
   RecordingStream,
   Scalars,
@@ -12,6 +13,9 @@ import {
   VideoStream,
 } from '../../../packages/core/src/index.js';
 import { FileSink } from '../../../packages/core/src/node.js';
+import { concatBytes } from './bytes.js';
+import { lz4jsCompress } from './lz4.js';
+import { messageHeader } from './rrd.js';
 import { readRrdVideo } from './rrd-reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'camstream-rrd-reader-'));
@@ -45,6 +49,43 @@ async function writeRecording(path: string, codec: VideoCodec): Promise<Uint8Arr
   return new Uint8Array(readFileSync(path));
 }
 
+const varint = (value: number): number[] => {
+  const out: number[] = [];
+  for (; value >= 0x80; value = Math.floor(value / 128)) out.push((value % 128) | 0x80);
+  return [...out, value];
+};
+const lengthDelimited = (field: number, bytes: Uint8Array) =>
+  concatBytes([Uint8Array.of(...varint((field << 3) | 2), ...varint(bytes.length)), bytes]);
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** `stream` with every ArrowMsg re-encoded LZ4-compressed, as Rerun's own SDKs write them. */
+function withLz4ArrowMsgs(stream: Uint8Array): Uint8Array {
+  const parts = [stream.subarray(0, 12)];
+  for (const message of decodeRrd(stream).messages) {
+    if (message.kind !== 'arrow_msg') {
+      const length = Number(
+        new DataView(stream.buffer, stream.byteOffset).getBigUint64(message.offset + 8, true),
+      );
+      parts.push(stream.subarray(message.offset, message.offset + 16 + length));
+      continue;
+    }
+    const ipc = message.proto.payload;
+    const compressed = lz4jsCompress(ipc)!;
+    const storeId = concatBytes([
+      Uint8Array.of(0x08, 1), // kind = 1 RECORDING
+      lengthDelimited(2, utf8(message.storeId.recordingId)),
+      lengthDelimited(3, lengthDelimited(1, utf8(message.storeId.applicationId))),
+    ]);
+    const arrowMsg = concatBytes([
+      lengthDelimited(1, storeId),
+      Uint8Array.of(0x10, 2, 0x18, ...varint(ipc.length), 0x20, 1), // compression LZ4, uncompressed_size, ARROW_IPC
+      lengthDelimited(5, compressed),
+    ]);
+    parts.push(messageHeader(2, arrowMsg.length), arrowMsg);
+  }
+  return concatBytes(parts);
+}
+
 describe('readRrdVideo', () => {
   let h264: Uint8Array;
   beforeAll(async () => {
@@ -75,6 +116,12 @@ describe('readRrdVideo', () => {
       entities: ['/stats/bytes', '/video_stream'],
     });
     expect(readRrdVideo(h264, 'video_stream').samples).toHaveLength(SAMPLES.length);
+  });
+
+  it('reads LZ4-compressed ArrowMsgs', () => {
+    const lz4 = withLz4ArrowMsgs(h264);
+    expect(lz4.length).toBeLessThan(h264.length);
+    expect(readRrdVideo(lz4)).toEqual(readRrdVideo(h264));
   });
 
   it('reads concatenated streams', () => {
