@@ -10,7 +10,7 @@ import {
   x264EncodeArgs,
 } from '@camstream/core/media';
 import { concatBytes } from '@camstream/test-helpers/bytes';
-import { probe } from '@camstream/test-helpers/oracle';
+import { probe, psnr } from '@camstream/test-helpers/oracle';
 import { describe, expect, it } from 'vitest';
 import { FfmpegEncoderError } from './errors.js';
 import { FfmpegEncoder, type FfmpegEncoderOptions } from './ffmpeg-encoder.js';
@@ -118,6 +118,31 @@ describe('FfmpegEncoder', () => {
     expect(error).toMatchObject({ code: 'invalid-options' });
     expect((error as Error).message).toMatch(/hevc_nvenc makes H\.265; set codec: 'h265'/);
   });
+
+  // Lowest PSNR accepted per preset, at x264's default crf 23, for 30 frames of the moving gradient at 320x240:
+  // measured with Debian's ffmpeg 5.1 (x264 164) at 51.2 (ultrafast), 47.9 (veryfast), 49.7 dB (medium), live
+  // and with 2 threads alike; the floors leave 3 dB for other x264 builds.
+  const PSNR_FLOOR_DB = { ultrafast: 48, veryfast: 45, medium: 46 } as const;
+  for (const [preset, floor] of Object.entries(PSNR_FLOOR_DB)) {
+    for (const batch of [false, true]) {
+      it(`${preset}${batch ? ', 2 threads, 8 in flight' : ''}: ffprobe sees every frame as I/P, PSNR above ${floor} dB`, async () => {
+        const frames = Array.from({ length: 30 }, (_, i) => movingFrame(i, 320, 240));
+        const { samples } = await encodeAll(frames, {
+          ...SIZE,
+          width: 320,
+          height: 240,
+          preset: preset as keyof typeof PSNR_FLOOR_DB,
+          gop: 10,
+          ...(batch && { threads: 2, framesInFlight: 8 }),
+        });
+        const stream = concatBytes(samples.map((s) => s.data));
+        const report = probe(stream);
+        expect(report).toMatchObject({ frames: 30, keyframes: [0, 10, 20], hasBFrames: 0 });
+        expect(new Set(report.pictTypes)).toEqual(new Set(['I', 'P']));
+        expect(psnr(stream, frames)).toBeGreaterThan(floor);
+      });
+    }
+  }
 
   it('close() before any frame: samples() ends empty and ffmpeg exits', async () => {
     const encoder = await FfmpegEncoder.open(SIZE);
