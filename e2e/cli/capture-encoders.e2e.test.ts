@@ -1,7 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  H265NalType,
+  isH265Irap,
+  isH265Vcl,
+  nalUnitType,
+  splitAnnexB,
+  VideoCodec,
+} from '@camstream/core/media';
+import { concatBytes } from '@camstream/test-helpers/bytes';
+import { probe } from '@camstream/test-helpers/oracle';
+import { readRrdVideo } from '@camstream/test-helpers/rrd-reader';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, poll, watchPage } from '../harness/browser.js';
@@ -238,5 +249,111 @@ describe('camstream capture: choosing the encoder', () => {
     expect(run.code).toBe(1);
     expect(lines(run.stderr)).toHaveLength(1);
     expect(run.stderr).toMatch(/h264_nvenc does not work on this machine \(.+\); see camstream encoders/);
+  });
+});
+
+describe('camstream capture --codec h265 (libx265 through the system ffmpeg)', () => {
+  it('an .rrd whose H.265 core’s parser, an independent reader and ffprobe all accept', async () => {
+    const save = join(dir, 'h265.rrd');
+    const run = await runCli([
+      'capture',
+      '--codec',
+      'h265',
+      '--encoder',
+      'ffmpeg',
+      '--frames',
+      '60',
+      '--gop',
+      '30',
+      '--size',
+      '320x240',
+      '--preset',
+      'ultrafast',
+      '--save',
+      save,
+      '--recording-id',
+      'e2e-h265',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/\(batch encoding with system ffmpeg \S+ libx265\)/);
+    expect(run.stderr).toMatch(/60 frames \(2 keyframes, 0 dropped\) .* bytes of H\.265 by system ffmpeg/);
+
+    // Read without core: the VideoStream says hev1, one sample per frame on the time timeline.
+    const video = readRrdVideo(new Uint8Array(readFileSync(save)));
+    expect(video.recordingId).toBe('e2e-h265');
+    expect(video.codec).toBe(VideoCodec.H265);
+    expect(video.samples).toHaveLength(60);
+    expect(video.times).toEqual(Array.from({ length: 60 }, (_, i) => (BigInt(i) * 1_000_000_000n) / 30n));
+
+    // Core's parser: VPS, SPS and PPS ahead of an IDR in each keyframe sample (0 and 30), no other IRAP.
+    const irapAt = video.samples.flatMap((sample, i) => {
+      const types = splitAnnexB(sample).map((nal) => nalUnitType('h265', nal.data[0] as number));
+      const irap = types.filter((t) => isH265Irap(t));
+      if (irap.length === 0) return [];
+      expect(
+        irap.every((t) => t === H265NalType.IdrWRadl || t === H265NalType.IdrNLp),
+        `sample ${i}`,
+      ).toBe(true);
+      const before = types.slice(
+        0,
+        types.findIndex((t) => isH265Vcl(t)),
+      );
+      expect(before, `sample ${i}`).toEqual(
+        expect.arrayContaining([H265NalType.Vps, H265NalType.Sps, H265NalType.Pps]),
+      );
+      return [i];
+    });
+    expect(irapAt).toEqual([0, 30]);
+
+    // ffprobe: HEVC Main, every frame, I and P only, no B-frames.
+    const report = probe(concatBytes(video.samples), 'hevc');
+    expect(report).toMatchObject({
+      codec: 'hevc',
+      frames: 60,
+      keyframes: [0, 30],
+      hasBFrames: 0,
+      profile: 'Main',
+    });
+    expect(new Set(report.pictTypes)).toEqual(new Set(['I', 'P']));
+
+    // camstream inspect reads it as H.265 too.
+    const inspect = await runCli(['inspect', save, '--json']);
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect(inspect.stdout).toMatch(/H265|hev1/);
+  });
+
+  it('--serve with H.265 warns that browsers without an HEVC decoder show nothing; ffmpeg.wasm refuses it', async () => {
+    const cli = startCli([
+      'capture',
+      '--codec',
+      'h265',
+      '--serve',
+      '127.0.0.1:0',
+      '--size',
+      '160x96',
+      '--preset',
+      'ultrafast',
+    ]);
+    await cli.waitFor(/^http:\/\/127\.0\.0\.1:\d+$/m, 'stdout');
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /warning: serving H\.265: browsers without an HEVC decoder .* show no video/,
+    );
+    const wasm = await runCli([
+      '--quiet',
+      'capture',
+      '--codec',
+      'h265',
+      '--encoder',
+      'wasm',
+      '--frames',
+      '2',
+      '--save',
+      join(dir, 'never.rrd'),
+    ]);
+    expect(wasm.code).toBe(2);
+    expect(wasm.stderr).toMatch(/ffmpeg\.wasm cannot encode H\.265; use --encoder ffmpeg/);
   });
 });

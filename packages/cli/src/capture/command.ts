@@ -117,6 +117,12 @@ export function captureCommand(): Command {
         .argParser(flagArgument(parseEncoderChoice))
         .default('auto'),
     )
+    .addOption(
+      new Option('--codec <codec>', 'h264 (default) or h265 (libx265 through the system ffmpeg)').choices([
+        'h264',
+        'h265',
+      ]),
+    )
     .option(
       '--ffmpeg <path>',
       'the system ffmpeg to run for the encoder and --device (default: ffmpeg on PATH)',
