@@ -76,7 +76,7 @@ export interface CaptureFlags {
 export function captureCommand(): Command {
   return new Command('capture')
     .description(
-      'capture video (test pattern, file, Y4M on stdin, V4L2 camera), encode it to H.264 and log it to a .rrd file, a served viewer and/or a Rerun proxy',
+      'capture video (test pattern, file, Y4M on stdin, camera), encode it to H.264 or H.265 and log it to a .rrd file, a served viewer and/or a Rerun proxy',
     )
     .optionsGroup('Source (default: the test pattern, "testsrc"):')
     .addOption(
@@ -85,7 +85,10 @@ export function captureCommand(): Command {
         'a video file (.y4m; raw .yuv with --size/--pix-fmt), or - for Y4M on stdin',
       ).conflicts('device'),
     )
-    .option('--device <path>', 'a V4L2 camera such as /dev/video0 (through the system ffmpeg)')
+    .option(
+      '--device <camera>',
+      'a camera through the system ffmpeg: /dev/video0 (Linux), 0 or its name (macOS), its name (Windows); camstream devices lists them',
+    )
     .option(
       '--size <WxH>',
       'frame size: the test pattern’s (default 1280x720), raw input’s, a camera’s',

@@ -11,7 +11,11 @@ export interface CaptureOptions {
    * `width`/`height`/`pixelFormat`; other containers through ffmpeg.wasm). `'-'`: Y4M on `stdin`.
    */
   readonly input?: string;
-  /** A V4L2 camera such as `/dev/video0`, read through the system's ffmpeg. Excludes `input`. */
+  /**
+   * A camera, read through the system's ffmpeg (`ffmpegPath`): `/dev/video0` on Linux (V4L2), an index or name
+   * on macOS (AVFoundation), a name or `video=…` on Windows (DirectShow); `camstream devices` lists them.
+   * Excludes `input`.
+   */
   readonly device?: string;
   /** Where `input: '-'` reads from (default `process.stdin`). */
   readonly stdin?: Readable;
