@@ -328,7 +328,7 @@ if (SECTIONS.has('batch')) {
       const t2Cpu = measurements[`native-t2 ${cell} cpu`] as Measurement;
       const vsNative = roundRatio(enc.rounds, t2.rounds);
       const cpuVsNative = roundRatio(encCpu.rounds, t2Cpu.rounds);
-      const metric = `batch ${cell} FfmpegEncoder (wait, 8 in flight, 2 threads)`;
+      const metric = `batch ${cell} FfmpegEncoder (batch mode, 2 threads)`;
       summary.push({
         metric,
         value: `${fmt(enc.median, 0)} fps`,

@@ -1,7 +1,7 @@
 /**
  * One batch encode by `FfmpegEncoder` in a process of its own, for `encoder.bench.ts`: the raw I420 frames of a
  * file, read one by one into fresh buffers (as a source hands them out), encoded with the settings of a bounded
- * source at full speed (`whenFull: 'wait'`, 8 frames in flight, 2 x264 threads).
+ * source at full speed (batch mode: `whenFull: 'wait'`, 8 frames in flight, the stream unflushed, 2 x264 threads).
  *
  * Timed from before `open()` (ffmpeg's start included, as in the native anchor's whole process) to the last
  * sample after `close()`; not Node's start or the module loading. CPU: this process's (`process.cpuUsage()`,
@@ -34,7 +34,7 @@ const encoder = await FfmpegEncoder.open({
   preset: preset as X264Preset,
   gop: Number(gop),
   whenFull: 'wait',
-  framesInFlight: 8,
+  mode: 'batch',
   threads: 2,
 });
 let samples = 0;

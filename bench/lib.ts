@@ -112,7 +112,7 @@ export function nativeX264Args(preset: string, gop: number, threads: number): st
   const g = String(gop);
   return [
     ...['-c:v', 'libx264', '-preset', preset, '-tune', 'zerolatency', '-bf', '0'],
-    ...['-g', g, '-keyint_min', g, '-sc_threshold', '0', '-threads', String(threads)],
+    ...['-g', g, '-sc_threshold', '0', '-threads', String(threads)],
   ];
 }
 

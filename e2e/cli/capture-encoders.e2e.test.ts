@@ -87,7 +87,9 @@ describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
       cli.child.kill('SIGINT');
       const result = await cli.done;
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stderr).toMatch(/\(live encoding with system ffmpeg \S+ libx264\)/);
+      expect(result.stderr).toMatch(
+        /\(live encoding with system ffmpeg \S+ libx264; drops the oldest frame when behind\)/,
+      );
       const done = /stopped: (\d+) frames \(\d+ keyframes, \d+ dropped(?:, \d+ late)?\)/.exec(result.stderr);
       expect(done, result.stderr).not.toBeNull();
       expect(readSaved(save)).toMatchObject({ recordingId: 'e2e-serve-ffmpeg', samples: Number(done![1]) });

@@ -139,7 +139,7 @@ describe('camstream capture → --save, in the real viewer', () => {
       );
       expect(run.stderr).toMatch(
         new RegExp(
-          `capturing stdin 320x240 at 25\\.00 fps \\(live encoding with ${encoderLabel[encoder]}\\)`,
+          `capturing stdin 320x240 at 25\\.00 fps \\(live encoding with ${encoderLabel[encoder]}; waits for the encoder, drops nothing\\)`,
         ),
       );
       expect(run.code).toBe(0);

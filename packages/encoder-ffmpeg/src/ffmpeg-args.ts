@@ -23,6 +23,11 @@ export function codecArgsFor(
 
 /** What a run adds to the codec arguments. */
 export interface LiveRunOptions {
+  /**
+   * `packets` (default): the stream on fd 1 and each packet's size on fd 3, both flushed per packet. `stream`:
+   * the stream alone on fd 1, unflushed (batch: throughput over latency).
+   */
+  readonly framing?: 'packets' | 'stream';
   /** ffmpeg's `-threads` for the encoder. */
   readonly threads?: number;
   /** Extra output arguments, after camstream's (so they win). */
@@ -49,10 +54,14 @@ export function liveEncodeArgs(o: ResolvedH264Options, encoder: string, run: Liv
     ...codec.output,
     ...(run.threads === undefined ? [] : ['-threads', String(run.threads)]),
     ...(run.encoderArgs ?? []),
-    '-map',
-    '0:v',
-    '-f',
-    'tee',
-    `[f=${annexBFormat(o.codec)}:flush_packets=1]pipe\\:1|[f=framecrc:flush_packets=1]pipe\\:3`,
+    ...(run.framing === 'stream'
+      ? ['-f', annexBFormat(o.codec), 'pipe:1']
+      : [
+          '-map',
+          '0:v',
+          '-f',
+          'tee',
+          `[f=${annexBFormat(o.codec)}:flush_packets=1]pipe\\:1|[f=framecrc:flush_packets=1]pipe\\:3`,
+        ]),
   ];
 }

@@ -13,7 +13,7 @@ import { concatBytes } from '@camstream/test-helpers/bytes';
 import { probe, psnr } from '@camstream/test-helpers/oracle';
 import { describe, expect, it } from 'vitest';
 import { FfmpegEncoderError } from './errors.js';
-import { FfmpegEncoder, type FfmpegEncoderOptions } from './ffmpeg-encoder.js';
+import { FFMPEG_STARTUP_QUEUE, FfmpegEncoder, type FfmpegEncoderOptions } from './ffmpeg-encoder.js';
 import { movingFrame, waitForExit } from './test-frames.test-util.js';
 
 const SIZE = { width: 160, height: 120, fpsNum: 30 } as const;
@@ -51,6 +51,11 @@ function ffmpegByHand(frames: readonly RawFrame[], options: FfmpegEncoderOptions
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Resolves once `condition` holds (checked every 5 ms). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 async function failureOf(run: () => unknown): Promise<unknown> {
@@ -94,9 +99,9 @@ describe('FfmpegEncoder', () => {
     });
   }
 
-  it('a bounded run (8 frames in flight, 2 threads) writes the bytes ffmpeg writes by hand with -threads 2', async () => {
+  it('batch mode (2 threads) writes the bytes ffmpeg writes by hand with -threads 2, cut into one sample per frame', async () => {
     const frames = Array.from({ length: 40 }, (_, i) => movingFrame(i, 320, 240));
-    const options = { ...SIZE, width: 320, height: 240, gop: 10, threads: 2, framesInFlight: 8 };
+    const options = { ...SIZE, width: 320, height: 240, gop: 10, threads: 2, mode: 'batch' as const };
     const { samples, encoder } = await encodeAll(frames, options);
     expect(samples.map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
     expect(samples.flatMap((s, i) => (s.isKeyframe ? [i] : []))).toEqual([0, 10, 20, 30]);
@@ -125,7 +130,7 @@ describe('FfmpegEncoder', () => {
   const PSNR_FLOOR_DB = { ultrafast: 48, veryfast: 45, medium: 46 } as const;
   for (const [preset, floor] of Object.entries(PSNR_FLOOR_DB)) {
     for (const batch of [false, true]) {
-      it(`${preset}${batch ? ', 2 threads, 8 in flight' : ''}: ffprobe sees every frame as I/P, PSNR above ${floor} dB`, async () => {
+      it(`${preset}${batch ? ', batch mode, 2 threads' : ''}: ffprobe sees every frame as I/P, PSNR above ${floor} dB`, async () => {
         const frames = Array.from({ length: 30 }, (_, i) => movingFrame(i, 320, 240));
         const { samples } = await encodeAll(frames, {
           ...SIZE,
@@ -133,7 +138,7 @@ describe('FfmpegEncoder', () => {
           height: 240,
           preset: preset as keyof typeof PSNR_FLOOR_DB,
           gop: 10,
-          ...(batch && { threads: 2, framesInFlight: 8 }),
+          ...(batch && { threads: 2, mode: 'batch' as const }),
         });
         const stream = concatBytes(samples.map((s) => s.data));
         const report = probe(stream);
@@ -143,6 +148,17 @@ describe('FfmpegEncoder', () => {
       });
     }
   }
+
+  it('batch mode: requestKeyframe() starts a new run whose first frame is an IDR; every frame comes out', async () => {
+    const frames = Array.from({ length: 20 }, (_, i) => movingFrame(i));
+    const { samples, encoder } = await encodeAll(frames, { gop: 100, mode: 'batch' }, (e, i) => {
+      if (i === 9) e.requestKeyframe();
+    });
+    expect(samples.map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
+    expect(samples.flatMap((s, i) => (s.isKeyframe ? [i] : []))).toEqual([0, 9]);
+    expect(encoder.stats().keyframeRestarts).toBe(1);
+    expect(probe(concatBytes(samples.map((s) => s.data)))).toMatchObject({ frames: 20, keyframes: [0, 9] });
+  });
 
   it('close() before any frame: samples() ends empty and ffmpeg exits', async () => {
     const encoder = await FfmpegEncoder.open(SIZE);
@@ -206,8 +222,11 @@ describe('FfmpegEncoder', () => {
       for await (const s of encoder.samples()) out.push(s);
       return out;
     })();
-    // A burst: 2 go to ffmpeg, 1 waits, the rest push the oldest waiting one out.
-    for (let i = 0; i < 10; i++) encoder.encode(movingFrame(i));
+    // Once ffmpeg runs (its first sample is out), a burst: 2 go to ffmpeg, 1 waits, the rest push the oldest
+    // waiting one out.
+    encoder.encode(movingFrame(0));
+    await until(() => encoder.stats().samplesOut === 1);
+    for (let i = 1; i < 10; i++) encoder.encode(movingFrame(i));
     await encoder.close();
     const samples = await collected;
     expect(dropped.length).toBeGreaterThan(0);
@@ -218,6 +237,20 @@ describe('FfmpegEncoder', () => {
         .filter((i) => !dropped.includes(i))
         .map((i) => movingFrame(i).pts),
     );
+  });
+
+  it('drops nothing while ffmpeg starts: frames before its first sample wait (up to FFMPEG_STARTUP_QUEUE)', async () => {
+    const encoder = await FfmpegEncoder.open({ ...SIZE, maxQueuedFrames: 1 });
+    const collected = (async () => {
+      const out: EncodedSample[] = [];
+      for await (const s of encoder.samples()) out.push(s);
+      return out;
+    })();
+    // Given at once, before ffmpeg can have encoded any: beyond 2 in flight + 1 queued, yet none dropped.
+    for (let i = 0; i < FFMPEG_STARTUP_QUEUE; i++) encoder.encode(movingFrame(i));
+    await encoder.close();
+    expect((await collected).length).toBe(FFMPEG_STARTUP_QUEUE);
+    expect(encoder.stats().framesDropped).toBe(0);
   });
 
   it('refuses a frame of the wrong size with invalid-frame, and encode() after close() with encoder-closed', async () => {

@@ -19,9 +19,15 @@ export interface RunExit {
   readonly leftoverBytes: number;
 }
 
+/**
+ * How a run's output arrives: `packets` cut whole with the sizes of fd 3 (see {@link PacketCutter}), or the
+ * `stream` as it comes, in pieces.
+ */
+export type RunFraming = 'packets' | 'stream';
+
 /** What a {@link FfmpegRun} reports. */
 export interface RunEvents {
-  /** One complete packet (one access unit) of the Annex B stream, in order. */
+  /** The Annex B stream, in order: one complete packet (one access unit) each with `packets` framing, else a piece. */
   packet(packet: Uint8Array): void;
   /** The process ended and its pipes are drained; called once, after the last `packet`. */
   exit(exit: RunExit): void;
@@ -38,11 +44,9 @@ export class FfmpegRun {
   private stderrRest = '';
   private stdinEnded = false;
 
-  private constructor(child: ChildProcess, events: RunEvents) {
+  private constructor(child: ChildProcess, framing: RunFraming, events: RunEvents) {
     this.child = child;
-    const cutter = new PacketCutter((packet) => events.packet(packet));
-    const sizes = child.stdio[3] as Readable;
-    sizes.setEncoding('latin1');
+    const cutter = framing === 'packets' ? new PacketCutter((packet) => events.packet(packet)) : undefined;
     let unreadable: unknown;
     const guard = (work: () => void): void => {
       if (unreadable !== undefined) return;
@@ -54,8 +58,14 @@ export class FfmpegRun {
         child.kill('SIGKILL');
       }
     };
-    child.stdout?.on('data', (chunk: Buffer) => guard(() => cutter.bytes(chunk)));
-    sizes.on('data', (text: string) => guard(() => cutter.lines(text)));
+    if (cutter === undefined) {
+      child.stdout?.on('data', (chunk: Buffer) => guard(() => events.packet(chunk)));
+    } else {
+      const sizes = child.stdio[3] as Readable;
+      sizes.setEncoding('latin1');
+      child.stdout?.on('data', (chunk: Buffer) => guard(() => cutter.bytes(chunk)));
+      sizes.on('data', (text: string) => guard(() => cutter.lines(text)));
+    }
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => this.keepLog(text));
     // EPIPE when ffmpeg has gone: its exit says why.
@@ -68,18 +78,24 @@ export class FfmpegRun {
         exitCode: code ?? 128 + signalNumber,
         signal,
         logTail: this.log.slice(-LOG_TAIL_LINES),
-        leftoverBytes: cutter.pending,
+        leftoverBytes: cutter?.pending ?? 0,
       });
     });
   }
 
   /**
-   * Starts `ffmpegPath` with `args` (whose output must be the tee described in {@link PacketCutter}); resolves
-   * once the process runs. Rejects with `ffmpeg-not-found` when it cannot be started.
+   * Starts `ffmpegPath` with `args` (with `packets` framing, their output must be the tee described in
+   * {@link PacketCutter}); resolves once the process runs. Rejects with `ffmpeg-not-found` when it cannot start.
    */
-  static start(ffmpegPath: string, args: readonly string[], events: RunEvents): Promise<FfmpegRun> {
+  static start(
+    ffmpegPath: string,
+    args: readonly string[],
+    framing: RunFraming,
+    events: RunEvents,
+  ): Promise<FfmpegRun> {
     return new Promise<FfmpegRun>((resolve, reject) => {
-      const child = spawn(ffmpegPath, args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+      const stdio = framing === 'packets' ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
+      const child = spawn(ffmpegPath, args, { stdio: stdio as ('pipe' | 'ignore')[] });
       child.once('error', (error: NodeJS.ErrnoException) => {
         if (child.pid !== undefined) return;
         const code =
@@ -94,7 +110,7 @@ export class FfmpegRun {
           ),
         );
       });
-      child.once('spawn', () => resolve(new FfmpegRun(child, events)));
+      child.once('spawn', () => resolve(new FfmpegRun(child, framing, events)));
     });
   }
 

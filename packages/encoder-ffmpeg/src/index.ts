@@ -28,8 +28,10 @@ export {
 } from './encoders/probe-encoders.js';
 export { FfmpegEncoderError, type FfmpegEncoderErrorCode } from './errors.js';
 export {
+  FFMPEG_BATCH_DEPTH,
   FFMPEG_DEPTH,
   FFMPEG_LOOKAHEAD_DEPTH,
+  FFMPEG_STARTUP_QUEUE,
   FfmpegEncoder,
   type FfmpegEncoderOptions,
   type FfmpegEncoderStats,

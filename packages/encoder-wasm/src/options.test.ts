@@ -35,7 +35,7 @@ describe('resolveOptions / encodeArgs', () => {
     );
     const joined = args.join(' ');
     expect(joined).toContain('-f rawvideo -pix_fmt yuv420p -s 320x240 -framerate 30000/1001');
-    expect(joined).toContain('-bf 0 -g 15 -keyint_min 15 -sc_threshold 0 -crf 20 -profile:v main');
+    expect(joined).toContain('-bf 0 -g 15 -sc_threshold 0 -crf 20 -profile:v main');
     expect(joined).toContain('-tune zerolatency');
     expect(joined).toMatch(/-f h264 out$/);
     expect(args).not.toContain('nobuffer');

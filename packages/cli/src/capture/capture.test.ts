@@ -127,6 +127,62 @@ describe('capture()', { timeout: 60_000 }, () => {
     });
   }
 
+  it('live stdin (--live) drops the oldest frames rather than queue them when the encoder falls behind', async () => {
+    const pattern = { width: 128, height: 72, fpsNum: 25, frames: 60 };
+    const pieces: Uint8Array[] = [y4mHeaderBytes(128, 72, 25)];
+    for (const frame of testPattern(pattern)) pieces.push(Y4M_FRAME_LINE, frame.data);
+    let whenBehind: string | undefined;
+    const summary = await capture({
+      input: '-',
+      stdin: Readable.from(pieces),
+      live: true,
+      save: join(dir, 'stdin-live.rrd'),
+      preset: 'ultrafast',
+      encoder: 'wasm',
+      onStart: (info) => {
+        whenBehind = info.whenBehind;
+      },
+    });
+    expect(whenBehind).toBe('drop');
+    // All 60 frames arrive at once: far more than the encoder takes in that time.
+    expect(summary.dropped).toBeGreaterThan(0);
+    expect(summary.frames + summary.dropped).toBe(60);
+    await expect(capture({ input: 'x.y4m', live: true, save: join(dir, 'x.rrd') })).rejects.toMatchObject({
+      code: 'usage',
+    });
+  });
+
+  it('log_time is each frame’s capture time (when it was read), not when its sample was logged', async () => {
+    const save = join(dir, 'log-time.rrd');
+    // Per frame: the wall clock at its progress report minus its encode latency is when it was read.
+    const readAt: number[] = [];
+    const latencies: number[] = [];
+    await capture({
+      width: 160,
+      height: 96,
+      frames: 45,
+      gop: 15,
+      preset: 'ultrafast',
+      encoder: 'wasm',
+      save,
+      onProgress: (p) => {
+        readAt.push(Date.now() - p.latencyMs);
+        latencies.push(p.latencyMs);
+      },
+    });
+    const { messages } = decodeRrd(new Uint8Array(await readFile(save)));
+    const logTimes = messages.flatMap((m) =>
+      m.kind === 'arrow_msg' && !m.chunk.isStatic && m.chunk.entityPath === '/video_stream'
+        ? (m.chunk.timelines.find((t) => t.name === 'log_time')?.values ?? [])
+        : [],
+    );
+    expect(logTimes).toHaveLength(45);
+    const offByMs = logTimes.map((t, i) => Math.abs(Number(t / 1_000_000n) - (readAt[i] as number)));
+    // Batch encoding holds frames for tens of ms, so a log_time taken at logging would be off by that much.
+    expect(Math.max(...latencies)).toBeGreaterThan(40);
+    expect(Math.max(...offByMs)).toBeLessThanOrEqual(15);
+  });
+
   it('encodes H.265 with the system ffmpeg’s libx265: an hev1 VideoStream ffprobe reads as I/P HEVC', async () => {
     const save = join(dir, 'h265.rrd');
     const summary = await capture({

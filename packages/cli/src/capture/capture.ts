@@ -114,6 +114,7 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       fpsNum: source.fpsNum,
       fpsDen: source.fpsDen,
       mode,
+      whenBehind: mode === 'batch' ? undefined : source.dropWhenBehind || paceTestPattern ? 'drop' : 'wait',
       encoder: chosen.label,
       ...(chosen.backend === 'wasm' && chosen.fallback !== undefined && { encoderFallback: chosen.fallback }),
       totalFrames: source.totalFrames,
@@ -148,6 +149,8 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
         bytes += sample.data.byteLength;
         if (sample.isKeyframe) keyframes++;
         rec.setTime(timeline, { duration: sample.pts });
+        // Rerun's log_time is when the frame was captured, not when its sample was logged.
+        rec.setTime('log_time', { timestamp: encoded.capturedAt });
         rec.log(entity, VideoStream.fromFields({ sample: sample.data }));
         const dropped = encoder.dropped();
         if (options.stats === true) logFrameStats(rec, encoded, rates, dropped);
@@ -339,6 +342,12 @@ function checkOptions(options: CaptureOptions): void {
         cause: error,
       });
     }
+  }
+  if (options.timeline === 'log_time') {
+    throw new CliError(
+      'usage',
+      '--timeline log_time is Rerun’s capture-time timeline, which camstream fills; pick another name',
+    );
   }
   if (options.timeline !== undefined && !/^[^\s]+$/.test(options.timeline)) {
     throw new CliError(

@@ -43,6 +43,7 @@ export interface CaptureFlags {
   readonly frames?: number;
   readonly duration?: number;
   readonly realtime?: boolean;
+  readonly live?: boolean;
   readonly preset?: X264Preset;
   readonly crf?: number;
   readonly bitrate?: number;
@@ -111,6 +112,10 @@ export function captureCommand(): Command {
       flagArgument(parseDuration),
     )
     .option('--realtime', 'pace the test pattern at its frame rate (implied by --serve and --connect)')
+    .option(
+      '--live',
+      'with --input -: a camera piped in; drop the oldest frame when the encoder falls behind instead of waiting',
+    )
     .optionsGroup('Encoding (H.264 with x264, or H.265 with x265):')
     .addOption(
       new Option(
@@ -228,6 +233,7 @@ Examples:
   camstream capture --input clip.y4m --save clip.rrd --batch-delay-ms 500
   camstream capture --input raw.yuv --size 640x480 --pix-fmt nv12 --fps 25 --save raw.rrd
   ffmpeg -i clip.mp4 -f yuv4mpegpipe - | camstream capture --input - --save clip.rrd
+  ffmpeg -f v4l2 -i /dev/video0 -f yuv4mpegpipe - | camstream capture --input - --live --serve 9090
   camstream capture --device /dev/video0 --size 1280x720 --fps 30 --serve 9090 --save camera.rrd
 
 --encoder auto (the default) uses the system ffmpeg when a one-frame trial encode with its libx264 works,
@@ -321,7 +327,7 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
             }
             logger.info(
               'start',
-              `capturing ${info.source} ${info.width}x${info.height} at ${(info.fpsNum / info.fpsDen).toFixed(2)} fps (${info.mode} encoding with ${info.encoder})`,
+              `capturing ${info.source} ${info.width}x${info.height} at ${(info.fpsNum / info.fpsDen).toFixed(2)} fps (${info.mode} encoding with ${info.encoder}${behindText(info.whenBehind)})`,
               {
                 source: info.source,
                 width: info.width,
@@ -438,6 +444,7 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
     ...(flags.frames !== undefined && { frames: flags.frames }),
     ...(flags.duration !== undefined && { durationSeconds: flags.duration }),
     ...(flags.realtime === true && { realtime: true }),
+    ...(flags.live === true && { live: true }),
     ...(flags.preset !== undefined && { preset: flags.preset }),
     ...(flags.crf !== undefined && { crf: flags.crf }),
     ...(flags.bitrate !== undefined && { bitrate: flags.bitrate }),
@@ -467,6 +474,13 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
     ...(flags.stats === true && { stats: true }),
     ...(Object.keys(batching).length > 0 && { batching }),
   };
+}
+
+/** How a live run keeps up, for the start line. */
+function behindText(whenBehind: 'drop' | 'wait' | undefined): string {
+  if (whenBehind === 'drop') return '; drops the oldest frame when behind';
+  if (whenBehind === 'wait') return '; waits for the encoder, drops nothing';
+  return '';
 }
 
 function summaryText(s: CaptureSummary): string {

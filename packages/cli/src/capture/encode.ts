@@ -4,10 +4,32 @@ import { EncoderPool, encodeBatch, type H264EncoderOptions, LiveEncoder } from '
 import type { ChosenEncoder } from './encoder-choice.js';
 import type { EncodeMode } from './options.js';
 
-/** One encoded frame and how long it took from being read to coming out of the encoder. */
+/** One encoded frame, when it was read, and how long it took from being read to coming out of the encoder. */
 export interface EncodedFrame {
   readonly sample: EncodedSample;
   readonly latencyMs: number;
+  /** Wall-clock time the frame reached camstream (read from its source), ns since 1970: its capture time. */
+  readonly capturedAt: bigint;
+}
+
+/** When a frame was read: the monotonic clock for latency, the wall clock for `log_time`. */
+interface ReadTime {
+  readonly at: number;
+  readonly wall: bigint;
+}
+
+function readNow(): ReadTime {
+  return { at: performance.now(), wall: BigInt(Date.now()) * 1_000_000n };
+}
+
+/** The {@link EncodedFrame} of `sample`, read at `read` (unknown: now). */
+function encodedFrame(sample: EncodedSample, read: ReadTime | undefined): EncodedFrame {
+  const now = readNow();
+  return {
+    sample,
+    latencyMs: read === undefined ? 0 : now.at - read.at,
+    capturedAt: (read ?? now).wall,
+  };
 }
 
 /** An encoder for one capture: live (one frame in, one out) or batch (every frame, as fast as possible). */
@@ -37,9 +59,6 @@ interface FrameByFrameEncoder {
   stats(): { readonly framesDropped: number };
 }
 
-/** Frames written to the system ffmpeg ahead of their samples in batch mode: enough that its pipe never runs dry. */
-const FFMPEG_BATCH_IN_FLIGHT = 8;
-
 /**
  * Opens the encoder for a capture. Live sources and paced runs encode frame by frame (a camera or the paced
  * pattern drops the oldest waiting frame when it falls behind, so latency stays bounded; stdin waits). Bounded
@@ -51,7 +70,7 @@ export async function openCaptureEncoder(
   options: CaptureEncoderOptions,
 ): Promise<CaptureEncoder> {
   const { dropWhenBehind, threads, encoder: chosen, ...h264 } = options;
-  const started = new Map<bigint, number>();
+  const started = new Map<bigint, ReadTime>();
   const onDrop = (frame: RawFrame): void => {
     started.delete(frame.pts);
   };
@@ -62,7 +81,7 @@ export async function openCaptureEncoder(
       encoder: chosen.name,
       ...(chosen.encoderArgs.length > 0 && { encoderArgs: chosen.encoderArgs }),
       whenFull: mode === 'live' && dropWhenBehind ? 'drop-oldest' : 'wait',
-      ...(mode === 'batch' && { framesInFlight: FFMPEG_BATCH_IN_FLIGHT }),
+      mode,
       ...(threads !== undefined && { threads }),
       onDrop,
     });
@@ -83,7 +102,7 @@ export async function openCaptureEncoder(
 function frameByFrame(
   mode: EncodeMode,
   encoder: FrameByFrameEncoder,
-  started: Map<bigint, number>,
+  started: Map<bigint, ReadTime>,
 ): CaptureEncoder {
   return {
     mode,
@@ -94,7 +113,7 @@ function frameByFrame(
       const feeding = (async () => {
         try {
           for await (const frame of frames) {
-            started.set(frame.pts, performance.now());
+            started.set(frame.pts, readNow());
             await encoder.encode(frame);
           }
         } catch (error) {
@@ -109,9 +128,9 @@ function frameByFrame(
       let completed = false;
       try {
         for await (const sample of encoder.samples()) {
-          const t0 = started.get(sample.pts);
+          const read = started.get(sample.pts);
           started.delete(sample.pts);
-          yield { sample, latencyMs: t0 === undefined ? 0 : performance.now() - t0 };
+          yield encodedFrame(sample, read);
         }
         await feeding;
         completed = true;
@@ -131,21 +150,21 @@ async function openBatch(h264: H264EncoderOptions, threads: number | undefined):
     close: () => pool.close(),
     async *run(frames) {
       // Read times of the frames in flight, oldest first (a FIFO: the batch mode keeps every frame, in order).
-      let started: number[] = [];
+      let started: ReadTime[] = [];
       let head = 0;
       async function* timed(): AsyncGenerator<RawFrame, void, undefined> {
         for await (const frame of frames) {
-          started.push(performance.now());
+          started.push(readNow());
           yield frame;
         }
       }
       for await (const sample of encodeBatch(timed(), { ...h264, pool })) {
-        const t0 = started[head++];
+        const read = started[head++];
         if (head >= 4096) {
           started = started.slice(head);
           head = 0;
         }
-        yield { sample, latencyMs: t0 === undefined ? 0 : performance.now() - t0 };
+        yield encodedFrame(sample, read);
       }
     },
   };

@@ -37,6 +37,12 @@ async function openAny(options: CaptureOptions, reuseBuffer: boolean): Promise<F
   if (options.input !== undefined && options.device !== undefined) {
     throw new CliError('usage', '--input and --device both name a source; give one of them');
   }
+  if (options.live === true && options.input !== '-') {
+    throw new CliError(
+      'usage',
+      '--live applies to --input - (a camera piped in on stdin); cameras (--device) and the paced pattern drop frames already, files never do',
+    );
+  }
   const fpsNum = options.fpsNum ?? DEFAULT_FPS;
   const fpsDen = options.fpsDen ?? 1;
   if (options.device !== undefined) {
@@ -49,7 +55,7 @@ async function openAny(options: CaptureOptions, reuseBuffer: boolean): Promise<F
     });
   }
   if (options.input === '-') {
-    const source = await openStdinSource(options.stdin);
+    const source = await openStdinSource(options.stdin, options.live === true);
     checkSize(source, options);
     return source;
   }

@@ -31,6 +31,12 @@ export interface CaptureOptions {
   readonly frames?: number;
   /** Stop after this many seconds of video. */
   readonly durationSeconds?: number;
+  /**
+   * With `input: '-'`: a live stream (a camera piped in through ffmpeg). When the encoder falls behind, the
+   * oldest waiting frame is dropped (counted in `dropped`), so latency stays bounded. Default: wait for the
+   * encoder, so a piped file loses no frame.
+   */
+  readonly live?: boolean;
   /** Pace the test pattern at its frame rate (implied by `serve` and `connect`). */
   readonly realtime?: boolean;
 
@@ -184,6 +190,11 @@ export interface CaptureStartInfo {
   readonly fpsDen: number;
   /** `live`: one frame in, one out, drops under load; `batch`: every frame, as fast as possible. */
   readonly mode: EncodeMode;
+  /**
+   * What a live run does with frames when the encoder falls behind: `drop` the oldest (cameras, the paced
+   * pattern, `live` stdin), or `wait` for the encoder (stdin, files). `undefined` in batch mode.
+   */
+  readonly whenBehind: 'drop' | 'wait' | undefined;
   /** The encoder in use, for people (`system ffmpeg 5.1.8 libx264`, `ffmpeg.wasm libx264`). */
   readonly encoder: string;
   /** Why `encoder: 'auto'` did not use the system ffmpeg (`no system ffmpeg: …`), when it did not. */

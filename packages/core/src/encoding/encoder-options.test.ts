@@ -25,7 +25,7 @@ describe('H.264 encoder options', () => {
     });
     const args = x264EncodeArgs(o, 'in', 'out');
     expect(args.slice(args.indexOf('-c:v'), args.indexOf('-flush_packets'))).toEqual(x264CodecArgs(o));
-    expect(args.join(' ')).toContain('-g 30 -keyint_min 30 -sc_threshold 0');
+    expect(args.join(' ')).toContain('-g 30 -sc_threshold 0');
     expect(x264CodecArgs(o, 'libx264rgb')[1]).toBe('libx264rgb');
   });
 
@@ -63,7 +63,7 @@ describe('H.264 encoder options', () => {
     expect(x264EncodeArgs(o, 'in', 'out').join(' ')).toBe(
       '-hide_banner -nostats -loglevel error -f rawvideo -pix_fmt yuv420p -s 64x48 -framerate 30/1 -probesize 32 ' +
         '-analyzeduration 0 -i in -c:v libx264 -pix_fmt yuv420p -preset veryfast -tune zerolatency -bf 0 -g 60 ' +
-        '-keyint_min 60 -sc_threshold 0 -crf 20 -profile:v main -flush_packets 1 -f h264 out',
+        '-sc_threshold 0 -crf 20 -profile:v main -flush_packets 1 -f h264 out',
     );
   });
 });
