@@ -235,7 +235,7 @@ describe('camstream capture refuses bad input clearly', () => {
       [['--connect', 'http://127.0.0.1:9876'], /is not a Rerun proxy URL; expected e\.g\. rerun\+http/],
       [
         ['--input', 'a.y4m', '--device', '/dev/video0'],
-        /option '--input <file>' cannot be used with option '--device <path>'/,
+        /option '--input <file>' cannot be used with option '--device <camera>'/,
       ],
       [['--save', join(dir, 'x.mp4')], /--save .*x\.mp4 does not end in \.rrd/],
       [[], /capture needs somewhere to send the video/],
