@@ -25,7 +25,7 @@ import type { FrameSource } from './sources/frame-source.js';
 import { logFrameStats, RateWindow, STATS_ENTITIES } from './telemetry.js';
 
 /**
- * Captures video, encodes it to H.264 and logs it as a Rerun `VideoStream` to any combination of an `.rrd`
+ * Captures video, encodes it to H.264 (or H.265) and logs it as a Rerun `VideoStream` to any combination of an `.rrd`
  * file, a served live viewer and a Rerun proxy: `camstream capture` as a Node API.
  *
  * Aborting `options.signal` ends the capture cleanly (the source stops, the encoder flushes, sinks close: the
