@@ -195,7 +195,10 @@ export function captureCommand(): Command {
     .addOption(timelineOption())
     .addOption(applicationIdOption())
     .addOption(recordingIdOption())
-    .option('--stats', 'log encode latency, frame bytes, bit rate, fps and drops as Scalars under stats/…, and the encoder’s name')
+    .option(
+      '--stats',
+      'log encode latency, frame bytes, bit rate, fps and drops as Scalars under stats/…, and the encoder’s name',
+    )
     .optionsGroup('Batching of --save and --connect (--serve sends every frame at once):')
     .option(
       '--batch-rows <n>',
