@@ -84,6 +84,8 @@ describe('capture()', { timeout: 60_000 }, () => {
       ]);
       expect(summary.bytes).toBeGreaterThan(0);
       expect(summary.saved?.bytes).toBe((await readFile(save)).byteLength);
+      // The encoder is named beside the plots, as a static text document.
+      expect(await staticText(save, '/stats/encoder')).toEqual([summary.encoder]);
     });
 
     it(`reads Y4M from a stream (live mode) and keeps the header’s size and rate (${encoder})`, async () => {
