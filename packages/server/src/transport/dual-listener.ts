@@ -134,9 +134,17 @@ export function createDualListener(handler: DualHandler, options: DualListenerOp
     refuseSocket(socket, plainResponse(405, 'CONNECT is not supported')),
   );
   // Until a connection's first request arrives nothing else times it out (a client may send only blank lines).
-  const awaitingRequest = new WeakSet<Duplex>();
+  // The socket's idle timeout does that, and a timer of its own backs it up: under load the idle timeout of a
+  // connection that sent only blank lines was seen not to fire. The backstop waits out Node's own header check,
+  // so a slow request still gets its 408.
+  const awaitingRequest = new Map<Duplex, NodeJS.Timeout>();
+  const firstRequestDeadline = limits.headersTimeout + 2 * checkingInterval(limits);
   const requestStarted = (request: IncomingMessage) => {
-    if (awaitingRequest.delete(request.socket)) request.socket.setTimeout(0);
+    const backstop = awaitingRequest.get(request.socket);
+    if (backstop === undefined) return;
+    clearTimeout(backstop);
+    awaitingRequest.delete(request.socket);
+    request.socket.setTimeout(0);
   };
   http1.prependListener('request', requestStarted);
   http1.prependListener('upgrade', requestStarted);
@@ -204,7 +212,14 @@ export function createDualListener(handler: DualHandler, options: DualListenerOp
       return;
     }
     if (limits.headersTimeout > 0) {
-      awaitingRequest.add(socket);
+      const backstop = setTimeout(() => {
+        if (awaitingRequest.delete(socket)) socket.destroy();
+      }, firstRequestDeadline);
+      awaitingRequest.set(socket, backstop);
+      socket.once('close', () => {
+        clearTimeout(backstop);
+        awaitingRequest.delete(socket);
+      });
       socket.setTimeout(limits.headersTimeout);
     }
     http1.emit('connection', socket);
