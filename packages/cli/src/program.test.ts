@@ -3,28 +3,8 @@ import { CliError } from './errors.js';
 import { ExitCode, exitCodeFor } from './output/exit-codes.js';
 import { createLogger } from './output/logger.js';
 import { reportError } from './output/report-error.js';
-import { createProgram, run, VERSION } from './program.js';
-
-/** Runs the program in-process and collects what it wrote. */
-async function runCaptured(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await run(['node', 'camstream', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+import { createProgram, VERSION } from './program.js';
+import { runCaptured } from './run-captured.test-util.js';
 
 describe('the camstream program', () => {
   afterEach(() => {

@@ -1,26 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { run } from '../program.js';
+import { runCaptured } from '../run-captured.test-util.js';
 import type { EncodersReport } from './report.js';
-
-/** Runs the program in-process and collects what it wrote. */
-async function runCaptured(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await run(['node', 'camstream', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 // With the system ffmpeg (Debian's 5.1 here: libx264 and libx265 work, no GPU for the hardware encoders).
 describe('camstream encoders', () => {
