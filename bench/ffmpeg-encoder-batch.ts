@@ -1,14 +1,15 @@
 /**
  * One batch encode by `FfmpegEncoder` in a process of its own, for `encoder.bench.ts`: the raw I420 frames of a
- * file, read one by one into fresh buffers (as a source hands them out), encoded with the settings of a bounded
- * source at full speed (batch mode: `whenFull: 'wait'`, 8 frames in flight, the stream unflushed, 2 x264 threads).
+ * file, read one by one into the buffers of a pool that `releaseFrame` refills (as a camera's ring of buffers;
+ * no copy), encoded with the settings of a bounded source at full speed (batch mode: `whenFull: 'wait'`, 8
+ * frames in flight, the stream unflushed, 2 x264 threads).
  *
  * Timed from before `open()` (ffmpeg's start included, as in the native anchor's whole process) to the last
  * sample after `close()`; not Node's start or the module loading. CPU: this process's (`process.cpuUsage()`,
  * every thread) plus its ended children's, the ffmpeg runs (`/proc/self/stat`), over the same span.
  *
  * Usage: ffmpeg-encoder-batch.ts RAW WIDTH HEIGHT PRESET GOP FRAMES
- * Prints one JSON line: {"frames", "samples", "bytes", "seconds", "nodeCpuMs", "ffmpegCpuMs"}.
+ * Prints one JSON line: {"frames", "samples", "bytes", "seconds", "nodeCpuMs", "ffmpegCpuMs", "buffers"}.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { X264Preset } from '@camstream/core/media';
@@ -24,6 +25,9 @@ const count = Number(frames);
 const size = (w * h * 3) / 2;
 const fd = openSync(path as string, 'r');
 
+const spare: Buffer[] = [];
+let buffers = 0;
+
 const cpu0 = process.cpuUsage();
 const children0 = procCpuMs().children;
 const t0 = performance.now();
@@ -36,6 +40,7 @@ const encoder = await FfmpegEncoder.open({
   whenFull: 'wait',
   mode: 'batch',
   threads: 2,
+  releaseFrame: (frame) => spare.push(frame.data as Buffer),
 });
 let samples = 0;
 let bytes = 0;
@@ -46,8 +51,12 @@ const reading = (async () => {
   }
 })();
 for (let index = 0; index < count; index++) {
-  // Uninitialised: the read fills it whole.
-  const data = Buffer.allocUnsafeSlow(size);
+  let data = spare.pop();
+  if (data === undefined) {
+    buffers++;
+    // Uninitialised: the read fills it whole.
+    data = Buffer.allocUnsafeSlow(size);
+  }
   if (readSync(fd, data, 0, size, index * size) !== size)
     throw new Error(`${path}: short read at frame ${index}`);
   const pts = (BigInt(index) * 1_000_000_000n) / 30n;
@@ -68,6 +77,7 @@ console.log(
     bytes,
     seconds,
     nodeCpuMs: (cpu.user + cpu.system) / 1000,
+    buffers,
     ffmpegCpuMs,
   }),
 );

@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -252,6 +253,74 @@ describe('FfmpegEncoder', () => {
     expect((await collected).length).toBe(FFMPEG_STARTUP_QUEUE);
     expect(encoder.stats().framesDropped).toBe(0);
   });
+
+  it('frames that queued while ffmpeg started drain without a drop, even after the first sample is out', async () => {
+    const encoder = await FfmpegEncoder.open({ ...SIZE, maxQueuedFrames: 1 });
+    let next = 0;
+    for (; next < 20; next++) encoder.encode(movingFrame(next));
+    const out: EncodedSample[] = [];
+    for await (const s of encoder.samples()) {
+      out.push(s);
+      // Given as soon as a sample comes out, while most of the start's frames still wait.
+      if (next < 30) {
+        encoder.encode(movingFrame(next++));
+        if (next === 30) void encoder.close();
+      }
+    }
+    expect(encoder.stats().framesDropped).toBe(0);
+    expect(out.map((s) => s.pts)).toEqual(Array.from({ length: 30 }, (_, i) => movingFrame(i).pts));
+  });
+
+  // Frames bigger than a pipe's buffer: a write holds on to its frame until ffmpeg has read all of it.
+  const BIG = { width: 640, height: 480, fpsNum: 30 } as const;
+  const bigFrames = Array.from({ length: 40 }, (_, i) => movingFrame(i, BIG.width, BIG.height));
+  const batch = { ...BIG, mode: 'batch', threads: 2, preset: 'ultrafast' } as const;
+  // A digest: a failed comparison of megabytes would spend minutes printing their difference.
+  const digest = (samples: readonly EncodedSample[]): string =>
+    createHash('sha256')
+      .update(concatBytes(samples.map((s) => s.data)))
+      .digest('hex');
+
+  it('copies each frame in encode(): a source may render every frame into one buffer', async () => {
+    const fresh = digest((await encodeAll(bigFrames, batch)).samples);
+    const shared = new Uint8Array(bigFrames[0]?.data.length ?? 0);
+    const reused = bigFrames.map((f) => ({ ...f, data: shared }));
+    const fromOne = await encodeAll(reused, batch, (_, i) => shared.set((bigFrames[i] as RawFrame).data));
+    expect(digest(fromOne.samples)).toBe(fresh);
+  }, 60_000);
+
+  it('with releaseFrame, frames are not copied and each is given back once, after ffmpeg took it', async () => {
+    const fresh = digest((await encodeAll(bigFrames, batch)).samples);
+    const spare: Uint8Array[] = [];
+    const released: RawFrame[] = [];
+    let allocated = 0;
+    const frames = bigFrames.map((f) => ({ ...f }));
+    const fromPool = await encodeAll(
+      frames,
+      {
+        ...batch,
+        releaseFrame: (frame) => {
+          released.push(frame);
+          spare.push(frame.data);
+        },
+      },
+      (_, i) => {
+        // The buffer a source would fill next: one given back, else a new one.
+        let data = spare.pop();
+        if (data === undefined) {
+          allocated++;
+          data = new Uint8Array((bigFrames[i] as RawFrame).data.length);
+        }
+        data.set((bigFrames[i] as RawFrame).data);
+        (frames[i] as { data: Uint8Array }).data = data;
+      },
+    );
+    expect(digest(fromPool.samples)).toBe(fresh);
+    expect(released).toHaveLength(frames.length);
+    expect(new Set(released).size).toBe(frames.length);
+    expect(released.every((frame, i) => frame === frames[i])).toBe(true);
+    expect(allocated).toBeLessThan(frames.length);
+  }, 60_000);
 
   it('refuses a frame of the wrong size with invalid-frame, and encode() after close() with encoder-closed', async () => {
     const encoder = await FfmpegEncoder.open(SIZE);

@@ -119,9 +119,13 @@ export class FfmpegRun {
     return this.child.pid as number;
   }
 
-  /** Writes one frame's pixels to ffmpeg's stdin. */
-  write(pixels: Uint8Array): void {
-    if (!this.stdinEnded) this.child.stdin?.write(pixels);
+  /**
+   * Writes one frame's pixels to ffmpeg's stdin; `taken` is called once the pipe no longer needs `pixels` (all
+   * of it written, or the write failed), and only then may they change.
+   */
+  write(pixels: Uint8Array, taken: () => void): void {
+    if (this.stdinEnded || this.child.stdin == null) taken();
+    else this.child.stdin.write(pixels, taken);
   }
 
   /** Closes stdin: ffmpeg encodes what it has read, flushes and exits. */

@@ -57,9 +57,9 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     ...(options.encoderArgs !== undefined && { encoderArgs: options.encoderArgs }),
     ...(options.signal !== undefined && { signal: options.signal }),
   });
-  // Only the wasm batch mode copies a frame before reading the next, so only it may share one buffer (a pipe
-  // to the system ffmpeg holds on to the frames it has not written yet).
-  const source = await openSource(options, !paceTestPattern && chosen.backend === 'wasm');
+  // The wasm batch mode and the system ffmpeg copy a frame before reading the next, so they may share one
+  // buffer; the live wasm encoder moves each frame to its worker.
+  const source = await openSource(options, chosen.backend === 'ffmpeg' || !paceTestPattern);
   let encoder: CaptureEncoder | undefined;
   let sinks: CaptureSinks | undefined;
   let rec: RecordingStream | undefined;
