@@ -148,12 +148,13 @@ export class SharedRecording extends EventTarget {
         failed++;
         const why = errorMessage(error);
         if (failed < sinks.length) {
-          this.dispatchEvent(
-            new CaptureSessionEvent(
-              'sink-failed',
-              new WebError('sink-failed', `a sink stopped: ${why}; the other sinks go on`, { cause: error }),
-            ),
+          const event = new CaptureSessionEvent(
+            'sink-failed',
+            new WebError('sink-failed', `a sink stopped: ${why}; the other sinks go on`, { cause: error }),
           );
+          // A sink that refused the store info fails inside the constructor: tell listeners added right after.
+          if (this.#rec === undefined) queueMicrotask(() => this.dispatchEvent(event));
+          else this.dispatchEvent(event);
         } else {
           this.#failAll(new WebError('sink-failed', `every sink failed, the last: ${why}`, { cause: error }));
         }
