@@ -160,11 +160,14 @@ export class CaptureSession extends EventTarget {
   /**
    * Opens the source (falling back to the test pattern, with a `fallback` event, when the camera cannot be
    * used), the encoder worker and a new recording, and starts streaming. Does nothing when running.
-   * Rejects with a `WebError` (`unsupported`, `invalid-argument`, `worker-failed`, …); the session is then idle.
+   * Rejects with a `WebError` (`unsupported`, `invalid-argument`, `worker-failed`, `invalid-state` when its
+   * shared recording is closed, …); the session is then idle.
    */
   start(): Promise<void> {
     return this.#serial(async () => {
       if (this.#state === 'running') return;
+      // A closed shared recording takes no camera: fail before the camera or a worker is opened.
+      this.#slot?.ensureOpen();
       await this.#bringUp(async () => {
         await this.#openSource();
         await this.#openRun();

@@ -24,7 +24,7 @@ describe('resolveSource / resolveEncoder / resolveSessionOptions', () => {
   it('rejects odd sizes, bad rates and empty sinks with what was expected', () => {
     expect(() => resolveSource({ kind: 'test-pattern', width: 641 })).toThrow(/even whole number.*got 641/);
     expect(() => resolveSource({ kind: 'camera', frameRate: 0 })).toThrow(/1 to 120, got 0/);
-    expect(() => resolveSource({ kind: 'screen' } as never)).toThrow(/"camera" or "test-pattern"/);
+    expect(() => resolveSource({ kind: 'screen' } as never)).toThrow(/"camera", "test-pattern" or "track"/);
     expect(() => resolveEncoder({ kind: 'x264' as never })).toThrow(/"auto", "webcodecs" or "wasm"/);
     expect(() => resolveEncoder({ keyframeInterval: 0.5 })).toThrow(/whole number of frames/);
     expect(() => resolveSessionOptions({ sinks: [] })).toThrow(/non-empty array of functions/);
@@ -94,6 +94,7 @@ describe('resolveSource / resolveEncoder / resolveSessionOptions', () => {
     expect(() => resolveSessionOptions({ recording: {} as never, entityPath: 'a' })).toThrow(
       /recording must be a SharedRecording/,
     );
+    expect(() => resolveSource({ kind: 'track', track: {} as never })).toThrow(/a video MediaStreamTrack/);
     expect(() => resolveSessionOptions({})).toThrow(/or give a SharedRecording as recording/);
   });
 });

@@ -1,6 +1,6 @@
 import { decodeRrd, MemorySink } from '@camstream/core';
 import { describe, expect, it, vi } from 'vitest';
-import { WebError } from '../errors.js';
+import type { WebError } from '../errors.js';
 import { CaptureSession } from './capture-session.js';
 import { claimCameraSlot, SharedRecording } from './shared-recording.js';
 
@@ -117,7 +117,11 @@ describe('SharedRecording', () => {
     await recording.close();
     expect(recording.closed).toBe(true);
     // A session of a closed recording cannot start, and no new camera joins it.
-    await expect(again.start()).rejects.toBeInstanceOf(WebError);
+    await expect(again.start()).rejects.toMatchObject({
+      code: 'invalid-state',
+      message: expect.stringMatching(/closed/),
+    });
+    expect(again.state).toBe('idle');
     await expect(CaptureSession.create({ recording, entityPath: 'cameras/rear' })).rejects.toMatchObject({
       code: 'invalid-state',
     });

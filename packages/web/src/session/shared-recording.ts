@@ -46,7 +46,9 @@ export interface CameraSlot {
   readonly recordingId: string;
   /** This camera's place on the recording's timeline; kept across the session's runs (encoder switches). */
   readonly clock: CameraClock;
-  /** Logs the codec and returns the target one run logs into; throws `invalid-state` once the recording closed. */
+  /** Throws `invalid-state` when the recording is closed (or the slot released): nothing can be logged. */
+  ensureOpen(): void;
+  /** Logs the codec and returns the target one run logs into; throws as {@link CameraSlot.ensureOpen}. */
   open(logStats: boolean): VideoTarget;
   /** Gives the entity back (the session was disposed). */
   release(): void;
@@ -235,19 +237,23 @@ export class SharedRecording extends EventTarget {
     const clock = new CameraClock(this.#origin);
     const statsEntity = `stats${normalized}`;
     let released = false;
+    const ensureOpen = (): void => {
+      if (this.closed || released) {
+        throw new WebError(
+          'invalid-state',
+          released
+            ? `the camera on ${JSON.stringify(entityPath)} left its SharedRecording`
+            : `the SharedRecording of ${JSON.stringify(entityPath)} is closed; open a new one`,
+        );
+      }
+    };
     return {
       entityPath,
       recordingId: this.recordingId,
       clock,
+      ensureOpen,
       open: (logStats) => {
-        if (this.closed || released) {
-          throw new WebError(
-            'invalid-state',
-            released
-              ? `the camera on ${JSON.stringify(entityPath)} left its SharedRecording`
-              : `the SharedRecording of ${JSON.stringify(entityPath)} is closed; open a new one`,
-          );
-        }
+        ensureOpen();
         const rec = this.#rec;
         const logger = new VideoLogger(rec, {
           entityPath,
