@@ -1,7 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { poll } from '../harness/browser.js';
 import { launchWithCamera } from '../harness/camera.js';
-import { type DemoPage, type DemoWindow, useDemo } from './demo-page.js';
+import { ARTIFACTS, type DemoPage, type DemoWindow, useDemo } from './demo-page.js';
 
 // Chromium's fake device is the page's one camera, so the second and third cameras are test patterns.
 const setup = useDemo(() => launchWithCamera({ kind: 'fake', fps: 30 }));
@@ -45,6 +47,7 @@ describe('pnpm demo: several cameras in one recording', () => {
     expect(await page.textContent('li[data-entity="cameras/2"] .camera-numbers')).toMatch(
       /fps · \d+ kbit\/s/,
     );
+    writeFileSync(join(ARTIFACTS, 'demo-three-cameras.png'), await page.screenshot());
 
     // Remove the second camera with its button: the others go on in the same recording.
     await page.click('li[data-entity="cameras/2"] button');
