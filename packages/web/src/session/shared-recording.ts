@@ -1,5 +1,5 @@
-import type { Sink } from '@camstream/core';
 import { RecordingStream } from '@camstream/core';
+import type { Sink } from '@camstream/core/media';
 import { applicationIdProblem, errorMessage } from '@camstream/core/media';
 import { WebError } from '../errors.js';
 import { CameraClock, TimelineOrigin } from './camera-clock.js';

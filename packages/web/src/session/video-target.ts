@@ -1,5 +1,5 @@
-import type { Sink } from '@camstream/core';
 import { RecordingStream, Scalars, VideoCodec, VideoStream } from '@camstream/core';
+import type { Sink } from '@camstream/core/media';
 import { errorMessage } from '@camstream/core/media';
 import { WebError } from '../errors.js';
 import { CameraClock, TimelineOrigin, wallClockNs } from './camera-clock.js';
