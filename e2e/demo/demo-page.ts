@@ -45,6 +45,10 @@ export interface DemoWindow {
     };
     recordingId(): string | null;
     running(): boolean;
+    /** Adds a camera (a device id, `''` the default camera, `test-pattern`); its entity path, or null. */
+    addCamera(source?: string): Promise<string | null>;
+    removeCamera(entityPath: string): Promise<void>;
+    cameras(): { entityPath: string; label: string; running: boolean; stats: { frames: number } }[];
     session(): { source: 'camera' | 'test-pattern'; fallbackReason: string | null; backend: string } | null;
     openServer(url: string): Promise<void>;
     /** The session's `stats` events (a subset of `@camstream/web`'s `CaptureStats`). */

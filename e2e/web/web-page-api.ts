@@ -18,6 +18,17 @@ export interface SessionSnapshot {
   readonly bytesLogged: number;
 }
 
+/** One camera of the page's shared recording. */
+export interface CameraSnapshot {
+  readonly state: SessionState | null;
+  readonly source: ActiveSource | null;
+  readonly encoder: ActiveEncoder | null;
+  readonly recordingId: string | null;
+  readonly stats: CaptureStats | null;
+  /** The camera's `recording` and `error` events. */
+  readonly events: { type: string; detail: unknown }[];
+}
+
 /** The API e2e/web/page/main.ts puts on `window.webTest`. */
 export interface WebTestApi {
   startViewer(): Promise<void>;
@@ -42,5 +53,23 @@ export interface WebTestApi {
   events(): { type: string; detail: unknown }[];
   clearEvents(): void;
   activeRecording(): string | null;
+  /** Opens a `SharedRecording` into the viewer (and a byte-counting sink); returns its id. */
+  openShared(): Promise<string>;
+  /**
+   * Adds a camera to the shared recording: a canvas of one colour (`rgb`), repainted at 30 fps, read through
+   * its `captureStream()` track on `entityPath`.
+   */
+  addCanvasCamera(options: {
+    entityPath: string;
+    rgb: [number, number, number];
+    encoder: EncoderChoice;
+    width: number;
+    height: number;
+  }): Promise<void>;
+  /** Disposes the camera's session and stops its canvas. */
+  removeCamera(entityPath: string): Promise<void>;
+  switchCameraEncoder(entityPath: string, kind: EncoderChoice): Promise<void>;
+  camera(entityPath: string): CameraSnapshot;
+  closeShared(): Promise<void>;
   timeRange(timeline: string): { min: number; max: number } | null;
 }

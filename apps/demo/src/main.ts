@@ -19,12 +19,24 @@ export interface CamstreamDemo {
   running(): boolean;
   /** The stats panel's numbers, or `null` before the first Start. */
   stats(): StreamStats | null;
-  /** The running (or last) session's `stats` events, as `CaptureSession` sent them (benchmarks read these). */
+  /**
+   * The running (or last) session's first camera's `stats` events, as `CaptureSession` sent them (benchmarks
+   * read these).
+   */
   statsEvents(): readonly CaptureStats[];
-  /** The running (or last) session's source and encoder; `null` before the first Start. */
+  /** The running (or last) session's first camera's source and encoder; `null` before the first Start. */
   session(): { source: 'camera' | 'test-pattern'; fallbackReason: string | null; backend: string } | null;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Adds a camera to the running session (`source`: a device id, `''` the default camera, `test-pattern`; the
+   * "Add camera" picker's choice when absent). Resolves to its entity path, `null` if it could not be added.
+   */
+  addCamera(source?: string): Promise<string | null>;
+  /** Removes the camera on `entityPath`; the others go on in the same recording. */
+  removeCamera(entityPath: string): Promise<void>;
+  /** The running session's cameras, each with its entity path, whether it streams and its numbers. */
+  cameras(): { entityPath: string; label: string; running: boolean; stats: StreamStats }[];
   /** Opens a `camstream capture --serve` stream by URL (the "Open a stream" mode). */
   openServer(url: string): Promise<void>;
   /** The proxy URL the viewer follows in "Open a stream" mode, if any. */
@@ -70,9 +82,9 @@ async function main(): Promise<void> {
     recordingId: () => capture.session?.recordingId ?? null,
     running: () => capture.running,
     stats: () => capture.stats(),
-    statsEvents: () => capture.session?.statsEvents() ?? [],
+    statsEvents: () => capture.session?.first.statsEvents() ?? [],
     session: () => {
-      const s = capture.session;
+      const s = capture.session?.first;
       if (s === undefined) return null;
       return {
         source: s.fromCamera ? 'camera' : 'test-pattern',
@@ -82,6 +94,15 @@ async function main(): Promise<void> {
     },
     start: () => capture.start(),
     stop: () => capture.stop(),
+    addCamera: async (source) => (await capture.addCamera(source)) ?? null,
+    removeCamera: (entityPath) => capture.removeCamera(entityPath),
+    cameras: () =>
+      capture.cameras().map((c) => ({
+        entityPath: c.entityPath,
+        label: c.sourceLabel,
+        running: c.running,
+        stats: c.stats(),
+      })),
     openServer: async (url) => {
       ui.modeServe.checked = true;
       syncModes();

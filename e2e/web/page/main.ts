@@ -5,12 +5,13 @@ import {
   CaptureSession,
   type CaptureSessionOptions,
   type EncoderChoice,
+  SharedRecording,
   type SourceRequest,
   viewerSink,
   type WasmEncoderModule,
 } from '@camstream/web';
 import { WebViewer } from '@rerun-io/web-viewer';
-import type { SessionSnapshot, WebTestApi } from '../web-page-api.js';
+import type { CameraSnapshot, SessionSnapshot, WebTestApi } from '../web-page-api.js';
 
 let viewer: WebViewer | undefined;
 let session: CaptureSession | undefined;
@@ -36,6 +37,32 @@ function record(event: Event): void {
         ? { name: detail.name, code: (detail as { code?: string }).code, message: detail.message }
         : detail,
   });
+}
+
+let shared: SharedRecording | undefined;
+/** The shared recording's cameras by entity path: the session, its canvas painter, its events. */
+const cameras = new Map<
+  string,
+  { session: CaptureSession; stopPainting: () => void; events: { type: string; detail: unknown }[] }
+>();
+
+/** A canvas of one colour with a moving stripe (a canvas track only yields frames when it is painted). */
+function paintedCanvas(width: number, height: number, [r, g, b]: [number, number, number]) {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d');
+  if (context === null) throw new Error('no 2D context');
+  let frame = 0;
+  const paint = (): void => {
+    context.fillStyle = `rgb(${r} ${g} ${b})`;
+    context.fillRect(0, 0, width, height);
+    context.fillStyle = '#000';
+    context.fillRect((frame++ * 4) % width, 0, 4, height / 8);
+  };
+  paint();
+  const timer = setInterval(paint, 1000 / 30);
+  return { canvas, stop: () => clearInterval(timer) };
 }
 
 const api: WebTestApi = {
@@ -123,6 +150,69 @@ const api: WebTestApi = {
     events.length = 0;
   },
   activeRecording: () => viewer?.get_active_recording_id() ?? null,
+  async openShared() {
+    const channel = viewer?.open_channel('cameras');
+    shared = new SharedRecording({
+      sinks: [...(channel === undefined ? [] : [viewerSink(channel)]), countingSink()],
+      applicationId: 'camstream_web_cameras',
+    });
+    return shared.recordingId;
+  },
+  async addCanvasCamera({ entityPath, rgb, encoder, width, height }) {
+    if (shared === undefined) throw new Error('openShared() first');
+    const { canvas, stop } = paintedCanvas(width, height, rgb);
+    const track = canvas.captureStream(30).getVideoTracks()[0]!;
+    const session = await CaptureSession.create({
+      recording: shared,
+      entityPath,
+      source: { kind: 'track', track, label: `canvas ${rgb.join(',')}`, width, height },
+      encoder: { kind: encoder },
+      statsIntervalMs: 500,
+    });
+    const events: { type: string; detail: unknown }[] = [];
+    for (const type of ['recording', 'error'])
+      session.addEventListener(type, (event) => {
+        const detail = (event as Event & { detail: unknown }).detail;
+        events.push({ type, detail: detail instanceof Error ? { message: detail.message } : detail });
+      });
+    cameras.set(entityPath, {
+      session,
+      stopPainting: () => {
+        stop();
+        track.stop();
+      },
+      events,
+    });
+    await session.start();
+  },
+  async removeCamera(entityPath) {
+    const camera = cameras.get(entityPath);
+    if (camera === undefined) return;
+    await camera.session.dispose();
+    camera.stopPainting();
+  },
+  async switchCameraEncoder(entityPath, kind) {
+    await cameras.get(entityPath)?.session.switchEncoder({ kind });
+  },
+  camera(entityPath): CameraSnapshot {
+    const camera = cameras.get(entityPath);
+    const session = camera?.session;
+    return {
+      state: session?.state ?? null,
+      source: session?.source ?? null,
+      encoder: session?.encoder ?? null,
+      recordingId: session?.recordingId ?? null,
+      stats: session?.stats ?? null,
+      events: camera?.events ?? [],
+    };
+  },
+  async closeShared() {
+    await shared?.close();
+    for (const camera of cameras.values()) {
+      await camera.session.dispose();
+      camera.stopPainting();
+    }
+  },
   timeRange(timeline) {
     const id = viewer?.get_active_recording_id();
     return id === undefined || id === null ? null : (viewer?.get_time_range(id, timeline) ?? null);

@@ -1,7 +1,7 @@
 /**
  * `@camstream/web`: capture a camera in the browser, encode it to H.264 in a worker (WebCodecs, or an
  * injected ffmpeg.wasm) and stream it into an embedded Rerun web viewer or a camstream server
- * (`CaptureSession`). See the package README for an example.
+ * (`CaptureSession`); several cameras into one recording (`SharedRecording`). See the package README for examples.
  * @packageDocumentation
  */
 
@@ -44,6 +44,7 @@ export type {
   SourceKind,
   SourceRequest,
   TestPatternSourceRequest,
+  TrackSourceRequest,
 } from './session/session-options.js';
 export type {
   ActiveEncoder,
@@ -54,6 +55,11 @@ export type {
   RecordingInfo,
   SessionState,
 } from './session/session-state.js';
+export {
+  SharedRecording,
+  type SharedRecordingEventMap,
+  type SharedRecordingOptions,
+} from './session/shared-recording.js';
 export { type RrdChannel, viewerSink } from './sink/viewer-sink.js';
 export { type CameraDevice, CameraError, listCameras } from './source/camera.js';
 export { type CameraFailure, describeCameraFailure } from './source/camera-errors.js';

@@ -1,9 +1,16 @@
-import { listCameras, type RrdChannel } from '@camstream/web';
+import { type CameraDevice, listCameras, type RrdChannel } from '@camstream/web';
 import type { WebViewer } from '@rerun-io/web-viewer';
 import type { StreamStats } from '../stats.js';
+import { CameraList } from '../ui/camera-list.js';
 import { type ErrorBanner, keepFocus, type PageElements } from '../ui/page.js';
 import type { StatsPanel } from '../ui/stats-panel.js';
-import { type BackendChoice, DemoSession } from './demo-session.js';
+import {
+  type BackendChoice,
+  type DemoCamera,
+  DemoSession,
+  type DemoSource,
+  MAX_CAMERAS,
+} from './demo-session.js';
 
 const FPS = 30;
 const STATS_INTERVAL_MS = 500;
@@ -13,6 +20,11 @@ function parseResolution(value: string): { width: number; height: number } {
   const [w, h] = value.split('x').map(Number);
   if (w === undefined || h === undefined || !(w > 0 && h > 0)) throw new Error(`bad resolution "${value}"`);
   return { width: w, height: h };
+}
+
+/** A picker's value as a source: the test pattern, the default camera (`''`) or a device id. */
+function sourceOf(value: string): DemoSource {
+  return value === TEST_PATTERN ? { kind: 'test-pattern' } : { kind: 'camera', deviceId: value || undefined };
 }
 
 function parseBitrate(input: HTMLInputElement): number {
@@ -27,6 +39,9 @@ export class CaptureMode {
   readonly #ui: PageElements;
   readonly #errors: ErrorBanner;
   readonly #stats: StatsPanel;
+  readonly #cameraList: CameraList;
+  /** The browser's cameras, as last listed. */
+  #devices: CameraDevice[] = [];
   #channel: RrdChannel | undefined;
   #session: DemoSession | undefined;
   #last: DemoSession | undefined;
@@ -45,6 +60,9 @@ export class CaptureMode {
     });
     ui.stop.addEventListener('click', () => void this.stop());
     ui.backend.addEventListener('change', () => this.updateControls());
+    this.#cameraList = new CameraList(ui.cameras);
+    this.#cameraList.onRemove = (entityPath) => void this.removeCamera(entityPath);
+    ui.cameras.add.addEventListener('click', () => void this.addCamera());
     // Show a session's recording as soon as the viewer knows it (each Start opens a new recording).
     viewer.on('recording_open', (event) => {
       if (event.recording_id === this.#session?.recordingId)
@@ -76,6 +94,8 @@ export class CaptureMode {
     const select = this.#ui.camera;
     const chosen = select.value;
     const cameras = await listCameras().catch(() => []);
+    this.#devices = cameras.filter((c) => c.deviceId !== '');
+    this.#fillAddSources();
     const options = [
       new Option(cameras.length > 0 ? 'Default camera' : 'Default camera (none found)', ''),
       ...cameras
@@ -99,6 +119,85 @@ export class CaptureMode {
     for (const control of [ui.camera, ui.resolution, ui.backend, ui.bitrate]) control.disabled = locked;
     // The x264 preset only applies to the ffmpeg.wasm encoder.
     ui.preset.disabled = locked || ui.backend.value !== 'wasm';
+    this.#renderCameras();
+  }
+
+  /**
+   * Adds a camera to the running session, from `value` (a device id, `''` the default camera, `test-pattern`)
+   * or the "Add camera" picker; the cameras already streaming go on. Returns its entity path.
+   */
+  async addCamera(value?: string): Promise<string | undefined> {
+    const session = this.#session;
+    if (session === undefined || this.#busy) return undefined;
+    this.#busy = true;
+    this.updateControls();
+    this.#errors.clear();
+    try {
+      const camera = await session.addCamera(sourceOf(value ?? this.#ui.cameras.addSource.value));
+      return camera.entityPath;
+    } catch (error) {
+      this.#errors.show(error);
+      return undefined;
+    } finally {
+      this.#busy = false;
+      this.#fillAddSources();
+      this.updateControls();
+    }
+  }
+
+  /** Removes one camera; the others go on. Removing the last one stops the session. */
+  async removeCamera(entityPath: string): Promise<void> {
+    const session = this.#session;
+    if (session === undefined || this.#busy) return;
+    if (session.cameras().filter((c) => c.entityPath !== entityPath && c.running).length === 0) {
+      await this.stop();
+      return;
+    }
+    this.#busy = true;
+    this.updateControls();
+    try {
+      await session.removeCamera(entityPath);
+    } catch (error) {
+      this.#errors.show(error);
+    } finally {
+      this.#busy = false;
+      this.#fillAddSources();
+      this.updateControls();
+    }
+  }
+
+  /** The cameras of the running session (none while stopped). */
+  cameras(): readonly DemoCamera[] {
+    return this.#session?.cameras() ?? [];
+  }
+
+  /** The picker of "Add camera": every browser camera and the test pattern, the first camera not in use chosen. */
+  #fillAddSources(): void {
+    const select = this.#ui.cameras.addSource;
+    const inUse = new Set(this.cameras().map((c) => c.deviceId));
+    select.replaceChildren(
+      ...this.#devices.map((d, i) => new Option(d.label || `Camera ${i + 1}`, d.deviceId)),
+      new Option('Test pattern', TEST_PATTERN),
+    );
+    select.value = this.#devices.find((d) => !inUse.has(d.deviceId))?.deviceId ?? TEST_PATTERN;
+  }
+
+  #renderCameras(): void {
+    const session = this.#session;
+    const cameras = session?.cameras() ?? null;
+    this.#cameraList.render(
+      cameras?.map((c) => ({
+        entityPath: c.entityPath,
+        label: c.fromCamera
+          ? c.sourceLabel
+          : c.fallbackReason === undefined
+            ? 'test pattern'
+            : 'test pattern (no camera)',
+        running: c.running,
+        stats: c.stats(),
+      })) ?? null,
+      session !== undefined && !this.#busy && (cameras?.length ?? 0) < MAX_CAMERAS,
+    );
   }
 
   async start(): Promise<void> {
@@ -125,26 +224,30 @@ export class CaptureMode {
         backend: ui.backend.value as BackendChoice,
         bitrate: parseBitrate(ui.bitrate),
         preset: ui.preset.value,
-        onError: (error) => {
+        // One camera failed and stopped: the others go on; with none left, the session stops.
+        onError: (error, camera) => {
           this.#errors.show(error);
-          void this.stop();
+          const others = this.#session?.cameras().filter((c) => c !== camera && c.running) ?? [];
+          if (others.length === 0) void this.stop();
+          else this.updateControls();
         },
       });
       this.#session = session;
       this.#last = session;
-      this.#stats.reset(session.backend === 'webcodecs' ? 'WebCodecs' : 'x264 wasm');
+      this.#stats.reset(session.first.backend === 'webcodecs' ? 'WebCodecs' : 'x264 wasm');
       this.#status(this.#describe(session));
       // Why the camera is not used, in full, for as long as the session runs.
-      ui.notice.textContent = session.fallbackReason ?? '';
-      ui.notice.hidden = session.fallbackReason === undefined;
-      ui.status.title = `${session.width}×${session.height} at ${FPS} fps, ${session.codec}, recording ${session.recordingId}`;
+      ui.notice.textContent = session.first.fallbackReason ?? '';
+      ui.notice.hidden = session.first.fallbackReason === undefined;
+      ui.status.title = `${session.first.width}×${session.first.height} at ${FPS} fps, ${session.first.codec}, recording ${session.recordingId}`;
       this.#stats.render(session.stats(), true);
-      this.#timer = setInterval(
-        () => this.#stats.render(this.#session?.stats() ?? null, true),
-        STATS_INTERVAL_MS,
-      );
+      this.#fillAddSources();
+      this.#timer = setInterval(() => {
+        this.#stats.render(this.#session?.stats() ?? null, true);
+        this.#renderCameras();
+      }, STATS_INTERVAL_MS);
       // Camera labels become readable once access is granted.
-      if (session.fromCamera) void this.refreshCameras();
+      if (session.first.fromCamera) void this.refreshCameras();
     } catch (error) {
       this.#errors.show(error);
       this.#status('Stopped');
@@ -179,9 +282,9 @@ export class CaptureMode {
 
   #describe(session: DemoSession): string {
     const rec = `rec ${session.recordingId.slice(0, 8)}`;
-    if (session.fallbackReason !== undefined) return `Streaming the test pattern (no camera) · ${rec}`;
-    const source = session.fromCamera ? `camera “${session.sourceLabel}”` : 'test pattern';
-    return `Streaming ${source} · ${session.width}×${session.height} · ${session.codec} · ${rec}`;
+    if (session.first.fallbackReason !== undefined) return `Streaming the test pattern (no camera) · ${rec}`;
+    const source = session.first.fromCamera ? `camera “${session.first.sourceLabel}”` : 'test pattern';
+    return `Streaming ${source} · ${session.first.width}×${session.first.height} · ${session.first.codec} · ${rec}`;
   }
 
   #status(text: string): void {

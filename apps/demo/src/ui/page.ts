@@ -35,6 +35,12 @@ export function pageElements() {
     frames: element('stat-frames', HTMLElement),
     dropped: element('stat-dropped', HTMLElement),
     encoder: element('stat-encoder', HTMLElement),
+    cameras: {
+      section: element('cameras', HTMLElement),
+      list: element('camera-list', HTMLElement),
+      addSource: element('add-source', HTMLSelectElement),
+      add: element('add-camera', HTMLButtonElement),
+    },
   };
 }
 

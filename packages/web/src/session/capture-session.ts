@@ -1,5 +1,5 @@
 import type { EncodedSample } from '@camstream/core';
-import { RecordingStream, toMicros, VideoCodec, VideoStream } from '@camstream/core';
+import { toMicros } from '@camstream/core';
 import { errorMessage } from '@camstream/core/media';
 import { chooseEncoder } from '../encoder/choose-encoder.js';
 import type { EncoderSettings, SessionEncoder } from '../encoder/session-encoder.js';
@@ -11,6 +11,7 @@ import { WebError } from '../errors.js';
 import { CameraError, openCamera } from '../source/camera.js';
 import type { FrameSource } from '../source/frame-source.js';
 import { TestPatternSource } from '../source/test-pattern-source.js';
+import { openTrackSource } from '../source/track-source.js';
 import {
   encoderDefaults,
   type ResolvedEncoder,
@@ -25,7 +26,6 @@ import type {
   CaptureSessionOptions,
   EncoderRequest,
   SessionAssets,
-  SinkFactory,
   SourceRequest,
 } from './session-options.js';
 import type {
@@ -35,18 +35,18 @@ import type {
   FallbackInfo,
   SessionState,
 } from './session-state.js';
+import { type CameraSlot, claimCameraSlot } from './shared-recording.js';
 import { StatsMeter } from './stats-meter.js';
+import { type FrameStats, openOwnRecording, type VideoTarget } from './video-target.js';
 
-/** One encoder session: an encoder and the recording its samples go to. */
+/** One encoder session: an encoder and where its samples go (a recording of its own, or a shared one). */
 interface Run {
   readonly encoder: SessionEncoder;
-  readonly rec: RecordingStream;
+  readonly target: VideoTarget;
   readonly meter: StatsMeter;
   readonly info: ActiveEncoder;
-  /** Recording-relative frame time (µs) → when the frame was captured (`performance.now()`). */
+  /** Frame time on the recording's timeline (µs) → when the frame was captured (`performance.now()`). */
   readonly capturedAt: Map<number, number>;
-  originUs: number | undefined;
-  lastUs: number;
   closing: boolean;
 }
 
@@ -58,8 +58,11 @@ function asWebError(error: unknown, code: 'encoder-failed' | 'camera-unavailable
  * A camera (or the test pattern) encoded to H.264 in a worker and logged as a Rerun `VideoStream` into the
  * sinks the app gives (an embedded viewer, a camstream server). Decision 0011.
  *
- * Each encoder session (every `start()`, `switchSource()` or `switchEncoder()` while running) is a new
- * recording with a new id and time from 0, because Rerun 0.33 cannot change SPS within a stream.
+ * With `sinks`, each encoder session (every `start()`, `switchSource()` or `switchEncoder()` while running) is a
+ * new recording with a new id and time from 0, because Rerun 0.33 cannot change SPS within a stream. With
+ * `recording` (a {@link SharedRecording}) the session is one camera of several in that recording, on its own
+ * `entityPath`: a start or switch restarts only this camera's stream, at a keyframe on its entity, and the
+ * recording and the other cameras go on (the `recording` event's `newRecording` says which happened).
  *
  * Events (`addEventListener`): `state`, `recording`, `stats`, `fallback` (the camera could not be used: the
  * test pattern runs, `detail` says why), `sink-failed` (one sink failed and was taken out; the others go on) and
@@ -79,7 +82,8 @@ function asWebError(error: unknown, code: 'encoder-failed' | 'camera-unavailable
  */
 export class CaptureSession extends EventTarget {
   readonly #options: ResolvedSessionOptions;
-  readonly #sinks: readonly SinkFactory[];
+  /** This camera's entity in a shared recording (`undefined`: recordings of its own). */
+  readonly #slot: CameraSlot | undefined;
   readonly #wasm: (() => Promise<WasmEncoderModule>) | undefined;
   readonly #assets: SessionAssets;
   #sourceRequest: ResolvedSource;
@@ -95,8 +99,10 @@ export class CaptureSession extends EventTarget {
   #queue: Promise<unknown> = Promise.resolve();
 
   /**
-   * Checks the options and makes an idle session (nothing is opened until {@link CaptureSession.start}).
-   * Throws `WebError` `invalid-argument` saying which option is wrong and what is expected.
+   * Checks the options and makes an idle session (nothing is opened until {@link CaptureSession.start}); with
+   * `recording`, claims its `entityPath` there until {@link CaptureSession.dispose}. Throws `WebError`
+   * `invalid-argument` saying which option is wrong and what is expected (also for an entity path another camera
+   * of the recording has, or a parent or child of one), `invalid-state` for a closed recording.
    */
   static async create(options: CaptureSessionOptions): Promise<CaptureSession> {
     return new CaptureSession(options);
@@ -107,9 +113,16 @@ export class CaptureSession extends EventTarget {
     this.#options = resolveSessionOptions(options);
     this.#sourceRequest = resolveSource(options.source);
     this.#encoderRequest = resolveEncoder(options.encoder);
-    this.#sinks = [...options.sinks];
     this.#wasm = options.wasm;
     this.#assets = options.assets ?? {};
+    const recording = this.#options.recording;
+    this.#slot =
+      recording === undefined
+        ? undefined
+        : claimCameraSlot(recording, this.#options.entityPath, {
+            stop: () => this.stop(),
+            fail: (error) => this.#fail(error),
+          });
   }
 
   /** Where the session is in its life cycle. */
@@ -131,7 +144,12 @@ export class CaptureSession extends EventTarget {
 
   /** Id of the recording being logged, while running. */
   get recordingId(): string | undefined {
-    return this.#run?.rec.storeId.recordingId;
+    return this.#run?.target.recordingId;
+  }
+
+  /** The entity the video is logged on (`entityPath`). */
+  get entityPath(): string {
+    return this.#options.entityPath;
   }
 
   /** The numbers of the last `stats` event. */
@@ -142,11 +160,14 @@ export class CaptureSession extends EventTarget {
   /**
    * Opens the source (falling back to the test pattern, with a `fallback` event, when the camera cannot be
    * used), the encoder worker and a new recording, and starts streaming. Does nothing when running.
-   * Rejects with a `WebError` (`unsupported`, `invalid-argument`, `worker-failed`, …); the session is then idle.
+   * Rejects with a `WebError` (`unsupported`, `invalid-argument`, `worker-failed`, `invalid-state` when its
+   * shared recording is closed, …); the session is then idle.
    */
   start(): Promise<void> {
     return this.#serial(async () => {
       if (this.#state === 'running') return;
+      // A closed shared recording takes no camera: fail before the camera or a worker is opened.
+      this.#slot?.ensureOpen();
       await this.#bringUp(async () => {
         await this.#openSource();
         await this.#openRun();
@@ -164,7 +185,10 @@ export class CaptureSession extends EventTarget {
     });
   }
 
-  /** Uses another source from now on; while running, reopens it with a new recording. */
+  /**
+   * Uses another source from now on; while running, reopens it with a new encoder: a new recording, or on a
+   * shared recording this camera's stream restarting on its entity.
+   */
   switchSource(request: SourceRequest): Promise<void> {
     const resolved = resolveSource(request);
     return this.#serial(async () => {
@@ -179,8 +203,10 @@ export class CaptureSession extends EventTarget {
   }
 
   /**
-   * Uses other encoder settings from now on; while running, ends the current encoder and recording and
-   * starts a new recording with the new encoder (the source keeps running).
+   * Uses other encoder settings from now on; while running, ends the current encoder and starts the new one
+   * (the source keeps running). With `sinks` that is a new recording; on a shared recording this camera's stream
+   * restarts at the new encoder's first keyframe on the same entity, its time going on, and the other cameras
+   * are untouched.
    */
   switchEncoder(request: EncoderRequest): Promise<void> {
     const resolved = resolveEncoder(request);
@@ -213,11 +239,15 @@ export class CaptureSession extends EventTarget {
     this.#setState('running');
   }
 
-  /** Stops, and makes the session unusable; every later call but `dispose()` rejects with `invalid-state`. */
+  /**
+   * Stops, gives a shared recording's entity back, and makes the session unusable; every later call but
+   * `dispose()` rejects with `invalid-state`.
+   */
   dispose(): Promise<void> {
     if (this.#state === 'disposed') return Promise.resolve();
     return this.#serial(async () => {
       await this.#teardown();
+      this.#slot?.release();
       this.#setState('disposed');
     });
   }
@@ -300,10 +330,14 @@ export class CaptureSession extends EventTarget {
         };
         source = new TestPatternSource(request);
       }
+    } else if (request.kind === 'track') {
+      source = await openTrackSource(request);
     } else {
       source = new TestPatternSource(request);
     }
     this.#frameSource = source;
+    // A new source's timestamps have an origin of their own: place it on the shared timeline again.
+    this.#slot?.clock.reanchor();
     this.#source = { ...source.info, fallback };
     if (fallback !== undefined) this.dispatchEvent(new CaptureSessionEvent('fallback', fallback));
     source.start(
@@ -340,51 +374,38 @@ export class CaptureSession extends EventTarget {
       picked.kind === 'webcodecs'
         ? await WebCodecsWorkerEncoder.open(settings, callbacks, this.#assets.webcodecsWorkerURL)
         : await WasmWorkerEncoder.open(await this.#loadWasm(), settings, callbacks, this.#assets);
-    let rec: RecordingStream;
+    let target: VideoTarget;
     try {
-      const sinks = this.#sinks.map((make) => make());
-      let failed = 0;
-      rec = new RecordingStream({
-        applicationId: this.#options.applicationId,
-        sinks,
-        // A sink fails alone (decision 0014): the others keep the recording; with none left there is none.
-        onSinkError: ({ error }) => {
-          failed++;
-          const why = errorMessage(error);
-          if (failed < sinks.length) {
-            this.dispatchEvent(
-              new CaptureSessionEvent(
-                'sink-failed',
-                new WebError('sink-failed', `a sink stopped: ${why}; the other sinks go on`, {
-                  cause: error,
-                }),
-              ),
-            );
-          } else {
-            this.#fail(new WebError('sink-failed', `every sink failed, the last: ${why}`, { cause: error }));
-          }
-        },
-      });
-      rec.log(this.#options.entityPath, new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+      target =
+        this.#slot?.open(this.#options.logStats) ??
+        openOwnRecording({
+          applicationId: this.#options.applicationId,
+          sinks: this.#options.sinks.map((make) => make()),
+          entityPath: this.#options.entityPath,
+          timeline: this.#options.timeline,
+          logStats: this.#options.logStats,
+          onSinkFailed: (error) => this.dispatchEvent(new CaptureSessionEvent('sink-failed', error)),
+          onAllSinksFailed: (error) => this.#fail(error),
+        });
     } catch (error) {
       encoder.destroy();
       throw error;
     }
     run = {
       encoder,
-      rec,
+      target,
       meter: new StatsMeter(performance.now(), this.#options.statsWindowMs),
       info: { kind: picked.kind, codec: encoder.codec, bitrate, keyframeInterval, why: picked.why },
       capturedAt: new Map(),
-      originUs: undefined,
-      lastUs: -1,
       closing: false,
     };
     this.#run = run;
     this.#lastStats = undefined;
     this.dispatchEvent(
       new CaptureSessionEvent('recording', {
-        recordingId: rec.storeId.recordingId,
+        recordingId: target.recordingId,
+        entityPath: target.entityPath,
+        newRecording: target.newRecording,
         source,
         encoder: run.info,
       }),
@@ -412,39 +433,48 @@ export class CaptureSession extends EventTarget {
     run.meter.captured(capturedAt);
     if (this.#frameSource instanceof TestPatternSource) run.meter.dropped(this.#frameSource.takeMissed());
     run.meter.dropped(run.encoder.takeDropped());
-    run.originUs ??= frame.timestamp;
-    const timestampUs = frame.timestamp - run.originUs;
+    const clock = run.target.clock;
+    const timeUs = clock.timeOf(frame.timestamp, capturedAt);
     // Live: never queue up behind a slow encoder; and never send time backwards.
-    if (run.encoder.inFlight >= this.#options.maxFramesInFlight || timestampUs <= run.lastUs) {
+    if (run.encoder.inFlight >= this.#options.maxFramesInFlight || !clock.accept(timeUs)) {
       run.meter.dropped();
       frame.close();
       return;
     }
-    run.lastUs = timestampUs;
-    run.capturedAt.set(timestampUs, capturedAt);
-    run.encoder.encode(frame, timestampUs);
+    run.capturedAt.set(timeUs, capturedAt);
+    run.encoder.encode(frame, timeUs);
   }
 
   #onSample(run: Run, sample: EncodedSample): void {
-    if (run.rec.closed) return;
+    if (run.target.closed) return;
     const now = performance.now();
     const key = toMicros(sample.pts);
     const capturedAt = run.capturedAt.get(key);
     run.capturedAt.delete(key);
+    const latencyMs = capturedAt === undefined ? undefined : now - capturedAt;
+    run.meter.encoded(now, sample.data.byteLength, latencyMs);
+    let stats: FrameStats | undefined;
+    if (this.#options.logStats) {
+      const rates = run.meter.rates(now);
+      stats = {
+        latencyMs,
+        frameBytes: sample.data.byteLength,
+        bitrate: rates.bitrate,
+        fps: rates.encodeFps,
+        droppedFrames: rates.droppedFrames,
+      };
+    }
     try {
-      run.rec.setTime(this.#options.timeline, { duration: sample.pts });
-      run.rec.log(this.#options.entityPath, VideoStream.fromFields({ sample: sample.data }));
+      run.target.logSample(sample.data, sample.pts, capturedAt, stats);
     } catch (error) {
       this.#fail(asWebError(error, 'encoder-failed'));
-      return;
     }
-    run.meter.encoded(now, sample.data.byteLength, capturedAt === undefined ? undefined : now - capturedAt);
   }
 
   #emitStats(): void {
     const run = this.#run;
     if (run === undefined || run.closing) return;
-    this.#lastStats = run.meter.read(performance.now(), run.rec.storeId.recordingId);
+    this.#lastStats = run.meter.read(performance.now(), run.target.recordingId, run.target.entityPath);
     this.dispatchEvent(new CaptureSessionEvent('stats', this.#lastStats));
   }
 
@@ -455,7 +485,7 @@ export class CaptureSession extends EventTarget {
     } finally {
       run.encoder.destroy();
       run.capturedAt.clear();
-      await run.rec.close();
+      await run.target.close();
     }
   }
 

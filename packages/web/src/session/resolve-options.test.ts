@@ -1,6 +1,8 @@
+import { MemorySink } from '@camstream/core';
 import { describe, expect, it } from 'vitest';
 import { WebError } from '../errors.js';
 import { encoderDefaults, resolveEncoder, resolveSessionOptions, resolveSource } from './resolve-options.js';
+import { SharedRecording } from './shared-recording.js';
 
 describe('resolveSource / resolveEncoder / resolveSessionOptions', () => {
   it('fills in the defaults: the default camera, 640x480 at 30 fps, auto encoder', () => {
@@ -22,7 +24,7 @@ describe('resolveSource / resolveEncoder / resolveSessionOptions', () => {
   it('rejects odd sizes, bad rates and empty sinks with what was expected', () => {
     expect(() => resolveSource({ kind: 'test-pattern', width: 641 })).toThrow(/even whole number.*got 641/);
     expect(() => resolveSource({ kind: 'camera', frameRate: 0 })).toThrow(/1 to 120, got 0/);
-    expect(() => resolveSource({ kind: 'screen' } as never)).toThrow(/"camera" or "test-pattern"/);
+    expect(() => resolveSource({ kind: 'screen' } as never)).toThrow(/"camera", "test-pattern" or "track"/);
     expect(() => resolveEncoder({ kind: 'x264' as never })).toThrow(/"auto", "webcodecs" or "wasm"/);
     expect(() => resolveEncoder({ keyframeInterval: 0.5 })).toThrow(/whole number of frames/);
     expect(() => resolveSessionOptions({ sinks: [] })).toThrow(/non-empty array of functions/);
@@ -62,5 +64,37 @@ describe('resolveSource / resolveEncoder / resolveSessionOptions', () => {
       message: expect.stringMatching(/"" is empty/),
     });
     expect(refusal('x'.repeat(181))).toMatchObject({ message: expect.stringMatching(/181 bytes long/) });
+  });
+
+  it('takes a SharedRecording instead of sinks, with its timeline and an entity path of its own', () => {
+    const recording = new SharedRecording({ sinks: [new MemorySink()], timeline: 'capture' });
+    const resolved = resolveSessionOptions({ recording, entityPath: 'cameras/front', logStats: true });
+    expect(resolved).toMatchObject({
+      recording,
+      entityPath: 'cameras/front',
+      timeline: 'capture',
+      logStats: true,
+      sinks: [],
+    });
+    expect(resolveSessionOptions({ sinks: [() => ({}) as never] })).toMatchObject({
+      recording: undefined,
+      entityPath: 'video_stream',
+      timeline: 'time',
+      logStats: false,
+    });
+    expect(() => resolveSessionOptions({ recording })).toThrow(
+      /needs its own entityPath, e\.g\. "cameras\/front"/,
+    );
+    expect(() =>
+      resolveSessionOptions({ recording, entityPath: 'a', sinks: [() => new MemorySink()] }),
+    ).toThrow(/sinks cannot be given with recording/);
+    expect(() => resolveSessionOptions({ recording, entityPath: 'a', timeline: 't' })).toThrow(
+      /timeline cannot be given with recording/,
+    );
+    expect(() => resolveSessionOptions({ recording: {} as never, entityPath: 'a' })).toThrow(
+      /recording must be a SharedRecording/,
+    );
+    expect(() => resolveSource({ kind: 'track', track: {} as never })).toThrow(/a video MediaStreamTrack/);
+    expect(() => resolveSessionOptions({})).toThrow(/or give a SharedRecording as recording/);
   });
 });

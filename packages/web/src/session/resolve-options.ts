@@ -4,8 +4,10 @@ import type {
   CaptureSessionOptions,
   EncoderChoice,
   EncoderRequest,
+  SinkFactory,
   SourceRequest,
 } from './session-options.js';
+import { SharedRecording } from './shared-recording.js';
 
 /** A {@link SourceRequest} with every default filled in and checked. */
 export type ResolvedSource =
@@ -22,6 +24,15 @@ export type ResolvedSource =
       readonly width: number;
       readonly height: number;
       readonly frameRate: number;
+    }
+  | {
+      readonly kind: 'track';
+      readonly track: MediaStreamTrack;
+      readonly label: string | undefined;
+      readonly width: number;
+      readonly height: number;
+      readonly frameRate: number;
+      readonly reader: 'auto' | 'track-processor' | 'video-element';
     };
 
 /** An {@link EncoderRequest} with defaults filled in (bitrate and keyframe interval depend on the source). */
@@ -47,12 +58,15 @@ function checkSize(what: string, value: number): number {
   return value;
 }
 
-/** Fills in and checks a source request (640x480 at 30 fps by default; sizes even, 16–4096; rate 1–120). */
+/**
+ * Fills in and checks a source request (640x480 at 30 fps by default; sizes even, 16–4096; rate 1–120; a track
+ * source's sizes and rate only where its track does not say).
+ */
 export function resolveSource(request: SourceRequest | undefined): ResolvedSource {
   const r = request ?? { kind: 'camera' };
-  if (r.kind !== 'camera' && r.kind !== 'test-pattern') {
+  if (r.kind !== 'camera' && r.kind !== 'test-pattern' && r.kind !== 'track') {
     throw invalid(
-      `source kind must be "camera" or "test-pattern", got ${JSON.stringify((r as { kind: unknown }).kind)}`,
+      `source kind must be "camera", "test-pattern" or "track", got ${JSON.stringify((r as { kind: unknown }).kind)}`,
     );
   }
   const width = checkSize('width', r.width ?? DEFAULT_WIDTH);
@@ -67,6 +81,15 @@ export function resolveSource(request: SourceRequest | undefined): ResolvedSourc
     throw invalid(
       `camera reader must be "auto", "track-processor" or "video-element", got ${JSON.stringify(reader)}`,
     );
+  }
+  if (r.kind === 'track') {
+    const track = r.track as Partial<MediaStreamTrack> | undefined;
+    if (typeof track?.clone !== 'function' || track.kind !== 'video') {
+      throw invalid(
+        'a "track" source needs track: a video MediaStreamTrack, e.g. canvas.captureStream(30).getVideoTracks()[0]',
+      );
+    }
+    return { kind: 'track', track: r.track, label: r.label, width, height, frameRate, reader };
   }
   return { kind: 'camera', deviceId: r.deviceId, width, height, frameRate, reader };
 }
@@ -108,17 +131,45 @@ export interface ResolvedSessionOptions {
   readonly statsWindowMs: number;
   readonly fallbackToTestPattern: boolean;
   readonly maxFramesInFlight: number;
+  readonly logStats: boolean;
+  /** The shared recording the session logs into, or `undefined` for recordings of its own (`sinks`). */
+  readonly recording: SharedRecording | undefined;
+  /** The sink factories of its own recordings (empty with `recording`). */
+  readonly sinks: readonly SinkFactory[];
 }
 
-/** Checks the sinks and fills in the rest of {@link CaptureSessionOptions}. */
+/** With `recording`: the recording's, so `sinks`, `applicationId` and `timeline` must not be given. */
+function checkShared(options: CaptureSessionOptions, recording: SharedRecording): void {
+  if (!(recording instanceof SharedRecording)) {
+    throw invalid(
+      'recording must be a SharedRecording from @camstream/web, e.g. new SharedRecording({ sinks })',
+    );
+  }
+  for (const key of ['sinks', 'applicationId', 'timeline'] as const) {
+    if (options[key] !== undefined) {
+      throw invalid(
+        `${key} cannot be given with recording: the SharedRecording has them (pass ${key} to new SharedRecording instead)`,
+      );
+    }
+  }
+  if (typeof options.entityPath !== 'string') {
+    throw invalid(
+      'a session on a SharedRecording needs its own entityPath, e.g. "cameras/front", so that its video and stats stand apart from the other cameras\'',
+    );
+  }
+}
+
+/** Checks the sinks (or the shared recording) and fills in the rest of {@link CaptureSessionOptions}. */
 export function resolveSessionOptions(options: CaptureSessionOptions): ResolvedSessionOptions {
-  if (
+  const recording = options.recording;
+  if (recording !== undefined) checkShared(options, recording);
+  else if (
     !Array.isArray(options.sinks) ||
     options.sinks.length === 0 ||
     options.sinks.some((s) => typeof s !== 'function')
   ) {
     throw invalid(
-      'sinks must be a non-empty array of functions that each make a Sink, e.g. [() => viewerSink(channel)]',
+      'sinks must be a non-empty array of functions that each make a Sink, e.g. [() => viewerSink(channel)] (or give a SharedRecording as recording)',
     );
   }
   const statsIntervalMs = options.statsIntervalMs ?? 1000;
@@ -147,13 +198,18 @@ export function resolveSessionOptions(options: CaptureSessionOptions): ResolvedS
   if (idProblem !== undefined) {
     throw invalid(`applicationId ${idProblem}; expected a name such as "camstream_web" or "robot_arm:front"`);
   }
+  const logStats = options.logStats ?? false;
+  if (typeof logStats !== 'boolean') throw invalid(`logStats must be true or false, got ${String(logStats)}`);
   return {
     applicationId,
     entityPath: options.entityPath ?? 'video_stream',
-    timeline: options.timeline ?? 'time',
+    timeline: recording?.timeline ?? options.timeline ?? 'time',
     statsIntervalMs,
     statsWindowMs,
     fallbackToTestPattern: options.fallbackToTestPattern ?? true,
     maxFramesInFlight,
+    logStats,
+    recording,
+    sinks: recording === undefined ? [...(options.sinks ?? [])] : [],
   };
 }

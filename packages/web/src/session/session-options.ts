@@ -1,8 +1,9 @@
 import type { Sink } from '@camstream/core/media';
 import type { WasmEncoderModule } from '../encoder/wasm/wasm-module.js';
+import type { SharedRecording } from './shared-recording.js';
 
 /** Where a session's frames come from. */
-export type SourceKind = 'camera' | 'test-pattern';
+export type SourceKind = 'camera' | 'test-pattern' | 'track';
 
 /** A camera through `getUserMedia`. Sizes and rate are ideals the camera may round. */
 export interface CameraSourceRequest {
@@ -33,8 +34,29 @@ export interface TestPatternSourceRequest {
   readonly frameRate?: number;
 }
 
+/**
+ * Frames of a video `MediaStreamTrack` the app already has: a canvas's or a `<video>`'s `captureStream()`, a
+ * camera it opened itself, a WebRTC track. The session reads a clone of it and stops only the clone, so the
+ * app's track keeps running. No fallback: a track that cannot be read fails `start()`.
+ */
+export interface TrackSourceRequest {
+  readonly kind: 'track';
+  /** A live video track. */
+  readonly track: MediaStreamTrack;
+  /** What `session.source.label` says (default the track's own label, or `track`). */
+  readonly label?: string;
+  /** Width to assume where the track's settings do not say (default 640). */
+  readonly width?: number;
+  /** Height to assume where the track's settings do not say (default 480). */
+  readonly height?: number;
+  /** Frame rate to assume where the track's settings do not say (default 30). */
+  readonly frameRate?: number;
+  /** How frames are read, as for a camera (default `auto`). */
+  readonly reader?: 'auto' | 'track-processor' | 'video-element';
+}
+
 /** What to capture from. */
-export type SourceRequest = CameraSourceRequest | TestPatternSourceRequest;
+export type SourceRequest = CameraSourceRequest | TestPatternSourceRequest | TrackSourceRequest;
 
 /** An encoder backend that actually runs. */
 export type EncoderKind = 'webcodecs' | 'wasm';
@@ -72,22 +94,32 @@ export interface SessionAssets {
 }
 
 /**
- * Makes one sink for one recording. A session calls every factory again for each new recording (each start
- * or switch), and the recording closes the sinks it was given when it ends.
+ * Makes one sink for one recording. A session with its own recordings calls every factory again for each new
+ * recording (each start or switch), and the recording closes the sinks it was given when it ends.
  */
 export type SinkFactory = () => Sink;
 
-/** Options of {@link CaptureSession.create}. */
+/**
+ * Options of {@link CaptureSession.create}. A session logs into recordings of its own (`sinks`) or, as one
+ * camera of several, into a {@link SharedRecording} (`recording` with an `entityPath`): exactly one of the two.
+ */
 export interface CaptureSessionOptions {
   /** What to capture (default: the default camera at 640x480, 30 fps). */
   readonly source?: SourceRequest;
   /** Encoder settings (default `{ kind: 'auto' }`). */
   readonly encoder?: EncoderRequest;
   /**
-   * Sinks of each recording, e.g. `[() => viewerSink(viewer.open_channel('camstream'))]` and/or
-   * `[() => publishSink(url, { WebSocket })]`. At least one.
+   * Sinks of each recording of its own, e.g. `[() => viewerSink(viewer.open_channel('camstream'))]` and/or
+   * `[() => publishSink(url, { WebSocket })]`. At least one; not with `recording`.
    */
-  readonly sinks: readonly SinkFactory[];
+  readonly sinks?: readonly SinkFactory[];
+  /**
+   * The recording this camera logs into together with other cameras (their sessions), instead of recordings of
+   * its own: a start or switch then restarts this camera's stream on its `entityPath` (required, and no other
+   * camera's, nor a parent or child of one) and leaves the recording and the other cameras as they are. The
+   * recording's sinks, application id and timeline apply; `sinks`, `applicationId` and `timeline` are refused.
+   */
+  readonly recording?: SharedRecording;
   /**
    * Loads `@camstream/encoder-wasm/browser` (GPL-2.0-or-later) when the `wasm` backend is wanted:
    * `wasm: () => import('@camstream/encoder-wasm/browser')`. Without it only WebCodecs is available.
@@ -100,7 +132,10 @@ export interface CaptureSessionOptions {
    * most 180 bytes (newer Rerun viewers rename any other id); anything else is an `invalid-argument` error.
    */
   readonly applicationId?: string;
-  /** Entity the video is logged on (default `video_stream`, as in Rerun's camera_video_stream example). */
+  /**
+   * Entity the video is logged on (default `video_stream`, as in Rerun's camera_video_stream example; required
+   * with `recording`, e.g. `cameras/front`).
+   */
   readonly entityPath?: string;
   /** Timeline the samples are logged on (default `time`, a duration from 0 per recording). */
   readonly timeline?: string;
@@ -118,4 +153,10 @@ export interface CaptureSessionOptions {
   readonly fallbackToTestPattern?: boolean;
   /** Frames allowed in flight inside the encoder before new frames are dropped (default 2: live, never queue). */
   readonly maxFramesInFlight?: number;
+  /**
+   * Also log each frame's numbers as `Scalars` into the recording, as the CLI's `--stats` does (default false:
+   * plots change the viewer's layout): `encode_latency_ms`, `frame_bytes`, `bitrate_kbps`, `fps` and
+   * `dropped_frames` under `stats/<entityPath>/` on a shared recording, under `stats/` in a recording of its own.
+   */
+  readonly logStats?: boolean;
 }

@@ -26,7 +26,7 @@ export interface FallbackInfo {
 /** The source a running session captures from ({@link CaptureSession.source}). */
 export interface ActiveSource {
   readonly kind: SourceKind;
-  /** The camera's label, or `test pattern`. */
+  /** The camera's label, the track's label (or the one given), or `test pattern`. */
   readonly label: string;
   /** The camera's device id (`undefined` for the test pattern). */
   readonly deviceId: string | undefined;
@@ -58,6 +58,8 @@ export interface ActiveEncoder {
 export interface CaptureStats {
   /** The recording these numbers belong to. */
   readonly recordingId: string;
+  /** The entity the camera's video is logged on (`entityPath`), which tells the cameras of a recording apart. */
+  readonly entityPath: string;
   /** Frames per second the source delivered. */
   readonly captureFps: number;
   /** Samples per second the encoder produced. */
@@ -82,9 +84,20 @@ export interface CaptureStats {
   readonly windowMs: number;
 }
 
-/** What a `recording` event carries: a new recording began (start or switch). */
+/**
+ * What a `recording` event carries: the session's video goes to `recordingId` on `entityPath` from now on (a
+ * start or a switch).
+ */
 export interface RecordingInfo {
   readonly recordingId: string;
+  /** The entity the video is logged on. */
+  readonly entityPath: string;
+  /**
+   * `true`: a new recording began (a session with its own `sinks`: every start and switch). `false`: the session
+   * logs into a `SharedRecording`, which goes on; this camera's stream (re)starts at a keyframe of the new
+   * encoder on the same entity, its time going on, and the other cameras are untouched.
+   */
+  readonly newRecording: boolean;
   readonly source: ActiveSource;
   readonly encoder: ActiveEncoder;
 }

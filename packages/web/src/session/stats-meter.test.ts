@@ -18,8 +18,9 @@ describe('StatsMeter', () => {
       meter.captured(t);
       meter.encoded(t + 10 + (i % 3), 5_000, 10 + (i % 3));
     }
-    const stats = meter.read(2000, 'rec');
+    const stats = meter.read(2000, 'rec', 'video_stream');
     expect(stats.recordingId).toBe('rec');
+    expect(stats.entityPath).toBe('video_stream');
     // The last second holds 30 frames.
     expect(stats.captureFps).toBeCloseTo(30, 0);
     expect(stats.encodeFps).toBeCloseTo(30, 0);
@@ -36,7 +37,7 @@ describe('StatsMeter', () => {
     const meter = new StatsMeter(0, 10_000);
     // 200 samples with latencies 200, 199, …, 1 ms, logged out of latency order.
     for (let i = 0; i < 200; i++) meter.encoded(i * 10, 1_000, 200 - i);
-    const stats = meter.read(2_000, 'r');
+    const stats = meter.read(2_000, 'r', 'video_stream');
     expect(stats.encodeLatencyMs).toBe(100);
     expect(stats.encodeLatencyP95Ms).toBe(190);
     expect(stats.encodeLatencyP99Ms).toBe(198);
@@ -47,10 +48,21 @@ describe('StatsMeter', () => {
     for (let i = 0; i < 15; i++) meter.captured(100 + i * 33);
     meter.dropped(3);
     meter.dropped();
-    const stats = meter.read(600, 'r');
+    const stats = meter.read(600, 'r', 'video_stream');
     expect(stats.captureFps).toBeCloseTo(30, 0);
     expect(stats.droppedFrames).toBe(4);
     expect(stats.encodeLatencyMs).toBeUndefined();
     expect(stats.bitrate).toBe(0);
+  });
+
+  it('gives the per-frame rates the recording’s stats plots take, the same as a full read', () => {
+    const meter = new StatsMeter(0, 1000);
+    for (let i = 0; i < 45; i++) meter.encoded(i * (1000 / 30), 2_000, 5);
+    meter.dropped(2);
+    const rates = meter.rates(1_500);
+    expect(rates).toEqual({ encodeFps: 30, bitrate: 30 * 2_000 * 8, droppedFrames: 2 });
+    const full = meter.read(1_500, 'r', 'cameras/front');
+    expect(full.encodeFps).toBe(rates.encodeFps);
+    expect(full.bitrate).toBe(rates.bitrate);
   });
 });

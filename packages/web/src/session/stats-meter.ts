@@ -44,13 +44,20 @@ export class StatsMeter {
     this.#samples.push({ at, bytes, latencyMs });
   }
 
-  /** The numbers at time `now`. */
-  read(now: number, recordingId: string): CaptureStats {
-    const from = now - this.#windowMs;
-    while (this.#captures.length > 0 && (this.#captures[0] ?? 0) < from) this.#captures.shift();
-    while (this.#samples.length > 0 && (this.#samples[0]?.at ?? 0) < from) this.#samples.shift();
-    // Early on the window is only as long as the recording.
-    const seconds = Math.max(1e-3, Math.min(this.#windowMs, now - this.#startedAt) / 1000);
+  /** Samples per second, bit/s and the frames dropped so far, at time `now`: cheap enough for every frame. */
+  rates(now: number): { encodeFps: number; bitrate: number; droppedFrames: number } {
+    const seconds = this.#prune(now);
+    const windowBytes = this.#samples.reduce((sum, s) => sum + s.bytes, 0);
+    return {
+      encodeFps: this.#samples.length / seconds,
+      bitrate: (windowBytes * 8) / seconds,
+      droppedFrames: this.#dropped,
+    };
+  }
+
+  /** The numbers at time `now`, for the camera on `entityPath` logging into `recordingId`. */
+  read(now: number, recordingId: string, entityPath: string): CaptureStats {
+    const seconds = this.#prune(now);
     const latencies = this.#samples
       .map((s) => s.latencyMs)
       .filter((l): l is number => l !== undefined)
@@ -58,6 +65,7 @@ export class StatsMeter {
     const windowBytes = this.#samples.reduce((sum, s) => sum + s.bytes, 0);
     return {
       recordingId,
+      entityPath,
       captureFps: this.#captures.length / seconds,
       encodeFps: this.#samples.length / seconds,
       encodeLatencyMs: quantile(latencies, 0.5),
@@ -70,5 +78,14 @@ export class StatsMeter {
       bytes: this.#bytes,
       windowMs: this.#windowMs,
     };
+  }
+
+  /** Forgets what fell out of the window at `now`; returns the window's length in seconds. */
+  #prune(now: number): number {
+    const from = now - this.#windowMs;
+    while (this.#captures.length > 0 && (this.#captures[0] ?? 0) < from) this.#captures.shift();
+    while (this.#samples.length > 0 && (this.#samples[0]?.at ?? 0) < from) this.#samples.shift();
+    // Early on the window is only as long as the recording.
+    return Math.max(1e-3, Math.min(this.#windowMs, now - this.#startedAt) / 1000);
   }
 }

@@ -77,18 +77,47 @@ export async function openCamera(
     for (const t of stream.getTracks()) t.stop();
     throw new CameraError(describeCameraFailure(new DOMException('no video track', 'NotFoundError')));
   }
+  return readTrack(track, stream, {
+    kind: 'camera',
+    label: track.label || 'camera',
+    width: request.width,
+    height: request.height,
+    frameRate: request.frameRate,
+    reader: request.reader,
+  });
+}
+
+/** What {@link readTrack} names the source, and the sizes to assume where the track does not say. */
+export interface TrackReading {
+  readonly kind: 'camera' | 'track';
+  readonly label: string;
+  readonly width: number;
+  readonly height: number;
+  readonly frameRate: number;
+  readonly reader: 'auto' | 'track-processor' | 'video-element';
+}
+
+/**
+ * Reads a video track's frames through `MediaStreamTrackProcessor` where available (or asked for), else a
+ * `<video>` element playing `stream`. Closing the source stops the track; on failure it is stopped here.
+ */
+export async function readTrack(
+  track: MediaStreamTrack,
+  stream: MediaStream,
+  reading: TrackReading,
+): Promise<FrameSource> {
   const settings = track.getSettings();
   const info = {
-    kind: 'camera' as const,
-    label: track.label || 'camera',
+    kind: reading.kind,
+    label: reading.label,
     deviceId: settings.deviceId,
-    width: even(settings.width ?? request.width),
-    height: even(settings.height ?? request.height),
-    frameRate: settings.frameRate ?? request.frameRate,
+    width: even(settings.width ?? reading.width),
+    height: even(settings.height ?? reading.height),
+    frameRate: settings.frameRate ?? reading.frameRate,
   };
   const useProcessor =
-    request.reader === 'track-processor' || (request.reader === 'auto' && hasTrackProcessor());
-  if (request.reader === 'track-processor' && !hasTrackProcessor()) {
+    reading.reader === 'track-processor' || (reading.reader === 'auto' && hasTrackProcessor());
+  if (reading.reader === 'track-processor' && !hasTrackProcessor()) {
     track.stop();
     throw new WebError(
       'unsupported',
