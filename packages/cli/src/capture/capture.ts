@@ -28,7 +28,12 @@ import { SourceRun } from './source-run.js';
  * file is complete and viewers get a proper end); the promise then resolves with `stopped: true`.
  * An output that fails during the run (a full disk, a `connect` server that refused the recording or went
  * away for good) is closed while the others go on; the capture ends when none is left (decision 0014).
- * @throws {CliError} for bad options or input (`usage`, `input`), sinks that cannot open (`runtime`), and
+ *
+ * With several `options.sources` (decision 0019), each source runs with its own encoder on its own entity, on
+ * one timeline and into the same outputs; a source that ends, fails or cannot open is reported through
+ * `onSourceEnd` and the others go on, and the capture ends when every source has ended.
+ * @throws {CliError} for bad options or input (`usage`, `input`), sinks that cannot open (`runtime`), no source
+ * of several that can start (`runtime`), and
  * outputs that failed during the run when there is no `onSinkError` handler (`runtime`, after every other
  * output was closed normally); errors of the other camstream packages pass through with their own `code`.
  *
@@ -37,6 +42,16 @@ import { SourceRun } from './source-run.js';
  * import { capture } from '@camstream/cli';
  * const summary = await capture({ frames: 300, save: 'pattern.rrd' });
  * console.log(`${summary.frames} frames at ${summary.fps.toFixed(0)} fps`);
+ *
+ * // Two cameras and a simulated one in one recording, served live.
+ * await capture({
+ *   sources: [
+ *     { device: '/dev/video0', entity: 'cameras/front' },
+ *     { device: '/dev/video2', entity: 'cameras/rear' },
+ *     { pattern: '640x480@30', entity: 'sim/cam0', hue: 120 },
+ *   ],
+ *   serve: { host: '127.0.0.1', port: 9090 },
+ * });
  * ```
  */
 export async function capture(options: CaptureOptions = {}): Promise<CaptureSummary> {

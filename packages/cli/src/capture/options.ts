@@ -349,7 +349,7 @@ export interface CaptureSummary {
   /** Frames per second over the whole run. */
   readonly fps: number;
   readonly mode: EncodeMode;
-  /** The encoder used, as in {@link CaptureStartInfo.encoder}. */
+  /** The encoder used, as in {@link CaptureStartInfo.encoder} (several sources: each one used, joined by `, `). */
   readonly encoder: string;
   /** The codec of the video. */
   readonly codec: CaptureCodec;
