@@ -55,6 +55,7 @@ export class SourceRun {
   #dropped = 0;
   #outcome: CaptureSourceSummary['outcome'] | undefined;
   #error: unknown;
+  #closed: Promise<void> | undefined;
 
   constructor(
     plan: SourcePlan,
@@ -196,10 +197,13 @@ export class SourceRun {
     return this.#first === undefined ? undefined : { first: this.#first, last: this.#last };
   }
 
-  /** Stops the source and the encoder's threads or process. */
-  async close(): Promise<void> {
-    this.source.close();
-    await this.#encoder?.close();
+  /** Stops the source and the encoder's threads or process (once; later calls wait for the same). */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.source.close();
+      await this.#encoder?.close();
+    })();
+    return this.#closed;
   }
 
   /** `ms` after the run's start as a time that never steps back (the viewer refuses decreasing video time). */
