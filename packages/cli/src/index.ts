@@ -18,6 +18,10 @@ export type {
   CaptureOutput,
   CaptureProgress,
   CaptureSinkFailure,
+  CaptureSourceEnd,
+  CaptureSourceOptions,
+  CaptureSourceStartInfo,
+  CaptureSourceSummary,
   CaptureStartInfo,
   CaptureSummary,
   CaptureWarning,
@@ -25,6 +29,7 @@ export type {
   ServeOptions,
   ServeTls,
 } from './capture/options.js';
+export type { SourceKind } from './capture/sources/source-spec.js';
 export { CliError, type CliErrorCode } from './errors.js';
 export { inspectCommand } from './inspect/command.js';
 export { type InspectOptions, inspect } from './inspect/inspect.js';

@@ -144,6 +144,7 @@ export {
 export { SourceError, type SourceErrorReason } from './sources/source-error.js';
 export { renderTestPattern, type TestPatternOptions, testPattern } from './sources/test-pattern.js';
 export {
+  rotateTestPatternHue,
   TEST_PATTERN_BARS,
   type TestPatternColour,
   type TestPatternFrame,

@@ -17,6 +17,9 @@ export interface ProbeReport {
   readonly keyframes: number[];
   readonly hasBFrames: number;
   readonly profile: string;
+  /** The picture size ffprobe read from the stream's SPS. */
+  readonly width: number;
+  readonly height: number;
 }
 
 /** An I420 source frame (core's `RawFrame` fits): the reference {@link psnr} compares against. */
@@ -46,7 +49,7 @@ export function probe(h264: Uint8Array, format: AnnexBFormat = 'h264'): ProbeRep
     ).toString();
     const parsed = JSON.parse(json) as {
       frames: { pict_type: string; key_frame: number }[];
-      streams: { codec_name: string; has_b_frames: number; profile: string }[];
+      streams: { codec_name: string; has_b_frames: number; profile: string; width: number; height: number }[];
     };
     const pictTypes = parsed.frames.map((f) => f.pict_type);
     const keyframes = parsed.frames.flatMap((f, i) => (f.key_frame === 1 ? [i] : []));
@@ -58,6 +61,8 @@ export function probe(h264: Uint8Array, format: AnnexBFormat = 'h264'): ProbeRep
       keyframes,
       hasBFrames: stream?.has_b_frames ?? -1,
       profile: stream?.profile ?? '',
+      width: stream?.width ?? 0,
+      height: stream?.height ?? 0,
     };
   });
 }

@@ -1,28 +1,24 @@
-import {
-  normalizeEntityPath,
-  RecordingStream,
-  type Sink,
-  TextDocument,
-  VideoCodec,
-  VideoStream,
-} from '@camstream/core';
+import { normalizeEntityPath, RecordingStream, type Sink } from '@camstream/core';
 import { errorMessage, isCamstreamError, X265_TUNES } from '@camstream/core/media';
 import { CliError } from '../errors.js';
 import { chooseEncoder } from './choose-encoder.js';
 import { cpuTimes } from './cpu-time.js';
-import { type CaptureEncoder, type CaptureEncoderOptions, openCaptureEncoder } from './encode.js';
-import type { ChosenEncoder } from './encoder-choice.js';
+import type { ChosenEncoder, EncoderChoice } from './encoder-choice.js';
 import { parseApplicationId } from './flags.js';
-import { limitFrames, type PaceCounters, paced, untilAborted } from './frame-flow.js';
 import { checkFrameSize, frameRateProblem } from './frame-limits.js';
 import { openSource } from './open-source.js';
-import type { CaptureOptions, CaptureSinkFailure, CaptureSummary, EncodeMode } from './options.js';
-import { type RateShortfall, RateWatch } from './rate-watch.js';
+import type {
+  CaptureOptions,
+  CaptureSinkFailure,
+  CaptureSourceSummary,
+  CaptureSummary,
+  EncodeMode,
+} from './options.js';
 import { checkServeOptions } from './serve-options.js';
 import { sinkFailure } from './sink-failures.js';
 import { type CaptureSinks, openSinks } from './sinks.js';
-import type { FrameSource } from './sources/frame-source.js';
-import { logFrameStats, RateWindow, STATS_ENTITIES } from './telemetry.js';
+import { planSources, type SourcePlan } from './source-plan.js';
+import { SourceRun } from './source-run.js';
 
 /**
  * Captures video, encodes it to H.264 (or H.265) and logs it as a Rerun `VideoStream` to any combination of an `.rrd`
@@ -32,7 +28,12 @@ import { logFrameStats, RateWindow, STATS_ENTITIES } from './telemetry.js';
  * file is complete and viewers get a proper end); the promise then resolves with `stopped: true`.
  * An output that fails during the run (a full disk, a `connect` server that refused the recording or went
  * away for good) is closed while the others go on; the capture ends when none is left (decision 0014).
- * @throws {CliError} for bad options or input (`usage`, `input`), sinks that cannot open (`runtime`), and
+ *
+ * With several `options.sources` (decision 0019), each source runs with its own encoder on its own entity, on
+ * one timeline and into the same outputs; a source that ends, fails or cannot open is reported through
+ * `onSourceEnd` and the others go on, and the capture ends when every source has ended.
+ * @throws {CliError} for bad options or input (`usage`, `input`), sinks that cannot open (`runtime`), no source
+ * of several that can start (`runtime`), and
  * outputs that failed during the run when there is no `onSinkError` handler (`runtime`, after every other
  * output was closed normally); errors of the other camstream packages pass through with their own `code`.
  *
@@ -41,31 +42,75 @@ import { logFrameStats, RateWindow, STATS_ENTITIES } from './telemetry.js';
  * import { capture } from '@camstream/cli';
  * const summary = await capture({ frames: 300, save: 'pattern.rrd' });
  * console.log(`${summary.frames} frames at ${summary.fps.toFixed(0)} fps`);
+ *
+ * // Two cameras and a simulated one in one recording, served live.
+ * await capture({
+ *   sources: [
+ *     { device: '/dev/video0', entity: 'cameras/front' },
+ *     { device: '/dev/video2', entity: 'cameras/rear' },
+ *     { pattern: '640x480@30', entity: 'sim/cam0', hue: 120 },
+ *   ],
+ *   serve: { host: '127.0.0.1', port: 9090 },
+ * });
  * ```
  */
 export async function capture(options: CaptureOptions = {}): Promise<CaptureSummary> {
   checkOptions(options);
+  const plans = planSources(options);
+  for (const plan of plans) if (plan.options !== options) checkOptions(plan.options);
+  const several = plans.length > 1;
   const cpuStart = cpuTimes();
   const liveSink = options.serve !== undefined || options.connect !== undefined;
-  const paceTestPattern =
-    options.input === undefined && options.device === undefined && (options.realtime === true || liveSink);
-  // Before the source: a camera or stdin should not be opened for an encoder choice that cannot work.
   const codec = options.codec ?? 'h264';
-  const chosen = await chooseEncoder(options.encoder ?? 'auto', {
-    codec,
-    ...(options.ffmpegPath !== undefined && { ffmpegPath: options.ffmpegPath }),
-    ...(options.encoderArgs !== undefined && { encoderArgs: options.encoderArgs }),
-    ...(options.signal !== undefined && { signal: options.signal }),
-  });
-  // The wasm batch mode and the system ffmpeg copy a frame before reading the next, so they may share one
-  // buffer; the live wasm encoder moves each frame to its worker.
-  const source = await openSource(options, chosen.backend === 'ffmpeg' || !paceTestPattern);
-  let encoder: CaptureEncoder | undefined;
-  let sinks: CaptureSinks | undefined;
-  let rec: RecordingStream | undefined;
   // A failed output is closed and the others go on; with none left, the capture ends (decision 0014).
   const failures: CaptureSinkFailure[] = [];
   const halt = new AbortController();
+  const signal = options.signal === undefined ? halt.signal : AbortSignal.any([options.signal, halt.signal]);
+  const ended: CaptureSourceSummary[] = [];
+  const notOpened: CaptureSourceSummary[] = [];
+  const reportEnd = (plan: SourcePlan, frames: number, error?: unknown): void => {
+    if (!several) return;
+    const others = plans.length - ended.length;
+    const rest = others > 0 ? `; the other ${others === 1 ? 'source goes' : `${others} sources go`} on` : '';
+    const what =
+      error === undefined
+        ? `ended after ${frames} frames`
+        : frames === 0 && !opened.has(plan)
+          ? `could not start: ${firstLine(error)}`
+          : `failed after ${frames} frames: ${firstLine(error)}`;
+    options.onSourceEnd?.({
+      entity: plan.entity,
+      source: plan.label,
+      outcome: error === undefined ? 'ended' : 'failed',
+      frames,
+      ...(error !== undefined && { error }),
+      message: `${plan.entity} (${plan.label}) ${what}${rest}`,
+    });
+  };
+  const opened = new Set<SourcePlan>();
+  const runs: SourceRun[] = [];
+  /** A source of several that could not open or start: one line, and a summary entry. */
+  const failOpen = (plan: SourcePlan, error: unknown): void => {
+    notOpened.push({
+      entity: plan.entity,
+      source: plan.label,
+      outcome: 'failed',
+      frames: 0,
+      keyframes: 0,
+      dropped: 0,
+      late: 0,
+      bytes: 0,
+      seconds: 0,
+      fps: 0,
+      encoder: undefined,
+      error,
+    });
+    ended.push(notOpened.at(-1)!);
+    opened.delete(plan);
+    reportEnd(plan, 0, error);
+  };
+  let sinks: CaptureSinks | undefined;
+  let rec: RecordingStream | undefined;
   const reported = new Set<Sink>();
   const onSinkError = ({ sink, error }: { sink: Sink; error: unknown }): void => {
     // A failure while the sinks are being added is reported once they are all known (below).
@@ -80,7 +125,48 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     options.onSinkError?.(failure);
   };
   try {
-    const mode: EncodeMode = source.live || paceTestPattern ? 'live' : 'batch';
+    // Before the sources: a camera or stdin should not be opened for an encoder choice that cannot work. Each
+    // choice is tried once, however many sources share it.
+    const choices = new Map<EncoderChoice, Promise<ChosenEncoder>>();
+    const choose = (choice: EncoderChoice): Promise<ChosenEncoder> => {
+      let chosen = choices.get(choice);
+      if (chosen === undefined) {
+        chosen = chooseEncoder(choice, {
+          codec,
+          ...(options.ffmpegPath !== undefined && { ffmpegPath: options.ffmpegPath }),
+          ...(options.encoderArgs !== undefined && { encoderArgs: options.encoderArgs }),
+          ...(options.signal !== undefined && { signal: options.signal }),
+        });
+        choices.set(choice, chosen);
+      }
+      return chosen;
+    };
+    const openOne = async (plan: SourcePlan): Promise<SourceRun> => {
+      const chosen = await choose(plan.options.encoder ?? 'auto');
+      const paceAlone = plan.kind === 'pattern' && !several && (plan.options.realtime === true || liveSink);
+      // The system ffmpeg and the wasm batch mode copy a frame before reading the next, so they may share one
+      // buffer; the live wasm encoder (paced or several sources) moves each frame to its worker.
+      const reuse = chosen.backend === 'ffmpeg' || (!several && !paceAlone);
+      const source = await openSource(plan.options, reuse);
+      opened.add(plan);
+      return new SourceRun(plan, chosen, source, { several, liveSink });
+    };
+    if (!several) runs.push(await openOne(plans[0]!));
+    else {
+      // Several: each opens on its own; one that cannot is one line, and the others start (decision 0019).
+      const results = await Promise.allSettled(plans.map(openOne));
+      const problems: unknown[] = [];
+      results.forEach((result, i) => {
+        if (result.status === 'fulfilled') runs.push(result.value);
+        else problems.push(result.reason);
+        if (result.status === 'rejected') failOpen(plans[i]!, result.reason);
+      });
+      // A mistake in the command (a usage error) ends the run, as it would with one source.
+      const usage = problems.find((p) => isCamstreamError(p, 'usage'));
+      if (usage !== undefined) throw usage;
+      if (runs.length === 0) throw noSourceLeft(problems);
+    }
+    const mode: EncodeMode = runs.some((r) => r.mode === 'live') ? 'live' : 'batch';
     rec = new RecordingStream({
       applicationId: options.applicationId ?? 'camstream',
       ...(options.recordingId !== undefined && { recordingId: options.recordingId }),
@@ -97,83 +183,56 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       live: mode === 'live',
     });
     for (const failure of rec.failedSinks) onSinkError(failure);
+    const context = {
+      rec,
+      timeline: options.timeline ?? 'time',
+      codec,
+      stats: options.stats === true,
+      runStartMs: undefined as number | undefined,
+      signal,
+      options,
+    };
     // After the sinks: a busy port or an unreachable server fails before the encoder's threads start.
-    encoder = await openCaptureEncoder(mode, encoderOptions(options, source, chosen));
-    const entity = options.entity ?? 'video_stream';
-    const timeline = options.timeline ?? 'time';
-    rec.log(entity, new VideoStream({ codec: codec === 'h265' ? VideoCodec.H265 : VideoCodec.H264 }), {
-      static: true,
-    });
-    // The encoder's name beside the plots, so a recording says what made it.
-    if (options.stats === true)
-      rec.log(STATS_ENTITIES.encoder, new TextDocument(chosen.label), { static: true });
+    if (!several) await runs[0]!.open(context);
+    else {
+      const results = await Promise.allSettled(runs.map((run) => run.open(context)));
+      const problems = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      const failed = runs.filter((_, i) => results[i]!.status === 'rejected');
+      for (const [i, run] of failed.entries()) {
+        runs.splice(runs.indexOf(run), 1);
+        await run.close();
+        failOpen(run.plan, problems[i]);
+      }
+      if (runs.length === 0) throw noSourceLeft(problems);
+    }
+    const first = runs[0]!;
     options.onStart?.({
-      source: source.name,
-      width: source.width,
-      height: source.height,
-      fpsNum: source.fpsNum,
-      fpsDen: source.fpsDen,
-      mode,
-      whenBehind: mode === 'batch' ? undefined : source.dropWhenBehind || paceTestPattern ? 'drop' : 'wait',
-      encoder: chosen.label,
-      ...(chosen.backend === 'wasm' && chosen.fallback !== undefined && { encoderFallback: chosen.fallback }),
-      totalFrames: source.totalFrames,
+      ...first.startInfo,
+      sources: runs.map((r) => r.startInfo),
       ...(sinks.server !== undefined && { url: sinks.server.url, proxyUrl: sinks.server.proxyUrl }),
     });
-
-    const signal =
-      options.signal === undefined ? halt.signal : AbortSignal.any([options.signal, halt.signal]);
-    const pace: PaceCounters = { late: 0 };
-    const frames = framesOf(source, { ...options, signal }, paceTestPattern ? pace : undefined);
-    const rates = new RateWindow();
-    // A live run that cannot keep its rate says so once (decimal rates: as the source reports them).
-    const watch =
-      mode === 'live' && (paceTestPattern || source.dropWhenBehind)
-        ? new RateWatch(source.fpsNum / source.fpsDen, (shortfall) =>
-            options.onWarning?.({ code: 'behind', message: behindMessage(shortfall, source.name) }),
-          )
-        : undefined;
-    let count = 0;
-    let keyframes = 0;
-    let bytes = 0;
-    let first: number | undefined;
-    let last = performance.now();
-    try {
-      for await (const encoded of encoder.run(frames)) {
-        const now = performance.now();
-        first ??= now - encoded.latencyMs;
-        last = now;
-        const { sample } = encoded;
-        rates.add(now, sample.pts, sample.data.byteLength);
-        count++;
-        bytes += sample.data.byteLength;
-        if (sample.isKeyframe) keyframes++;
-        rec.setTime(timeline, { duration: sample.pts });
-        // Rerun's log_time is when the frame was captured, not when its sample was logged.
-        rec.setTime('log_time', { timestamp: encoded.capturedAt });
-        rec.log(entity, VideoStream.fromFields({ sample: sample.data }));
-        const dropped = encoder.dropped();
-        if (options.stats === true) logFrameStats(rec, encoded, rates, dropped);
-        watch?.update(now, { frames: count, dropped, late: pace.late });
-        options.onProgress?.({
-          frames: count,
-          dropped,
-          late: pace.late,
-          bytes,
-          totalFrames: source.totalFrames,
-          elapsedMs: now - first,
-          fps: rates.fps,
-          bitrate: rates.bitrate,
-          latencyMs: encoded.latencyMs,
-        });
-      }
-    } catch (error) {
-      // The samples so far are logged; the finally below closes the recording with them.
-      throw encoderFailure(error, count, options.save);
+    if (!several) await first.run(context);
+    else {
+      const start = performance.now();
+      const running = { ...context, runStartMs: start };
+      await Promise.all(
+        runs.map(async (run) => {
+          try {
+            await run.run(running);
+            await run.close();
+            if (!signal.aborted) {
+              ended.push(run.summary());
+              reportEnd(run.plan, run.frames);
+            }
+          } catch (error) {
+            await run.close();
+            ended.push(run.summary());
+            reportEnd(run.plan, run.frames, error);
+          }
+        }),
+      );
     }
     const stopped = options.signal?.aborted === true;
-    const dropped = encoder.dropped();
-    watch?.update(performance.now(), { frames: count, dropped, late: pace.late });
     await rec.close();
     if (sinks.server !== undefined && !stopped && !halt.signal.aborted) await linger(options);
     await sinks.close();
@@ -184,18 +243,26 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
         { cause: failures[0]!.error },
       );
     }
-    const seconds = first === undefined ? 0 : (last - first) / 1000;
+    const perSource = [...runs.map((r) => r.summary()), ...notOpened];
+    const order = new Map(plans.map((p, i) => [p.entity, i]));
+    perSource.sort((a, b) => order.get(a.entity)! - order.get(b.entity)!);
+    const spans = runs.flatMap((r) => (r.span === undefined ? [] : [r.span]));
+    const seconds =
+      spans.length === 0
+        ? 0
+        : (Math.max(...spans.map((s) => s.last)) - Math.min(...spans.map((s) => s.first))) / 1000;
+    const frames = sum(perSource, 'frames');
     const cpuEnd = cpuTimes();
     return {
-      frames: count,
-      keyframes,
-      dropped,
-      late: pace.late,
-      bytes,
+      frames,
+      keyframes: sum(perSource, 'keyframes'),
+      dropped: sum(perSource, 'dropped'),
+      late: sum(perSource, 'late'),
+      bytes: sum(perSource, 'bytes'),
       seconds,
-      fps: seconds > 0 ? count / seconds : 0,
+      fps: seconds > 0 ? frames / seconds : 0,
       mode,
-      encoder: chosen.label,
+      encoder: [...new Set(runs.map((r) => r.chosen.label))].join(', '),
       codec,
       stopped,
       ...(sinks.file !== undefined && { saved: { path: sinks.file.path, bytes: sinks.file.bytesWritten } }),
@@ -208,60 +275,35 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
           },
         }),
       failedSinks: failures,
+      sources: perSource,
     };
   } finally {
-    source.close();
+    for (const run of runs) run.source.close();
     // On failure: keep what was captured (close() flushes the file) and end the viewers' streams.
     if (rec !== undefined && !rec.closed) await rec.close().catch(() => {});
     await sinks?.server?.close().catch(() => {});
-    await encoder?.close();
+    await Promise.all(runs.map((run) => run.close()));
   }
 }
 
-/**
- * An encoder that died mid-run (a killed ffmpeg, a crashed worker) as one line that says what is kept; other
- * errors pass unchanged.
- */
-function encoderFailure(error: unknown, frames: number, save: string | undefined): unknown {
-  if (!isCamstreamError(error, 'encoder-failed') && !isCamstreamError(error, 'worker-crashed')) return error;
-  const kept = save === undefined ? '' : `; the ${frames} frames before it are in ${save}`;
-  const why = errorMessage(error).split('\n')[0]?.replace(/:$/, '');
-  return new CliError('runtime', `the encoder failed after ${frames} frames: ${why}${kept}`, {
-    cause: error,
-  });
+/** When no source of several could start: the first reason, as the run's error (exit 1). */
+function noSourceLeft(problems: readonly unknown[]): CliError {
+  return new CliError(
+    'runtime',
+    `none of the sources could start (${problems.length === 1 ? firstLine(problems[0]) : `${problems.length} failed; the first: ${firstLine(problems[0])}`})`,
+    { cause: problems[0] },
+  );
 }
 
-/** The source's frames, stopped by the signal and the limits, paced when a live sink watches the pattern. */
-function framesOf(
-  source: FrameSource,
-  options: CaptureOptions,
-  pace: PaceCounters | undefined,
-): AsyncIterable<import('@camstream/core').RawFrame> {
-  const stop = () => source.close();
-  let frames = untilAborted(source.frames(), options.signal, stop);
-  if (source.name !== 'testsrc' && (options.frames !== undefined || options.durationSeconds !== undefined)) {
-    frames = limitFrames(
-      frames,
-      {
-        maxFrames: options.frames,
-        maxPts:
-          options.durationSeconds === undefined
-            ? undefined
-            : BigInt(Math.round(options.durationSeconds * 1e9)),
-      },
-      stop,
-    );
-  }
-  return pace !== undefined ? paced(frames, options.signal, pace) : frames;
+function firstLine(error: unknown): string {
+  return errorMessage(error).split('\n')[0] ?? '';
 }
 
-/** The one line of a {@link RateWatch} report: the numbers and what to change. */
-function behindMessage(s: RateShortfall, source: string): string {
-  const lost = [
-    ...(s.dropped > 0 ? [`${s.dropped} dropped by the encoder`] : []),
-    ...(s.late > 0 ? [`${s.late} made late by ${source}`] : []),
-  ].join(', ');
-  return `cannot keep ${+s.requestedFps.toFixed(2)} fps: ${s.fps.toFixed(0)} frames per second encoded (${lost} in that time); lower --fps or --size, or use a faster --preset`;
+function sum<K extends 'frames' | 'keyframes' | 'dropped' | 'late' | 'bytes'>(
+  sources: readonly CaptureSourceSummary[],
+  key: K,
+): number {
+  return sources.reduce((n, s) => n + s[key], 0);
 }
 
 /** With `serve`, a finished recording stays up for viewers that open it later: until aborted, or `lingerMs`. */
@@ -278,29 +320,6 @@ async function linger(options: CaptureOptions): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
-}
-
-function encoderOptions(
-  options: CaptureOptions,
-  source: FrameSource,
-  encoder: ChosenEncoder,
-): CaptureEncoderOptions {
-  return {
-    encoder,
-    codec: options.codec ?? 'h264',
-    dropWhenBehind: source.dropWhenBehind,
-    width: source.width,
-    height: source.height,
-    fpsNum: source.fpsNum,
-    fpsDen: source.fpsDen,
-    pixelFormat: source.pixelFormat,
-    tune: options.tune ?? 'zerolatency',
-    ...(options.preset !== undefined && { preset: options.preset }),
-    ...(options.crf !== undefined && { crf: options.crf }),
-    ...(options.bitrate !== undefined && { bitrate: options.bitrate }),
-    ...(options.gop !== undefined && { gop: options.gop }),
-    ...(options.threads !== undefined && { threads: options.threads }),
-  };
 }
 
 /** Checks what a Node API caller might get wrong that the flag parsers already rule out for the CLI. */

@@ -29,14 +29,31 @@ import {
   parsePositiveInt,
   parseSize,
 } from './flags.js';
-import type { CaptureOptions, CaptureSummary, ServeOptions } from './options.js';
+import type {
+  CaptureOptions,
+  CaptureSourceOptions,
+  CaptureSourceSummary,
+  CaptureStartInfo,
+  CaptureSummary,
+  ServeOptions,
+} from './options.js';
 import { checkServeOptions, isLoopbackHost, shownAddress, TOKEN_ENV } from './serve-options.js';
 import { failureShort } from './sink-failures.js';
+import { parseSourceSpec, type SourceKind, type SourceSpec } from './sources/source-spec.js';
 
 /** The flags commander hands to `capture`'s action, already parsed. */
 export interface CaptureFlags {
-  readonly input?: string;
-  readonly device?: string;
+  /** `--input` values, each `NAME[=ENTITY][,KEY=VALUE…]` (decision 0019). */
+  readonly input?: string | readonly string[];
+  /** `--device` values, each `NAME[=ENTITY][,KEY=VALUE…]`. */
+  readonly device?: string | readonly string[];
+  /** `--pattern` values, each `WIDTHxHEIGHT@FPS[=ENTITY][,KEY=VALUE…]`. */
+  readonly pattern?: string | readonly string[];
+  /**
+   * The order the source flags were given in, one kind per value (`['device', 'input', 'device']`), so that
+   * sources without `=ENTITY` are numbered by their position. Default: devices, then inputs, then patterns.
+   */
+  readonly sourceOrder?: readonly SourceKind[];
   readonly size?: FrameSize;
   readonly fps?: FrameRate;
   readonly pixFmt?: PixelFormat;
@@ -62,7 +79,8 @@ export interface CaptureFlags {
   readonly tlsKey?: string;
   readonly connect?: string | true;
   readonly linger?: number;
-  readonly entity: string;
+  /** `--entity`; undefined when not given (the default, `video_stream`, or `video_stream/N` with several). */
+  readonly entity?: string;
   readonly timeline: string;
   readonly appId: string;
   readonly recordingId?: string;
@@ -75,21 +93,37 @@ export interface CaptureFlags {
 
 /** `camstream capture`: the commander command behind `capture()` (`capture.ts`, loaded when the command runs). */
 export function captureCommand(): Command {
+  // The order of the source flags across kinds (commander keeps each flag's values, not their interleaving).
+  const sourceOrder: SourceKind[] = [];
+  const sourceFlag =
+    (kind: SourceKind) =>
+    (text: string, previous: readonly string[] | undefined): readonly string[] => {
+      sourceOrder.push(kind);
+      return [...(previous ?? []), text];
+    };
   return new Command('capture')
     .description(
-      'capture video (test pattern, file, Y4M on stdin, camera), encode it to H.264 or H.265 and log it to a .rrd file, a served viewer and/or a Rerun proxy',
+      'capture video (test pattern, file, Y4M on stdin, camera; several at once), encode it to H.264 or H.265 and log it to a .rrd file, a served viewer and/or a Rerun proxy',
     )
-    .optionsGroup('Source (default: the test pattern, "testsrc"):')
-    .addOption(
-      new Option(
-        '--input <file>',
-        'a video file (.y4m; raw .yuv with --size/--pix-fmt), or - for Y4M on stdin',
-      ).conflicts('device'),
+    .optionsGroup(
+      'Sources (repeatable and mixable, each NAME[=ENTITY][,KEY=VALUE…]; default: one test pattern, "testsrc"):',
+    )
+    .option(
+      '--input <file>',
+      'a video file (.y4m; raw .yuv with --size/--pix-fmt), or - for Y4M on stdin',
+      sourceFlag('input'),
     )
     .option(
       '--device <camera>',
       'a camera through the system ffmpeg: /dev/video0 (Linux), 0 or its name (macOS), its name (Windows); camstream devices lists them',
+      sourceFlag('device'),
     )
+    .option(
+      '--pattern <WxH@FPS>',
+      'the moving test pattern at this size and rate: 640x480@30, 1280x720@29.97; ,hue=DEGREES turns its colours',
+      sourceFlag('pattern'),
+    )
+    .optionsGroup('Source settings (shared by every source; ,KEY=VALUE on a source overrides them for it):')
     .option(
       '--size <WxH>',
       'frame size: the test pattern’s (default 1280x720), raw input’s, a camera’s',
@@ -238,6 +272,17 @@ Examples:
   ffmpeg -i clip.mp4 -f yuv4mpegpipe - | camstream capture --input - --save clip.rrd
   ffmpeg -f v4l2 -i /dev/video0 -f yuv4mpegpipe - | camstream capture --input - --live --serve 9090
   camstream capture --device /dev/video0 --size 1280x720 --fps 30 --serve 9090 --save camera.rrd
+  camstream capture --device /dev/video0=cameras/front --device /dev/video2=cameras/rear,size=640x480 \
+    --input replay.mp4=replay --pattern 640x480@30=sim/cam0,hue=120 --serve 9090 --save robot.rrd
+
+Several sources: --device, --input and --pattern repeat and mix; each value is NAME[=ENTITY][,KEY=VALUE…].
+=ENTITY is the entity path of that source's video (words of A-Z a-z 0-9 _ - joined by /); without one, a
+single source is on --entity (video_stream) and each of several on --entity/N by position. ,KEY=VALUE
+overrides a shared flag for that source only: size, fps, pix-fmt, frames, duration, preset, tune, crf,
+bitrate, gop, encoder (and hue, degrees, for --pattern). A name that contains = ends with = (--input a=b=).
+All sources share one recording, one timeline (time: when each frame arrived, from the start) and the
+sinks; each has its own encoder and queue, and one that ends or fails is reported in one line while the
+others go on (the run exits 1 at the end if one failed). --stats plots each under stats/ENTITY/….
 
 --encoder auto (the default) uses the system ffmpeg when a one-frame trial encode with its libx264 works,
 and ffmpeg.wasm otherwise (the start line says which, and why); camstream encoders lists what works here.
@@ -255,8 +300,12 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
       // An empty or unused CAMSTREAM_TOKEN in the environment is no token; one given on the command line is.
       const fromEnv = command.getOptionValueSource('token') === 'env';
       const token = fromEnv && (flags.token === '' || flags.serve === undefined) ? undefined : flags.token;
-      const { token: _, ...rest } = flags;
-      let options = captureOptions(token === undefined ? rest : { ...rest, token });
+      const { token: _, entity, ...rest } = flags;
+      // The default --entity is left to the sources: one keeps it, several number theirs under it.
+      const given =
+        entity === undefined || command.getOptionValueSource('entity') === 'default' ? {} : { entity };
+      const parsed = { ...rest, ...given, sourceOrder };
+      let options = captureOptions(token === undefined ? parsed : { ...parsed, token });
       if (options.save === undefined && options.serve === undefined && options.connect === undefined) {
         throw new CliError(
           'usage',
@@ -321,25 +370,36 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
                 { url: info.url, proxyUrl: info.proxyUrl },
               );
             }
-            if (info.encoderFallback !== undefined) {
+            const fallback = info.sources.find((s) => s.encoderFallback !== undefined);
+            if (fallback?.encoderFallback !== undefined) {
               logger.info(
                 'encoder-fallback',
-                `encoding with ${info.encoder}: ${info.encoderFallback} (--encoder wasm says so without the check)`,
-                { reason: info.encoderFallback },
+                `encoding with ${fallback.encoder}: ${fallback.encoderFallback} (--encoder wasm says so without the check)`,
+                { reason: fallback.encoderFallback },
               );
             }
-            logger.info(
-              'start',
-              `capturing ${info.source} ${info.width}x${info.height} at ${(info.fpsNum / info.fpsDen).toFixed(2)} fps (${info.mode} encoding with ${info.encoder}${behindText(info.whenBehind)})`,
-              {
-                source: info.source,
-                width: info.width,
-                height: info.height,
-                mode: info.mode,
-                encoder: info.encoder,
-              },
-            );
+            for (const source of several(info) ? info.sources : [info]) {
+              const on = several(info) ? `${source.entity}: ` : '';
+              logger.info(
+                'start',
+                `capturing ${on}${source.source} ${source.width}x${source.height} at ${(source.fpsNum / source.fpsDen).toFixed(2)} fps (${source.mode} encoding with ${source.encoder}${behindText(source.whenBehind)})`,
+                {
+                  ...(several(info) && { entity: source.entity }),
+                  source: source.source,
+                  width: source.width,
+                  height: source.height,
+                  mode: source.mode,
+                  encoder: source.encoder,
+                },
+              );
+            }
             view.start(info);
+          },
+          onSourceEnd: (end) => {
+            view.interrupt();
+            const fields = { entity: end.entity, source: end.source, frames: end.frames };
+            if (end.outcome === 'failed') logger.error('source-failed', end.message, fields);
+            else logger.info('source-ended', end.message, fields);
           },
           onProgress: (p) => view.update(p),
           onWarning: (warning) => {
@@ -360,6 +420,23 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
+      if (summary.sources.length > 1) {
+        for (const source of summary.sources) {
+          logger.info('source-summary', sourceSummaryText(source), {
+            entity: source.entity,
+            source: source.source,
+            outcome: source.outcome,
+            frames: source.frames,
+            keyframes: source.keyframes,
+            dropped: source.dropped,
+            late: source.late,
+            bytes: source.bytes,
+            seconds: source.seconds,
+            fps: source.fps,
+            encoder: source.encoder,
+          });
+        }
+      }
       logger.info('done', summaryText(summary), {
         frames: summary.frames,
         keyframes: summary.keyframes,
@@ -375,7 +452,15 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
       });
       if (flags.profile !== undefined)
         await writeFile(flags.profile, `${JSON.stringify(summary, null, 2)}\n`);
-      // Exit 1 (decision 0014): an output is incomplete, even though the capture itself ended normally.
+      // Exit 1: a source failed (decision 0019) or an output is incomplete (decision 0014), even though the
+      // capture itself went on to the end.
+      const lost = summary.sources.filter((s) => s.outcome === 'failed');
+      if (lost.length > 0 && summary.failedSinks.length === 0) {
+        throw new CliError(
+          'runtime',
+          `the capture ended with ${lost.length} of ${summary.sources.length} sources failed: ${lost.map((s) => `${s.entity} (${s.source})`).join(', ')}`,
+        );
+      }
       const failed = summary.failedSinks;
       if (failed.length > 0) {
         throw new CliError(
@@ -438,9 +523,18 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
     ...(flags.batchBytes !== undefined && { maxBytes: flags.batchBytes }),
     ...(flags.batchDelayMs !== undefined && { maxDelayMs: flags.batchDelayMs }),
   };
+  const specs = sourceSpecs(flags);
+  const only = specs.length === 1 ? specs[0]! : undefined;
+  // One plain --input or --device is the single-source form, as before several sources existed.
+  const plain =
+    only !== undefined &&
+    only.kind !== 'pattern' &&
+    only.entity === undefined &&
+    Object.keys(only.options).length === 0;
   return {
-    ...(flags.input !== undefined && { input: flags.input }),
-    ...(flags.device !== undefined && { device: flags.device }),
+    ...(plain && only.kind === 'input' && { input: only.name }),
+    ...(plain && only.kind === 'device' && { device: only.name }),
+    ...(!plain && specs.length > 0 && { sources: specs.map(sourceOptions) }),
     ...(flags.size !== undefined && { width: flags.size.width, height: flags.size.height }),
     ...(flags.fps !== undefined && { fpsNum: flags.fps.num, fpsDen: flags.fps.den }),
     ...(flags.pixFmt !== undefined && { pixelFormat: flags.pixFmt }),
@@ -470,7 +564,7 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
       connect: flags.connect === true ? DEFAULT_CONNECT_URL : flags.connect,
     }),
     ...(flags.linger !== undefined && { lingerMs: flags.linger * 1000 }),
-    entity: flags.entity,
+    ...(flags.entity !== undefined && { entity: flags.entity }),
     timeline: flags.timeline,
     applicationId: flags.appId,
     ...(flags.recordingId !== undefined && { recordingId: flags.recordingId }),
@@ -479,11 +573,68 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
   };
 }
 
+/** The source flags' values read as specs, in the order given (decision 0019). */
+function sourceSpecs(flags: CaptureFlags): SourceSpec[] {
+  const lists: Record<SourceKind, string[]> = {
+    device: listOf(flags.device),
+    input: listOf(flags.input),
+    pattern: listOf(flags.pattern),
+  };
+  const given = lists.device.length + lists.input.length + lists.pattern.length;
+  const order =
+    flags.sourceOrder?.length === given
+      ? flags.sourceOrder
+      : [
+          ...lists.device.map(() => 'device' as const),
+          ...lists.input.map(() => 'input' as const),
+          ...lists.pattern.map(() => 'pattern' as const),
+        ];
+  const next: Record<SourceKind, number> = { device: 0, input: 0, pattern: 0 };
+  return order.map((kind) => parseSourceSpec(kind, lists[kind][next[kind]++]!));
+}
+
+function listOf(value: string | readonly string[] | undefined): string[] {
+  return value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
+}
+
+/** A spec as the Node API's source: its name under its kind, its entity, and its overrides. */
+function sourceOptions(spec: SourceSpec): CaptureSourceOptions {
+  const o = spec.options;
+  return {
+    [spec.kind]: spec.name,
+    ...(spec.entity !== undefined && { entity: spec.entity }),
+    ...(o.size !== undefined && { width: o.size.width, height: o.size.height }),
+    ...(o.fps !== undefined && { fpsNum: o.fps.num, fpsDen: o.fps.den }),
+    ...(o.pixFmt !== undefined && { pixelFormat: o.pixFmt }),
+    ...(o.frames !== undefined && { frames: o.frames }),
+    ...(o.duration !== undefined && { durationSeconds: o.duration }),
+    ...(o.preset !== undefined && { preset: o.preset }),
+    ...(o.tune !== undefined && { tune: o.tune }),
+    ...(o.crf !== undefined && { crf: o.crf }),
+    ...(o.bitrate !== undefined && { bitrate: o.bitrate }),
+    ...(o.gop !== undefined && { gop: o.gop }),
+    ...(o.encoder !== undefined && { encoder: o.encoder }),
+    ...(o.hue !== undefined && { hue: o.hue }),
+  };
+}
+
+/** Whether a capture has several sources (its start and summary lines then name each). */
+function several(info: CaptureStartInfo): boolean {
+  return info.sources.length > 1;
+}
+
 /** How a live run keeps up, for the start line. */
 function behindText(whenBehind: 'drop' | 'wait' | undefined): string {
   if (whenBehind === 'drop') return '; drops the oldest frame when behind';
   if (whenBehind === 'wait') return '; waits for the encoder, drops nothing';
   return '';
+}
+
+/** `cameras/rear (/dev/video2): 300 frames (10 keyframes, 2 dropped) in 10.0 s, 30.0 fps by … (ended)`. */
+function sourceSummaryText(s: CaptureSourceSummary): string {
+  const late = s.late > 0 ? `, ${s.late} late` : '';
+  const by = s.encoder === undefined ? '' : ` by ${s.encoder}`;
+  return `${s.entity} (${s.source}): ${s.frames} frames (${s.keyframes} keyframes, ${s.dropped} dropped${late}) in ${s.seconds.toFixed(1)} s, ${s.fps.toFixed(1)} fps, ${s.bytes} bytes${by} (${s.outcome})`;
 }
 
 function summaryText(s: CaptureSummary): string {

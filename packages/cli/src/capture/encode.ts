@@ -10,6 +10,8 @@ export interface EncodedFrame {
   readonly latencyMs: number;
   /** Wall-clock time the frame reached camstream (read from its source), ns since 1970: its capture time. */
   readonly capturedAt: bigint;
+  /** The same moment on the monotonic clock (`performance.now()`, ms): a timeline that never steps back. */
+  readonly readAtMs: number;
 }
 
 /** When a frame was read: the monotonic clock for latency, the wall clock for `log_time`. */
@@ -29,6 +31,7 @@ function encodedFrame(sample: EncodedSample, read: ReadTime | undefined): Encode
     sample,
     latencyMs: read === undefined ? 0 : now.at - read.at,
     capturedAt: (read ?? now).wall,
+    readAtMs: (read ?? now).at,
   };
 }
 

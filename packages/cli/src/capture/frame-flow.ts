@@ -80,19 +80,22 @@ const LATE_SLACK_MS = 20;
 /**
  * Yields each frame no earlier than its PTS after the first (real-time pacing); ends early on abort. A frame
  * that arrives after the next one was due (plus timer slack) is yielded at once and counted in
- * `counters.late`: the source cannot keep the rate, and the video falls behind the wall clock.
+ * `counters.late`: the source cannot keep the rate, and the video falls behind the wall clock. `startMs`
+ * (`performance.now()` time) is when the first frame is due, for several sources paced from one start;
+ * default: when it arrives.
  */
 export async function* paced(
   source: AsyncIterable<RawFrame>,
   signal: AbortSignal | undefined,
   counters?: PaceCounters,
+  startMs?: number,
 ): AsyncGenerator<RawFrame, void, undefined> {
   let start: number | undefined;
   let firstPts = 0n;
   let previous: bigint | undefined;
   for await (const frame of source) {
     if (start === undefined) {
-      start = performance.now();
+      start = startMs ?? performance.now();
       firstPts = frame.pts;
     }
     const due = start + Number(frame.pts - firstPts) / 1e6;

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { CliError } from '../errors.js';
 import { checkFrameSize } from './frame-limits.js';
 import type { CaptureOptions } from './options.js';
+import type { SourceOptions } from './source-plan.js';
 import { openDecodedFileSource } from './sources/decoded-file-source.js';
 import { openDeviceSource } from './sources/device-source.js';
 import type { FrameSource } from './sources/frame-source.js';
@@ -21,7 +22,7 @@ export const DEFAULT_FPS = 30;
  * `reuseBuffer` lets the test pattern render into one buffer (batch mode copies each frame at once). Sources
  * whose frames the encoder cannot take (odd sides, beyond H.264 level 6.2) are refused (`input`).
  */
-export async function openSource(options: CaptureOptions, reuseBuffer: boolean): Promise<FrameSource> {
+export async function openSource(options: SourceOptions, reuseBuffer: boolean): Promise<FrameSource> {
   const source = await openAny(options, reuseBuffer);
   // A camera's mode or a decoded file's size is known only now; the encoder cannot take every size.
   try {
@@ -33,7 +34,7 @@ export async function openSource(options: CaptureOptions, reuseBuffer: boolean):
   return source;
 }
 
-async function openAny(options: CaptureOptions, reuseBuffer: boolean): Promise<FrameSource> {
+async function openAny(options: SourceOptions, reuseBuffer: boolean): Promise<FrameSource> {
   if (options.input !== undefined && options.device !== undefined) {
     throw new CliError('usage', '--input and --device both name a source; give one of them');
   }
@@ -67,6 +68,7 @@ async function openAny(options: CaptureOptions, reuseBuffer: boolean): Promise<F
     fpsDen,
     frames: boundedFrames(options, fpsNum / fpsDen),
     reuseBuffer,
+    ...(options.hue !== undefined && { hue: options.hue }),
   });
 }
 

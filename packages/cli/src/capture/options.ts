@@ -4,8 +4,23 @@ import type { X264Preset, X264Tune } from '@camstream/encoder-wasm';
 import type { CaptureCodec, EncoderChoice } from './encoder-choice.js';
 import type { ListenAddress } from './flags.js';
 
-/** Options of {@link capture}: the `camstream capture` flags as a Node API. Every field is optional. */
+/**
+ * Options of {@link capture}: the `camstream capture` flags as a Node API. Every field is optional. With
+ * {@link CaptureOptions.sources}, the per-source fields here (size, rate, limits, encoder settings) are the
+ * shared defaults of every source.
+ */
 export interface CaptureOptions {
+  /**
+   * Several sources in one recording (decision 0019): cameras, files and test patterns side by side on one
+   * timeline, each with its own entity, encoder, queue and drop count. Excludes `input` and `device`. One
+   * source here is the same as the single-source form.
+   *
+   * With several sources, `time` is when each frame reached camstream (wall clock, from the run's start), so
+   * frames taken at the same moment line up; files and test patterns are paced in real time. A source that
+   * ends or fails is reported through {@link CaptureOptions.onSourceEnd} and the others go on; the capture
+   * ends when every source has ended, or when `signal` aborts.
+   */
+  readonly sources?: readonly CaptureSourceOptions[];
   /**
    * What to capture. `undefined` (default): the test pattern. A path: a video file (`.y4m`, raw `.yuv` with
    * `width`/`height`/`pixelFormat`; other containers through ffmpeg.wasm). `'-'`: Y4M on `stdin`.
@@ -121,10 +136,80 @@ export interface CaptureOptions {
    */
   readonly onSinkError?: (failure: CaptureSinkFailure) => void;
   /**
+   * With several {@link CaptureOptions.sources}: called once for each source that ends, fails, or cannot open
+   * (the others go on). Not called for the sources still running when `signal` aborts.
+   */
+  readonly onSourceEnd?: (end: CaptureSourceEnd) => void;
+  /**
    * Called when something goes wrong that does not stop the capture. `behind`: a live capture cannot keep
    * its frame rate (reported once; the counts go on in {@link CaptureProgress.dropped} and `late`).
    */
   readonly onWarning?: (warning: CaptureWarning) => void;
+}
+
+/**
+ * One source of a capture with several ({@link CaptureOptions.sources}): exactly one of `device`, `input` and
+ * `pattern`, where to log it, and settings that override the shared ones for this source only.
+ *
+ * @example
+ * ```ts
+ * const sources: CaptureSourceOptions[] = [
+ *   { device: '/dev/video0', entity: 'cameras/front' },
+ *   { input: 'replay.mp4', entity: 'replay' },
+ *   { pattern: '640x480@30', entity: 'sim/cam0', hue: 120, encoder: 'wasm' },
+ * ];
+ * ```
+ */
+export interface CaptureSourceOptions
+  extends Pick<
+    CaptureOptions,
+    | 'width'
+    | 'height'
+    | 'fpsNum'
+    | 'fpsDen'
+    | 'pixelFormat'
+    | 'frames'
+    | 'durationSeconds'
+    | 'preset'
+    | 'tune'
+    | 'crf'
+    | 'bitrate'
+    | 'gop'
+    | 'encoder'
+  > {
+  /** A camera, as {@link CaptureOptions.device}. */
+  readonly device?: string;
+  /** A video file, or `'-'` for Y4M on {@link CaptureOptions.stdin} (one source at most), as {@link CaptureOptions.input}. */
+  readonly input?: string;
+  /**
+   * The test pattern: `'WIDTHxHEIGHT@FPS'` (`'640x480@30'`, `'1280x720@29.97'`), or `true` for this source's
+   * (or the shared) `width`, `height` and `fpsNum` (default 1280x720 at 30).
+   */
+  readonly pattern?: string | true;
+  /**
+   * Entity path of this source's video. Default: {@link CaptureOptions.entity} for one source, and
+   * `<entity>/<position>` (`video_stream/0`, …) with several. Two sources on one path, or one path inside
+   * another's, are a `usage` error.
+   */
+  readonly entity?: string;
+  /** The test pattern's colours turned by this many degrees of hue, so that patterns tell apart on screen. */
+  readonly hue?: number;
+}
+
+/** A source of a capture with several that ended, failed, or could not open. */
+export interface CaptureSourceEnd {
+  /** The source's entity path. */
+  readonly entity: string;
+  /** The source as given: a camera, a path, `pattern 640x480@30`. */
+  readonly source: string;
+  /** `ended`: it gave its last frame (a file's end, a frame limit); `failed`: an error stopped it. */
+  readonly outcome: 'ended' | 'failed';
+  /** Frames of it logged. */
+  readonly frames: number;
+  /** What stopped a failed source. */
+  readonly error?: unknown;
+  /** One line for people: which source, what happened, and that the others go on. */
+  readonly message: string;
 }
 
 /** Something worth knowing that does not stop a capture. */
@@ -181,8 +266,11 @@ export interface CaptureBatching {
   readonly maxDelayMs?: number;
 }
 
-/** What {@link CaptureOptions.onStart} learns. */
-export interface CaptureStartInfo {
+/** What {@link CaptureOptions.onStart} learns of one source. */
+export interface CaptureSourceStartInfo {
+  /** The entity path its video is logged on. */
+  readonly entity: string;
+  /** The source: `testsrc`, a path, `stdin`, a camera. */
   readonly source: string;
   readonly width: number;
   readonly height: number;
@@ -201,6 +289,15 @@ export interface CaptureStartInfo {
   readonly encoderFallback?: string;
   /** Frames expected, when known. */
   readonly totalFrames: number | undefined;
+}
+
+/**
+ * What {@link CaptureOptions.onStart} learns: the source (with several, the first that opened) and the outputs;
+ * `sources` lists every source that opened.
+ */
+export interface CaptureStartInfo extends CaptureSourceStartInfo {
+  /** Every source that opened, in the order given. */
+  readonly sources: readonly CaptureSourceStartInfo[];
   /** The hosted viewer page, with `serve` (`https://…` with `tls`; without the token). */
   readonly url?: string;
   /** The proxy URL viewers connect to, with `serve`. */
@@ -210,8 +307,10 @@ export interface CaptureStartInfo {
 /** How frames are encoded. */
 export type EncodeMode = 'live' | 'batch';
 
-/** Running counters of a capture. */
+/** Running counters of a capture (with several sources: of one source, named by `entity`). */
 export interface CaptureProgress {
+  /** The entity path of the source these counters are of. */
+  readonly entity: string;
   /** Frames encoded and logged. */
   readonly frames: number;
   /** Frames the live encoder dropped to keep up. */
@@ -250,7 +349,7 @@ export interface CaptureSummary {
   /** Frames per second over the whole run. */
   readonly fps: number;
   readonly mode: EncodeMode;
-  /** The encoder used, as in {@link CaptureStartInfo.encoder}. */
+  /** The encoder used, as in {@link CaptureStartInfo.encoder} (several sources: each one used, joined by `, `). */
   readonly encoder: string;
   /** The codec of the video. */
   readonly codec: CaptureCodec;
@@ -264,4 +363,27 @@ export interface CaptureSummary {
   readonly cpu?: { readonly mainThreadMs: number; readonly processMs: number };
   /** Outputs that failed during the capture, in order (empty when every output got the whole recording). */
   readonly failedSinks: readonly CaptureSinkFailure[];
+  /** Each source's own counts, in the order given (one entry for a single source); the fields above sum them. */
+  readonly sources: readonly CaptureSourceSummary[];
+}
+
+/** What one source of a {@link capture} did. */
+export interface CaptureSourceSummary {
+  readonly entity: string;
+  /** The source as given: a camera, a path, `testsrc`, `pattern 640x480@30`. */
+  readonly source: string;
+  /** `ended`: it gave its last frame; `stopped`: `signal` ended it; `failed`: an error (or it could not open). */
+  readonly outcome: 'ended' | 'stopped' | 'failed';
+  readonly frames: number;
+  readonly keyframes: number;
+  readonly dropped: number;
+  readonly late: number;
+  readonly bytes: number;
+  /** Wall time from its first frame to its last sample, s. */
+  readonly seconds: number;
+  readonly fps: number;
+  /** The encoder it used (`undefined` if it could not open). */
+  readonly encoder: string | undefined;
+  /** Why it failed, with `outcome: 'failed'`. */
+  readonly error?: unknown;
 }

@@ -35,13 +35,18 @@ export function createProgressView(options: ProgressViewOptions): ProgressView {
 }
 
 function plainView(logger: Logger): ProgressView {
-  let next = PLAIN_INTERVAL_MS;
+  // One line per source every few seconds; with several, each names its entity.
+  const next = new Map<string, number>();
+  let several = false;
   return {
-    start: () => {},
+    start: (info) => {
+      several = info.sources.length > 1;
+    },
     update(p) {
-      if (p.elapsedMs < next) return;
-      next = p.elapsedMs + PLAIN_INTERVAL_MS;
-      logger.info('progress', statusText(p), {
+      if (p.elapsedMs < (next.get(p.entity) ?? PLAIN_INTERVAL_MS)) return;
+      next.set(p.entity, p.elapsedMs + PLAIN_INTERVAL_MS);
+      logger.info('progress', several ? `${p.entity}: ${statusText(p)}` : statusText(p), {
+        ...(several && { entity: p.entity }),
         frames: p.frames,
         totalFrames: p.totalFrames,
         dropped: p.dropped,
@@ -59,15 +64,20 @@ function plainView(logger: Logger): ProgressView {
 function terminalView(stream: NodeJS.WritableStream): ProgressView {
   let bar: cliProgress.SingleBar | undefined;
   let lastDraw = 0;
+  // With several sources: one status line with an entry per source, in the order given.
+  let latest: Map<string, CaptureProgress | undefined> | undefined;
   return {
     start(info) {
-      const bounded = info.totalFrames !== undefined;
+      const bounded = info.totalFrames !== undefined && info.sources.length === 1;
+      if (info.sources.length > 1) latest = new Map(info.sources.map((s) => [s.entity, undefined]));
       bar = new cliProgress.SingleBar(
         {
           stream,
           format: bounded
             ? `capture [{bar}] {percentage}% | {value}/{total} frames | {speed} fps | ETA {eta_formatted} | ${info.encoder}`
-            : `capture {status} | ${info.encoder}`,
+            : latest === undefined
+              ? `capture {status} | ${info.encoder}`
+              : 'capture {status}',
           hideCursor: true,
           clearOnComplete: false,
           etaBuffer: 60,
@@ -75,14 +85,19 @@ function terminalView(stream: NodeJS.WritableStream): ProgressView {
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(info.totalFrames ?? 0, 0, { speed: '0', status: 'waiting for the first frame' });
+      bar.start(bounded ? (info.totalFrames ?? 0) : 0, 0, {
+        speed: '0',
+        status: 'waiting for the first frame',
+      });
     },
     update(p) {
-      const now = p.elapsedMs;
+      latest?.set(p.entity, p);
+      const now = performance.now();
       // cli-progress redraws at most 10×/s itself; avoid building payloads per frame at high rates.
-      if (now - lastDraw < 50 && p.frames !== p.totalFrames) return;
+      if (now - lastDraw < 50 && (latest !== undefined || p.frames !== p.totalFrames)) return;
       lastDraw = now;
-      bar?.update(p.frames, { speed: p.fps.toFixed(0), status: statusText(p) });
+      if (latest === undefined) bar?.update(p.frames, { speed: p.fps.toFixed(0), status: statusText(p) });
+      else bar?.update(0, { status: severalText(latest) });
     },
     interrupt() {
       if (bar !== undefined) stream.write('\r\x1b[2K');
@@ -91,6 +106,17 @@ function terminalView(stream: NodeJS.WritableStream): ProgressView {
       bar?.stop();
     },
   };
+}
+
+/** `front 120 frames 30 fps 0 dropped | rear waiting | …`: one short entry per source. */
+function severalText(latest: ReadonlyMap<string, CaptureProgress | undefined>): string {
+  return [...latest]
+    .map(([entity, p]) =>
+      p === undefined
+        ? `${entity} waiting`
+        : `${entity} ${p.frames}${p.totalFrames === undefined ? '' : `/${p.totalFrames}`} frames ${p.fps} fps ${p.dropped} dropped${p.late > 0 ? ` ${p.late} late` : ''}`,
+    )
+    .join(' | ');
 }
 
 /** `123 frames | 30 fps | 2.1 Mbit/s | latency 41 ms | 0 dropped` (`, 5 late` when the pattern fell behind). */

@@ -54,16 +54,34 @@ export class RateWindow {
   }
 }
 
-/** Entity paths of the `--stats` scalars (decision 0010: `stats/<name>`, on the video's timeline). */
-export const STATS_ENTITIES = {
-  latency: 'stats/encode_latency_ms',
-  frameBytes: 'stats/frame_bytes',
-  bitrate: 'stats/bitrate_kbps',
-  fps: 'stats/fps',
-  dropped: 'stats/dropped_frames',
+/** Entity paths of one source's `--stats` scalars. */
+export interface StatsEntities {
+  readonly latency: string;
+  readonly frameBytes: string;
+  readonly bitrate: string;
+  readonly fps: string;
+  readonly dropped: string;
   /** A static `TextDocument` naming the encoder (`system ffmpeg 5.1.8 libx264`). */
-  encoder: 'stats/encoder',
-} as const;
+  readonly encoder: string;
+}
+
+/**
+ * Entity paths of the `--stats` scalars under `prefix` (decision 0010: `stats/<name>`, on the video's
+ * timeline; decision 0019: `stats/<entity>/<name>` for each of several sources).
+ */
+export function statsEntities(prefix: string): StatsEntities {
+  return {
+    latency: `${prefix}/encode_latency_ms`,
+    frameBytes: `${prefix}/frame_bytes`,
+    bitrate: `${prefix}/bitrate_kbps`,
+    fps: `${prefix}/fps`,
+    dropped: `${prefix}/dropped_frames`,
+    encoder: `${prefix}/encoder`,
+  };
+}
+
+/** The `--stats` entities of a capture with one source. */
+export const STATS_ENTITIES: StatsEntities = statsEntities('stats');
 
 /**
  * Logs one frame's telemetry as `Scalars` at the current time of `rec` (the caller has set the frame's PTS),
@@ -74,10 +92,11 @@ export function logFrameStats(
   frame: EncodedFrame,
   rates: RateWindow,
   dropped: number,
+  entities: StatsEntities = STATS_ENTITIES,
 ): void {
-  rec.log(STATS_ENTITIES.latency, new Scalars(frame.latencyMs));
-  rec.log(STATS_ENTITIES.frameBytes, new Scalars(frame.sample.data.byteLength));
-  rec.log(STATS_ENTITIES.bitrate, new Scalars(rates.bitrate / 1000));
-  rec.log(STATS_ENTITIES.fps, new Scalars(rates.fps));
-  rec.log(STATS_ENTITIES.dropped, new Scalars(dropped));
+  rec.log(entities.latency, new Scalars(frame.latencyMs));
+  rec.log(entities.frameBytes, new Scalars(frame.sample.data.byteLength));
+  rec.log(entities.bitrate, new Scalars(rates.bitrate / 1000));
+  rec.log(entities.fps, new Scalars(rates.fps));
+  rec.log(entities.dropped, new Scalars(dropped));
 }

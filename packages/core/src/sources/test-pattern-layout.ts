@@ -26,6 +26,32 @@ function colour(name: string, yuv: readonly [number, number, number]): TestPatte
 }
 
 /**
+ * `colour` with its hue turned by `degrees` (a rotation of its Cb/Cr vector around grey, luma kept, chroma
+ * clamped to the limited range): what the test pattern's `hue` option paints, so that several patterns in one
+ * recording tell apart on screen. Greys (the box, the digits, the grey and black bars) stay as they are.
+ */
+export function rotateTestPatternHue(colour: TestPatternColour, degrees: number): TestPatternColour {
+  if (!Number.isFinite(degrees)) {
+    throw new SourceError('invalid-options', `test pattern: hue must be a number of degrees, got ${degrees}`);
+  }
+  const turn = (((degrees % 360) + 360) % 360) * (Math.PI / 180);
+  const [y, u, v] = colour.yuv;
+  const cb = u - 128;
+  const cr = v - 128;
+  const clamp = (x: number) => Math.max(16, Math.min(240, Math.round(x)));
+  const cos = Math.cos(turn);
+  const sin = Math.sin(turn);
+  return {
+    name: colour.name,
+    ...withRgb([y, clamp(128 + cb * cos - cr * sin), clamp(128 + cb * sin + cr * cos)]),
+  };
+}
+
+function withRgb(yuv: readonly [number, number, number]): Omit<TestPatternColour, 'name'> {
+  return { yuv, rgb: bt601ToRgb(yuv) };
+}
+
+/**
  * The eight bars, left to right at time 0: 75% bars (grey, yellow, cyan, green, magenta, red, blue, black).
  * Exported so viewer tests can look for them on screen.
  */

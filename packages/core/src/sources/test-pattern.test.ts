@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { frameByteLength } from '../model/pipeline.js';
 import { SourceError } from './source-error.js';
 import { renderTestPattern, testPattern } from './test-pattern.js';
-import { TEST_PATTERN_BARS } from './test-pattern-layout.js';
+import { rotateTestPatternHue, TEST_PATTERN_BARS } from './test-pattern-layout.js';
 
 describe('testPattern', () => {
   it('yields I420 frames with exact PTS at any rate', () => {
@@ -34,6 +34,24 @@ describe('testPattern', () => {
     expect(f?.index).toBe(50);
     expect(f?.pts).toBe(2_000_000_000n);
     expect(f?.data.length).toBe(frameByteLength('I420', 33, 17));
+  });
+
+  it('turns its colours by hue: luma kept, chroma turned, greys and the default look unchanged', () => {
+    const o = { width: 160, height: 120, fpsNum: 30 };
+    const plain = renderTestPattern(o, 7).data;
+    expect(renderTestPattern({ ...o, hue: 0 }, 7).data).toEqual(plain);
+    expect(renderTestPattern({ ...o, hue: 360 }, 7).data).toEqual(plain);
+    const turned = renderTestPattern({ ...o, hue: 120 }, 7).data;
+    expect(turned.subarray(0, 160 * 120)).toEqual(plain.subarray(0, 160 * 120));
+    expect(turned.subarray(160 * 120)).not.toEqual(plain.subarray(160 * 120));
+    expect(renderTestPattern({ ...o, hue: -240 }, 7).data).toEqual(turned);
+    const [grey, , , green, , red] = TEST_PATTERN_BARS;
+    expect(rotateTestPatternHue(grey!, 200).yuv).toEqual(grey!.yuv);
+    // 120° takes red's chroma to about green's (BT.601: red, yellow, green lie ~120° apart on the Cb/Cr plane).
+    const [, u, v] = rotateTestPatternHue(red!, 120).yuv;
+    expect(Math.abs(u - green!.yuv[1])).toBeLessThan(6);
+    expect(Math.abs(v - green!.yuv[2])).toBeLessThan(6);
+    expect(() => renderTestPattern({ ...o, hue: Number.NaN }, 0)).toThrow(/hue/);
   });
 
   it('rejects bad options', () => {

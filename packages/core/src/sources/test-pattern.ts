@@ -2,7 +2,12 @@ import type { RawFrame } from '../model/pipeline.js';
 import { frameByteLength } from '../model/pipeline.js';
 import { frameTime } from '../time.js';
 import { SourceError } from './source-error.js';
-import { type TestPatternRect, testPatternLayout } from './test-pattern-layout.js';
+import {
+  rotateTestPatternHue,
+  type TestPatternColour,
+  type TestPatternRect,
+  testPatternLayout,
+} from './test-pattern-layout.js';
 
 /** Options of {@link testPattern} and {@link renderTestPattern}. */
 export interface TestPatternOptions {
@@ -16,6 +21,11 @@ export interface TestPatternOptions {
   readonly frames?: number;
   /** First frame index (its PTS follows from it). Default 0. */
   readonly startIndex?: number;
+  /**
+   * Turns the colours' hue by this many degrees ({@link rotateTestPatternHue}), so that several patterns tell
+   * apart on screen. Default 0: the standard colours.
+   */
+  readonly hue?: number;
 }
 
 function checkOptions(o: TestPatternOptions): void {
@@ -27,6 +37,9 @@ function checkOptions(o: TestPatternOptions): void {
     ['frames', o.frames, 0],
     ['startIndex', o.startIndex, 0],
   ];
+  if (o.hue !== undefined && !Number.isFinite(o.hue)) {
+    throw new SourceError('invalid-options', `test pattern: hue must be a number of degrees, got ${o.hue}`);
+  }
   for (const [name, value, min] of ints) {
     if (value === undefined && name !== 'width' && name !== 'height' && name !== 'fpsNum') continue;
     if (value === undefined || !Number.isSafeInteger(value) || value < min) {
@@ -65,6 +78,8 @@ export function renderTestPattern(options: TestPatternOptions, index: number, ou
     { data: data.subarray(w * h + cw * ch), stride: cw, rows: ch, sub: 1 },
   ];
   const rects = testPatternLayout({ width: w, height: h, index, pts });
+  const hue = options.hue ?? 0;
+  if (hue % 360 !== 0) recolour(rects, hue);
   // The leading full-height rectangles (the bars) are painted into the first row, which is then copied down.
   let i = 0;
   for (; i < rects.length; i++) {
@@ -82,6 +97,20 @@ export function renderTestPattern(options: TestPatternOptions, index: number, ou
     paintRect(planes, rect);
   }
   return { format: 'I420', width: w, height: h, data, pts, index };
+}
+
+/** Turns the hue of every rectangle's colour (each distinct colour once: a frame has about ten). */
+function recolour(rects: TestPatternRect[], hue: number): void {
+  const turned = new Map<TestPatternColour, TestPatternColour>();
+  for (let i = 0; i < rects.length; i++) {
+    const rect = rects[i] as TestPatternRect;
+    let colour = turned.get(rect.colour);
+    if (colour === undefined) {
+      colour = rotateTestPatternHue(rect.colour, hue);
+      turned.set(rect.colour, colour);
+    }
+    rects[i] = { ...rect, colour };
+  }
 }
 
 /** One plane of an I420 frame; `sub` is its subsampling shift (0 luma, 1 chroma). */

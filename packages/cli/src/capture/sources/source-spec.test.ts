@@ -67,6 +67,22 @@ describe('parseSourceSpec', () => {
     }
   });
 
+  it('takes a hue for a pattern only', () => {
+    expect(parseSourceSpec('pattern', '640x480@30=sim/cam0,hue=120')).toEqual({
+      kind: 'pattern',
+      name: '640x480@30',
+      entity: 'sim/cam0',
+      options: { hue: 120 },
+    });
+    expect(parseSourceSpec('pattern', '640x480@30,hue=-45.5').options).toEqual({ hue: -45.5 });
+    expect(() => parseSourceSpec('pattern', '640x480@30,hue=red')).toThrow(
+      /hue "red" is not a number of degrees/,
+    );
+    expect(() => parseSourceSpec('device', '/dev/video0,hue=90')).toThrow(
+      expect.objectContaining({ code: 'usage', message: expect.stringMatching(/hue applies to --pattern/) }),
+    );
+  });
+
   it('reads a pattern’s size and rate', () => {
     expect(parsePatternName('1280x720@29.97')).toEqual({
       size: { width: 1280, height: 720 },

@@ -30,6 +30,8 @@ export interface SourceOverrides {
   readonly bitrate?: number;
   readonly gop?: number;
   readonly encoder?: EncoderChoice;
+  /** `--pattern` only: turn the pattern's colours by this many degrees of hue, to tell patterns apart. */
+  readonly hue?: number;
 }
 
 /** One `--device`, `--input` or `--pattern` value, read by {@link parseSourceSpec}. */
@@ -116,6 +118,7 @@ const OPTION_KEYS = [
   'bitrate',
   'gop',
   'encoder',
+  'hue',
 ] as const;
 
 function isOptionKey(key: string): boolean {
@@ -135,6 +138,8 @@ function parseOptions(kind: SourceKind, text: string, optionText: string): Sourc
         `unknown option ${JSON.stringify(key)}; a source takes ${OPTION_KEYS.join(', ')}`,
       );
     if (key in out) throw usage(kind, text, `option ${key} is given twice`);
+    if (key === 'hue' && kind !== 'pattern')
+      throw usage(kind, text, 'hue applies to --pattern (it turns the test pattern’s colours)');
     try {
       out[key === 'pix-fmt' ? 'pixFmt' : key] = parseOption(key, value);
     } catch (error) {
@@ -167,9 +172,20 @@ function parseOption(key: string, value: string): unknown {
       return parseEncoderChoice(value);
     case 'preset':
       return oneOf(value, X264_PRESETS, 'preset');
+    case 'hue':
+      return parseHue(value);
     default:
       return oneOf(value, X264_TUNES, 'tune');
   }
+}
+
+/** Degrees of hue: a number such as `120` or `-45.5`. */
+function parseHue(value: string): number {
+  const degrees = Number(value);
+  if (!/^-?\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(degrees)) {
+    throw new CliError('usage', `hue ${JSON.stringify(value)} is not a number of degrees; expected e.g. 120`);
+  }
+  return degrees;
 }
 
 function oneOf<T extends string>(value: string, choices: readonly T[], what: string): T {

@@ -14,6 +14,8 @@ export interface TestSourceOptions {
    * (the batch encoder does); saves allocating and collecting a frame's worth of memory per frame.
    */
   readonly reuseBuffer: boolean;
+  /** Turns the pattern's colours by this many degrees of hue (core's `rotateTestPatternHue`). */
+  readonly hue?: number;
 }
 
 /** The core's moving test pattern (bars, bouncing box, frame counter and clock) as a {@link FrameSource}. */
@@ -23,6 +25,7 @@ export function openTestSource(options: TestSourceOptions): FrameSource {
     height: options.height,
     fpsNum: options.fpsNum,
     fpsDen: options.fpsDen,
+    ...(options.hue !== undefined && { hue: options.hue }),
   };
   const size = frameByteLength('I420', options.width, options.height);
   let stopped = false;
