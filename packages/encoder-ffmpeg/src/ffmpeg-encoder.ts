@@ -381,7 +381,13 @@ export class FfmpegEncoder implements Encoder {
       this.counts.framesWritten++;
       this.waiters.shift()?.();
     }
-    if (this.catchingUp && this.runSamples > 0 && this.queue.length <= this.maxQueued)
+    // Caught up once every waiting frame is written; an encoder still behind after a start's worth of frames
+    // is slower than the source, and drops as usual.
+    if (
+      this.catchingUp &&
+      this.runSamples > 0 &&
+      (this.queue.length === 0 || this.runFrames >= FFMPEG_STARTUP_QUEUE)
+    )
       this.catchingUp = false;
     if (this.state === 'closing' && this.queue.length === 0) run.end();
   }
