@@ -1,6 +1,7 @@
 import { errorMessage } from '@camstream/core/media';
 import { type EncoderProbeReport, probeEncoders } from '@camstream/encoder-ffmpeg';
 import { CliError } from '../errors.js';
+import { autoEncoder, NOT_IN_BUILD } from './auto-encoder.js';
 import {
   type CaptureCodec,
   type ChosenEncoder,
@@ -71,16 +72,13 @@ export async function chooseEncoder(
       label: `system ffmpeg ${probe.ffmpeg.version} ${name}`,
     };
   }
-  const why =
-    probe.ffmpeg === undefined
-      ? `no system ffmpeg: ${probe.reason ?? `${ffmpegPath} not found`}`
-      : `the system ffmpeg's ${name} does not work: ${found?.reason ?? 'not in this ffmpeg build'}`;
-  if (choice === 'auto') {
-    if (codec !== 'h265') return wasm(why);
+  const auto = autoEncoder(probe, name, ffmpegPath);
+  if (choice === 'auto' && auto.backend === 'wasm') {
+    if (codec !== 'h265') return wasm(auto.why);
     // ffmpeg.wasm has no working H.265 encoder: say what is missing rather than encode H.264 instead.
     throw new CliError(
       'runtime',
-      `--codec h265 needs the system ffmpeg with libx265 (ffmpeg.wasm cannot encode H.265), and ${why}`,
+      `--codec h265 needs the system ffmpeg with libx265 (ffmpeg.wasm cannot encode H.265), and ${auto.why}`,
     );
   }
   if (probe.ffmpeg === undefined) {
@@ -105,8 +103,6 @@ export async function chooseEncoder(
     `--encoder ${choice}: ${name} does not work on this machine (${found.reason ?? 'its trial encode failed'}); see camstream encoders, or use --encoder auto`,
   );
 }
-
-const NOT_IN_BUILD = 'not in this ffmpeg build';
 
 function codecName(codec: CaptureCodec): string {
   return codec === 'h265' ? 'H.265' : 'H.264';

@@ -32,15 +32,15 @@ describe('encodersReport', () => {
     const auto = (probe: EncoderProbeReport) => encodersReport(probe).auto;
     expect(auto({ ffmpeg: undefined, reason: 'ffmpeg not found ("ffmpeg")', encoders: [] })).toEqual({
       encoder: 'wasm',
-      reason: 'ffmpeg not found ("ffmpeg")',
+      reason: 'no system ffmpeg: ffmpeg not found ("ffmpeg")',
     });
     expect(auto({ ffmpeg, encoders: [{ ...nvenc, ok: true }] })).toEqual({
       encoder: 'wasm',
-      reason: 'no libx264 in the system ffmpeg',
+      reason: "the system ffmpeg's libx264 does not work: not in this ffmpeg build",
     });
     expect(auto({ ffmpeg, encoders: [{ ...x264, ok: false, reason: 'broken' }] })).toEqual({
       encoder: 'wasm',
-      reason: "the system ffmpeg's libx264 fails: broken",
+      reason: "the system ffmpeg's libx264 does not work: broken",
     });
   });
 });
@@ -77,7 +77,7 @@ describe('formatEncoders', () => {
     );
     expect(text).toContain('system ffmpeg: not usable (ffmpeg not found ("ffmpeg"))');
     expect(text).toContain(
-      '--encoder auto uses: wasm (ffmpeg.wasm with libx264), because ffmpeg not found ("ffmpeg")',
+      '--encoder auto uses: wasm (ffmpeg.wasm with libx264), because no system ffmpeg: ffmpeg not found ("ffmpeg")',
     );
   });
 });

@@ -1,4 +1,5 @@
 import type { EncoderProbeReport } from '@camstream/encoder-ffmpeg';
+import { autoEncoder } from '../capture/auto-encoder.js';
 
 /** One encoder in an {@link EncodersReport}. */
 export interface EncoderEntry {
@@ -48,15 +49,13 @@ export function encodersReport(probe: EncoderProbeReport): EncodersReport {
     ffmpegError: probe.ffmpeg === undefined ? (probe.reason ?? 'ffmpeg could not be run') : null,
     encoders,
     wasm: { works: true, encoders: WASM_ENCODERS },
-    auto: autoChoice(probe, encoders),
+    auto: autoChoice(probe),
   };
 }
 
-function autoChoice(probe: EncoderProbeReport, encoders: readonly EncoderEntry[]): EncodersReport['auto'] {
-  if (probe.ffmpeg === undefined)
-    return { encoder: 'wasm', reason: probe.reason ?? 'ffmpeg could not be run' };
-  const x264 = encoders.find((e) => e.name === 'libx264');
-  if (x264 === undefined) return { encoder: 'wasm', reason: 'no libx264 in the system ffmpeg' };
-  if (!x264.works) return { encoder: 'wasm', reason: `the system ffmpeg's libx264 fails: ${x264.reason}` };
-  return { encoder: 'ffmpeg', reason: null };
+function autoChoice(probe: EncoderProbeReport): EncodersReport['auto'] {
+  const auto = autoEncoder(probe, 'libx264', probe.ffmpeg?.path ?? 'ffmpeg');
+  return auto.backend === 'ffmpeg'
+    ? { encoder: 'ffmpeg', reason: null }
+    : { encoder: 'wasm', reason: auto.why };
 }
