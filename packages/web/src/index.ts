@@ -60,6 +60,7 @@ export {
   type SharedRecordingEventMap,
   type SharedRecordingOptions,
 } from './session/shared-recording.js';
+export { TypedEventTarget } from './session/typed-event-target.js';
 export { type RrdChannel, viewerSink } from './sink/viewer-sink.js';
 export { type CameraDevice, CameraError, listCameras } from './source/camera.js';
 export { type CameraFailure, describeCameraFailure } from './source/camera-errors.js';

@@ -37,6 +37,7 @@ import type {
 } from './session-state.js';
 import { type CameraSlot, claimCameraSlot } from './shared-recording.js';
 import { StatsMeter } from './stats-meter.js';
+import { TypedEventTarget } from './typed-event-target.js';
 import { type FrameStats, openOwnRecording, type VideoTarget } from './video-target.js';
 
 /** One encoder session: an encoder and where its samples go (a recording of its own, or a shared one). */
@@ -80,7 +81,7 @@ function asWebError(error: unknown, code: 'encoder-failed' | 'camera-unavailable
  * console.log(session.source?.kind, session.encoder?.kind);
  * ```
  */
-export class CaptureSession extends EventTarget {
+export class CaptureSession extends TypedEventTarget<CaptureSessionEventMap> {
   readonly #options: ResolvedSessionOptions;
   /** This camera's entity in a shared recording (`undefined`: recordings of its own). */
   readonly #slot: CameraSlot | undefined;
@@ -250,44 +251,6 @@ export class CaptureSession extends EventTarget {
       this.#slot?.release();
       this.#setState('disposed');
     });
-  }
-
-  /** Adds a listener for one of the {@link CaptureSessionEventMap} events, typed. */
-  override addEventListener<K extends keyof CaptureSessionEventMap>(
-    type: K,
-    listener: ((event: CaptureSessionEventMap[K]) => void) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | ((event: never) => void) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
-  }
-
-  /** Removes a listener added with {@link CaptureSession.addEventListener}. */
-  override removeEventListener<K extends keyof CaptureSessionEventMap>(
-    type: K,
-    listener: ((event: CaptureSessionEventMap[K]) => void) | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | ((event: never) => void) | null,
-    options?: boolean | EventListenerOptions,
-  ): void {
-    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
   }
 
   #serial<T>(operation: () => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
-import { applicationIdProblem } from '@camstream/core/media';
 import { WebError } from '../errors.js';
+import { checkedApplicationId } from './application-id.js';
 import type {
   CaptureSessionOptions,
   EncoderChoice,
@@ -189,15 +189,7 @@ export function resolveSessionOptions(options: CaptureSessionOptions): ResolvedS
       "wasm must be a function that imports the encoder, e.g. () => import('@camstream/encoder-wasm/browser')",
     );
   }
-  const applicationId = options.applicationId ?? 'camstream_web';
-  // Newer Rerun viewers refuse an empty id and rename other invalid ones (core's model/application-id.ts).
-  const idProblem =
-    typeof applicationId === 'string'
-      ? applicationIdProblem(applicationId)
-      : `is a ${typeof applicationId}, not a string`;
-  if (idProblem !== undefined) {
-    throw invalid(`applicationId ${idProblem}; expected a name such as "camstream_web" or "robot_arm:front"`);
-  }
+  const applicationId = checkedApplicationId(options.applicationId);
   const logStats = options.logStats ?? false;
   if (typeof logStats !== 'boolean') throw invalid(`logStats must be true or false, got ${String(logStats)}`);
   return {

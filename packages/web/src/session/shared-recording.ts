@@ -1,10 +1,12 @@
 import { RecordingStream } from '@camstream/core';
 import type { Sink } from '@camstream/core/media';
-import { applicationIdProblem, errorMessage } from '@camstream/core/media';
+import { errorMessage } from '@camstream/core/media';
 import { WebError } from '../errors.js';
+import { checkedApplicationId } from './application-id.js';
 import { CameraClock, TimelineOrigin } from './camera-clock.js';
 import { EntityClaims } from './entity-claims.js';
 import { CaptureSessionEvent } from './session-events.js';
+import { TypedEventTarget } from './typed-event-target.js';
 import { VideoLogger, type VideoTarget } from './video-target.js';
 
 /** Options of {@link SharedRecording}. */
@@ -91,7 +93,7 @@ export function claimCameraSlot(
  * await recording.close(); // stops the front camera too, then closes the sinks
  * ```
  */
-export class SharedRecording extends EventTarget {
+export class SharedRecording extends TypedEventTarget<SharedRecordingEventMap> {
   /** The recording's id (every camera's video is in it). */
   readonly recordingId: string;
   /** The timeline every camera logs on. */
@@ -121,17 +123,7 @@ export class SharedRecording extends EventTarget {
         'sinks must be a non-empty array of Sinks, e.g. [viewerSink(channel)] (sinks, not factories: the recording opens once)',
       );
     }
-    const applicationId = options.applicationId ?? 'camstream_web';
-    const idProblem =
-      typeof applicationId === 'string'
-        ? applicationIdProblem(applicationId)
-        : `is a ${typeof applicationId}, not a string`;
-    if (idProblem !== undefined) {
-      throw new WebError(
-        'invalid-argument',
-        `applicationId ${idProblem}; expected a name such as "camstream_web" or "robot_arm:front"`,
-      );
-    }
+    const applicationId = checkedApplicationId(options.applicationId);
     const timeline = options.timeline ?? 'time';
     if (typeof timeline !== 'string' || timeline.length === 0 || timeline === 'log_time') {
       throw new WebError(
@@ -188,44 +180,6 @@ export class SharedRecording extends EventTarget {
       await this.#rec.close();
     })();
     return this.#closing;
-  }
-
-  /** Adds a listener for one of the {@link SharedRecordingEventMap} events, typed. */
-  override addEventListener<K extends keyof SharedRecordingEventMap>(
-    type: K,
-    listener: ((event: SharedRecordingEventMap[K]) => void) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | ((event: never) => void) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
-  }
-
-  /** Removes a listener added with {@link SharedRecording.addEventListener}. */
-  override removeEventListener<K extends keyof SharedRecordingEventMap>(
-    type: K,
-    listener: ((event: SharedRecordingEventMap[K]) => void) | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | ((event: never) => void) | null,
-    options?: boolean | EventListenerOptions,
-  ): void {
-    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
   }
 
   #claim(entityPath: string, member: SharedRecordingMember): CameraSlot {
