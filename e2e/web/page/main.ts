@@ -15,6 +15,17 @@ import type { CameraSnapshot, SessionSnapshot, WebTestApi } from '../web-page-ap
 
 let viewer: WebViewer | undefined;
 let session: CaptureSession | undefined;
+
+/** What every snapshot says of a session (`null`s without one). */
+function sessionFields(session: CaptureSession | undefined) {
+  return {
+    state: session?.state ?? null,
+    source: session?.source ?? null,
+    encoder: session?.encoder ?? null,
+    recordingId: session?.recordingId ?? null,
+    stats: session?.stats ?? null,
+  };
+}
 const events: { type: string; detail: unknown }[] = [];
 let bytesLogged = 0;
 
@@ -136,14 +147,7 @@ const api: WebTestApi = {
     session = undefined;
   },
   snapshot(): SessionSnapshot {
-    return {
-      state: session?.state ?? null,
-      source: session?.source ?? null,
-      encoder: session?.encoder ?? null,
-      recordingId: session?.recordingId ?? null,
-      stats: session?.stats ?? null,
-      bytesLogged,
-    };
+    return { ...sessionFields(session), bytesLogged };
   },
   events: () => events.map((e) => ({ type: e.type, detail: e.detail })),
   clearEvents: () => {
@@ -197,14 +201,7 @@ const api: WebTestApi = {
   camera(entityPath): CameraSnapshot {
     const camera = cameras.get(entityPath);
     const session = camera?.session;
-    return {
-      state: session?.state ?? null,
-      source: session?.source ?? null,
-      encoder: session?.encoder ?? null,
-      recordingId: session?.recordingId ?? null,
-      stats: session?.stats ?? null,
-      events: camera?.events ?? [],
-    };
+    return { ...sessionFields(session), events: camera?.events ?? [] };
   },
   async closeShared() {
     await shared?.close();

@@ -14,6 +14,7 @@ export {
 } from './capture/flags.js';
 export type {
   CaptureBatching,
+  CaptureCounts,
   CaptureOptions,
   CaptureOutput,
   CaptureProgress,

@@ -334,8 +334,8 @@ export interface CaptureProgress {
   readonly latencyMs: number;
 }
 
-/** What a finished {@link capture} did. */
-export interface CaptureSummary {
+/** The counts of a capture, or of one of its sources. */
+export interface CaptureCounts {
   readonly frames: number;
   readonly keyframes: number;
   /** Frames the live encoder dropped to keep up (a camera, the paced test pattern). */
@@ -346,8 +346,12 @@ export interface CaptureSummary {
   readonly bytes: number;
   /** Wall time from the first frame to the last sample, s. */
   readonly seconds: number;
-  /** Frames per second over the whole run. */
+  /** Frames per second over that time. */
   readonly fps: number;
+}
+
+/** What a finished {@link capture} did. */
+export interface CaptureSummary extends CaptureCounts {
   readonly mode: EncodeMode;
   /** The encoder used, as in {@link CaptureStartInfo.encoder} (several sources: each one used, joined by `, `). */
   readonly encoder: string;
@@ -368,20 +372,12 @@ export interface CaptureSummary {
 }
 
 /** What one source of a {@link capture} did. */
-export interface CaptureSourceSummary {
+export interface CaptureSourceSummary extends CaptureCounts {
   readonly entity: string;
   /** The source as given: a camera, a path, `testsrc`, `pattern 640x480@30`. */
   readonly source: string;
   /** `ended`: it gave its last frame; `stopped`: `signal` ended it; `failed`: an error (or it could not open). */
   readonly outcome: 'ended' | 'stopped' | 'failed';
-  readonly frames: number;
-  readonly keyframes: number;
-  readonly dropped: number;
-  readonly late: number;
-  readonly bytes: number;
-  /** Wall time from its first frame to its last sample, s. */
-  readonly seconds: number;
-  readonly fps: number;
   /** The encoder it used (`undefined` if it could not open). */
   readonly encoder: string | undefined;
   /** Why it failed, with `outcome: 'failed'`. */
