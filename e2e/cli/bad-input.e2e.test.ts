@@ -234,8 +234,8 @@ describe('camstream capture refuses bad input clearly', () => {
       ],
       [['--connect', 'http://127.0.0.1:9876'], /is not a Rerun proxy URL; expected e\.g\. rerun\+http/],
       [
-        ['--input', 'a.y4m', '--device', '/dev/video0'],
-        /option '--input <file>' cannot be used with option '--device <camera>'/,
+        ['--input', 'a.y4m=cam', '--pattern', '64x64@30=cam'],
+        /--input a\.y4m and --pattern 64x64@30 are on the same entity .*give each its own with =ENTITY/,
       ],
       [['--save', join(dir, 'x.mp4')], /--save .*x\.mp4 does not end in \.rrd/],
       [[], /capture needs somewhere to send the video/],
