@@ -168,12 +168,11 @@ export class FfmpegEncoder implements Encoder {
   private readonly encoderName: string;
   private readonly whenFull: FullQueuePolicy;
   private readonly onDrop: ((frame: RawFrame) => void) | undefined;
-  private readonly release: (frame: RawFrame) => void;
+  private readonly releaseFrame: ((frame: RawFrame) => void) | undefined;
   private splitter: AccessUnitSplitter;
   private readonly batch: boolean;
   private readonly output = new SampleQueue<EncodedSample>();
   private readonly copies = new FrameCopies();
-  private readonly releaseFrameGiven: boolean;
   private readonly queue: RawFrame[] = [];
   private readonly waiters: (() => void)[] = [];
   private readonly ptsFifo: bigint[] = [];
@@ -212,8 +211,7 @@ export class FfmpegEncoder implements Encoder {
       (mayHoldFrames ? FFMPEG_LOOKAHEAD_DEPTH : this.batch ? FFMPEG_BATCH_DEPTH : FFMPEG_DEPTH);
     this.whenFull = o.whenFull ?? 'drop-oldest';
     this.onDrop = o.onDrop;
-    this.releaseFrameGiven = o.releaseFrame !== undefined;
-    this.release = o.releaseFrame ?? ((frame) => this.copies.release(frame.data));
+    this.releaseFrame = o.releaseFrame;
     this.finished = new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject };
     });
@@ -277,7 +275,7 @@ export class FfmpegEncoder implements Encoder {
     if (this.state !== 'open')
       throw this.error ?? new FfmpegEncoderError('encoder-closed', 'encode() after close()');
     checked(() => checkH264Frame(input, this.options));
-    const frame = this.releaseFrameGiven ? input : { ...input, data: this.copies.copy(input.data) };
+    const frame = this.releaseFrame ? input : { ...input, data: this.copies.copy(input.data) };
     this.counts.framesIn++;
     if (this.keyframeWanted) {
       this.keyframeWanted = false;
@@ -491,6 +489,12 @@ export class FfmpegEncoder implements Encoder {
         index: this.counts.samplesOut - 1,
       });
     }
+  }
+
+  /** Gives a frame's pixels back once nothing reads them: to the source's `releaseFrame`, or to the copies. */
+  private release(frame: RawFrame): void {
+    if (this.releaseFrame) this.releaseFrame(frame);
+    else this.copies.release(frame.data);
   }
 
   private fail(error: FfmpegEncoderError): void {

@@ -27,9 +27,4 @@ export class FrameCopies {
   release(buffer: Uint8Array): void {
     if (this.spare.length < MAX_SPARE) this.spare.push(buffer);
   }
-
-  /** Spare buffers held now. */
-  get spareCount(): number {
-    return this.spare.length;
-  }
 }
