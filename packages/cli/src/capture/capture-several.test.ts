@@ -238,6 +238,28 @@ describe('capture() with several sources', { timeout: 90_000 }, () => {
     }
   });
 
+  it('spreads the frame clocks of test patterns over one frame interval, as free-running cameras', async () => {
+    const save = join(dir, 'phases.rrd');
+    const summary = await capture({
+      sources: [0, 1, 2].map((i) => ({ pattern: '64x48@30', entity: `p/${i}`, frames: 15 })),
+      encoder: 'ffmpeg',
+      preset: 'ultrafast',
+      save,
+    });
+    const { timed } = await chunksOf(save);
+    const intervalMs = 1000 / 30;
+    // A frame comes on its due time or later (late, or after a drop), never more than about a millisecond before
+    // it: the earliest of a pattern's frames against its schedule is its phase.
+    const phases = summary.sources.map((source) =>
+      Math.min(...times(timed, `/${source.entity}`, 'time').map((t, i) => Number(t) / 1e6 - i * intervalMs)),
+    );
+    phases.forEach((phase, k) => {
+      const due = (k * intervalMs) / 3;
+      expect(phase, `pattern ${k}`).toBeGreaterThanOrEqual(due - 2.5);
+      expect(phase, `pattern ${k}`).toBeLessThan(due + 8);
+    });
+  });
+
   it('one source in sources is the single-source form: the default entity, time is its PTS', async () => {
     const save = join(dir, 'one.rrd');
     const summary = await capture({

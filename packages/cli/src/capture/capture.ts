@@ -215,10 +215,11 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     else {
       const start = performance.now();
       const running = { ...context, runStartMs: start };
+      const patterns = runs.filter((run) => run.plan.kind === 'pattern');
       await Promise.all(
         runs.map(async (run) => {
           try {
-            await run.run(running);
+            await run.run({ ...running, paceOffsetMs: patternPhaseMs(run, patterns) });
             await run.close();
             if (!signal.aborted) {
               ended.push(run.summary());
@@ -287,6 +288,17 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
 }
 
 /** When no source of several could start: the first reason, as the run's error (exit 1). */
+/**
+ * When the `k`-th of `patterns` takes its first frame, after the run's start: the test patterns of one capture
+ * are spread evenly over a frame interval, as free-running cameras are, rather than all waking their encoders
+ * at the same instant. Other sources: 0 (files keep their frames aligned with each other).
+ */
+function patternPhaseMs(run: SourceRun, patterns: readonly SourceRun[]): number {
+  const k = patterns.indexOf(run);
+  if (k <= 0) return 0;
+  return ((k / patterns.length) * 1000 * run.source.fpsDen) / run.source.fpsNum;
+}
+
 function noSourceLeft(problems: readonly unknown[]): CliError {
   return new CliError(
     'runtime',

@@ -27,6 +27,11 @@ export interface SourceRunContext {
    * arrival) and files and patterns are paced. With one: undefined, and `time` is the source's PTS.
    */
   readonly runStartMs: number | undefined;
+  /**
+   * With several sources: how long after `runStartMs` this source's first paced frame is due. Test patterns
+   * are spread over one frame interval, as free-running cameras are, so their encoders do not all wake at once.
+   */
+  readonly paceOffsetMs?: number;
   readonly signal: AbortSignal;
   readonly options: CaptureOptions;
 }
@@ -251,7 +256,9 @@ export class SourceRun {
         stop,
       );
     }
-    return this.paced ? paced(frames, context.signal, this.#pace, context.runStartMs) : frames;
+    const paceStart =
+      context.runStartMs === undefined ? undefined : context.runStartMs + (context.paceOffsetMs ?? 0);
+    return this.paced ? paced(frames, context.signal, this.#pace, paceStart) : frames;
   }
 
   #encoderOptions(codec: CaptureCodec): CaptureEncoderOptions {
