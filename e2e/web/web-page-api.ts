@@ -25,7 +25,7 @@ export interface CameraSnapshot {
   readonly encoder: ActiveEncoder | null;
   readonly recordingId: string | null;
   readonly stats: CaptureStats | null;
-  /** The camera's `recording` and `error` events. */
+  /** The camera's `recording` and `error` events (and `stats` of a pattern camera). */
   readonly events: { type: string; detail: unknown }[];
 }
 
@@ -66,6 +66,19 @@ export interface WebTestApi {
     width: number;
     height: number;
   }): Promise<void>;
+  /**
+   * Adds a camera to the shared recording: the moving test pattern (`{ kind: 'test-pattern' }`) at
+   * `width`x`height` and 30 fps on `entityPath`. Its `stats` events (every 2 s, one window each) join its
+   * `recording` and `error` events in {@link CameraSnapshot.events}.
+   */
+  addPatternCamera(options: {
+    entityPath: string;
+    encoder: EncoderChoice;
+    width: number;
+    height: number;
+  }): Promise<void>;
+  /** Stops repainting a canvas camera for `ms`: its track delivers no frame meanwhile (a stalled camera). */
+  stallCamera(entityPath: string, ms: number): void;
   /** Disposes the camera's session and stops its canvas. */
   removeCamera(entityPath: string): Promise<void>;
   switchCameraEncoder(entityPath: string, kind: EncoderChoice): Promise<void>;

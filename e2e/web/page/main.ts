@@ -54,7 +54,12 @@ let shared: SharedRecording | undefined;
 /** The shared recording's cameras by entity path: the session, its canvas painter, its events. */
 const cameras = new Map<
   string,
-  { session: CaptureSession; stopPainting: () => void; events: { type: string; detail: unknown }[] }
+  {
+    session: CaptureSession;
+    stopPainting: () => void;
+    stall?: (ms: number) => void;
+    events: { type: string; detail: unknown }[];
+  }
 >();
 
 /** A canvas of one colour with a moving stripe (a canvas track only yields frames when it is painted). */
@@ -72,8 +77,32 @@ function paintedCanvas(width: number, height: number, [r, g, b]: [number, number
     context.fillRect((frame++ * 4) % width, 0, 4, height / 8);
   };
   paint();
-  const timer = setInterval(paint, 1000 / 30);
-  return { canvas, stop: () => clearInterval(timer) };
+  let timer: ReturnType<typeof setInterval> | undefined = setInterval(paint, 1000 / 30);
+  const stop = (): void => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+  const stall = (ms: number): void => {
+    stop();
+    setTimeout(() => {
+      timer ??= setInterval(paint, 1000 / 30);
+    }, ms);
+  };
+  return { canvas, stop, stall };
+}
+
+/** Records a camera session's events of `types` into a list of its own. */
+function cameraEvents(
+  session: CaptureSession,
+  types: readonly string[] = ['recording', 'error'],
+): { type: string; detail: unknown }[] {
+  const events: { type: string; detail: unknown }[] = [];
+  for (const type of types)
+    session.addEventListener(type, (event) => {
+      const detail = (event as Event & { detail: unknown }).detail;
+      events.push({ type, detail: detail instanceof Error ? { message: detail.message } : detail });
+    });
+  return events;
 }
 
 const api: WebTestApi = {
@@ -164,7 +193,7 @@ const api: WebTestApi = {
   },
   async addCanvasCamera({ entityPath, rgb, encoder, width, height }) {
     if (shared === undefined) throw new Error('openShared() first');
-    const { canvas, stop } = paintedCanvas(width, height, rgb);
+    const { canvas, stop, stall } = paintedCanvas(width, height, rgb);
     const track = canvas.captureStream(30).getVideoTracks()[0]!;
     const session = await CaptureSession.create({
       recording: shared,
@@ -173,21 +202,33 @@ const api: WebTestApi = {
       encoder: { kind: encoder },
       statsIntervalMs: 500,
     });
-    const events: { type: string; detail: unknown }[] = [];
-    for (const type of ['recording', 'error'])
-      session.addEventListener(type, (event) => {
-        const detail = (event as Event & { detail: unknown }).detail;
-        events.push({ type, detail: detail instanceof Error ? { message: detail.message } : detail });
-      });
     cameras.set(entityPath, {
       session,
       stopPainting: () => {
         stop();
         track.stop();
       },
-      events,
+      stall,
+      events: cameraEvents(session),
     });
     await session.start();
+  },
+  async addPatternCamera({ entityPath, encoder, width, height }) {
+    if (shared === undefined) throw new Error('openShared() first');
+    const session = await CaptureSession.create({
+      recording: shared,
+      entityPath,
+      source: { kind: 'test-pattern', width, height, frameRate: 30 },
+      encoder: { kind: encoder },
+      // Windows of their own: the stats window is 2 s, so every event covers frames no other one does.
+      statsIntervalMs: 2000,
+    });
+    const events = cameraEvents(session, ['recording', 'error', 'stats']);
+    cameras.set(entityPath, { session, stopPainting: () => {}, events });
+    await session.start();
+  },
+  stallCamera(entityPath, ms) {
+    cameras.get(entityPath)?.stall?.(ms);
   },
   async removeCamera(entityPath) {
     const camera = cameras.get(entityPath);
