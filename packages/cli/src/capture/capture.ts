@@ -349,6 +349,9 @@ function checkOptions(options: CaptureOptions): void {
       `--tune ${options.tune} is x264's only; H.265 (x265) takes ${X265_TUNES.join(', ')}`,
     );
   }
+  if (options.stamp !== undefined && typeof options.stamp !== 'boolean') {
+    throw new CliError('usage', `stamp must be true or false, got ${String(options.stamp)}`);
+  }
   if (options.crf !== undefined && options.bitrate !== undefined) {
     throw new CliError('usage', '--crf and --bitrate both set the quality; give one of them');
   }

@@ -44,6 +44,17 @@ describe('captureOptions', () => {
       { input: 'clip.y4m', entity: 'cam' },
     ]);
   });
+
+  it('reads --stamp as the shared stamp and ,stamp as a pattern’s own', () => {
+    expect(captureOptions({ ...base, stamp: true })).toMatchObject({ stamp: true });
+    expect(captureOptions(base)).not.toHaveProperty('stamp');
+    const options = captureOptions({ ...base, pattern: ['640x480@30,stamp', '320x240@30=sim/b'] });
+    expect(options.sources).toEqual([
+      { pattern: '640x480@30', stamp: true },
+      { pattern: '320x240@30', entity: 'sim/b' },
+    ]);
+    expect(options).not.toHaveProperty('stamp');
+  });
 });
 
 describe('camstream capture with several sources', { timeout: 90_000 }, () => {

@@ -60,6 +60,7 @@ export interface CaptureFlags {
   readonly frames?: number;
   readonly duration?: number;
   readonly realtime?: boolean;
+  readonly stamp?: boolean;
   readonly live?: boolean;
   readonly preset?: X264Preset;
   readonly crf?: number;
@@ -120,7 +121,7 @@ export function captureCommand(): Command {
     )
     .option(
       '--pattern <WxH@FPS>',
-      'the moving test pattern at this size and rate: 640x480@30, 1280x720@29.97; ,hue=DEGREES turns its colours',
+      'the moving test pattern at this size and rate: 640x480@30, 1280x720@29.97; ,hue=DEGREES turns its colours, ,stamp draws each frame’s capture time into it (as --stamp)',
       sourceFlag('pattern'),
     )
     .optionsGroup('Source settings (shared by every source; ,KEY=VALUE on a source overrides them for it):')
@@ -146,6 +147,10 @@ export function captureCommand(): Command {
       flagArgument(parseDuration),
     )
     .option('--realtime', 'pace the test pattern at its frame rate (implied by --serve and --connect)')
+    .option(
+      '--stamp',
+      'draw each test-pattern frame’s capture time (its log_time, wall-clock ms) into it as a barcode band across the top, for measuring glass-to-glass latency on a screenshot',
+    )
     .option(
       '--live',
       'with --input -: a camera piped in; drop the oldest frame when the encoder falls behind instead of waiting',
@@ -265,6 +270,7 @@ Examples:
   camstream capture --codec h265 --frames 300 --save h265.rrd         # libx265; the native viewer plays it
   camstream capture --encoder ffmpeg:h264_nvenc --encoder-args "-rc vbr" --serve 9090
   camstream capture --serve 9090                        # open the printed URL; Ctrl-C to stop
+  camstream capture --pattern 640x480@30,stamp --serve 9090   # each frame shows its capture time (latency)
   CAMSTREAM_TOKEN=$(openssl rand -hex 16) camstream capture --serve 0.0.0.0:9090 --tls-cert cert.pem --tls-key key.pem
   camstream capture --connect --stats                   # into a running Rerun viewer (rerun), with plots
   camstream capture --input clip.y4m --save clip.rrd --batch-delay-ms 500
@@ -279,10 +285,11 @@ Several sources: --device, --input and --pattern repeat and mix; each value is N
 =ENTITY is the entity path of that source's video (words of A-Z a-z 0-9 _ - joined by /); without one, a
 single source is on --entity (video_stream) and each of several on --entity/N by position. ,KEY=VALUE
 overrides a shared flag for that source only: size, fps, pix-fmt, frames, duration, preset, tune, crf,
-bitrate, gop, encoder (and hue, degrees, for --pattern). A name that contains = ends with = (--input a=b=).
-All sources share one recording, one timeline (time: when each frame arrived, from the start) and the
-sinks; each has its own encoder and queue, and one that ends or fails is reported in one line while the
-others go on (the run exits 1 at the end if one failed). --stats plots each under stats/ENTITY/….
+bitrate, gop, encoder; --pattern also takes hue=DEGREES and stamp (no value, as --stamp for that pattern).
+A name that contains = ends with = (--input a=b=). All sources share one recording, one timeline (time:
+when each frame arrived, from the start) and the sinks; each has its own encoder and queue, and one that
+ends or fails is reported in one line while the others go on (the run exits 1 at the end if one failed).
+--stats plots each under stats/ENTITY/….
 
 --encoder auto (the default) uses the system ffmpeg when a one-frame trial encode with its libx264 works,
 and ffmpeg.wasm otherwise (the start line says which, and why); camstream encoders lists what works here.
@@ -541,6 +548,7 @@ export function captureOptions(flags: CaptureFlags): CaptureOptions {
     ...(flags.frames !== undefined && { frames: flags.frames }),
     ...(flags.duration !== undefined && { durationSeconds: flags.duration }),
     ...(flags.realtime === true && { realtime: true }),
+    ...(flags.stamp === true && { stamp: true }),
     ...(flags.live === true && { live: true }),
     ...(flags.preset !== undefined && { preset: flags.preset }),
     ...(flags.crf !== undefined && { crf: flags.crf }),
@@ -615,6 +623,7 @@ function sourceOptions(spec: SourceSpec): CaptureSourceOptions {
     ...(o.gop !== undefined && { gop: o.gop }),
     ...(o.encoder !== undefined && { encoder: o.encoder }),
     ...(o.hue !== undefined && { hue: o.hue }),
+    ...(o.stamp === true && { stamp: true }),
   };
 }
 

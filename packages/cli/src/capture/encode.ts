@@ -14,14 +14,30 @@ export interface EncodedFrame {
   readonly readAtMs: number;
 }
 
-/** When a frame was read: the monotonic clock for latency, the wall clock for `log_time`. */
+/** When a frame was read: the monotonic clock for latency, the wall clock (ms) for `log_time` and the stamp. */
 interface ReadTime {
   readonly at: number;
-  readonly wall: bigint;
+  readonly wallMs: number;
 }
 
 function readNow(): ReadTime {
-  return { at: performance.now(), wall: BigInt(Date.now()) * 1_000_000n };
+  return { at: performance.now(), wallMs: Date.now() };
+}
+
+/**
+ * Draws a frame's capture time into it (`FrameSource.stamp`), given the wall-clock ms that becomes its
+ * `log_time`.
+ */
+export type StampFrame = (frame: RawFrame, wallMs: number) => void;
+
+/**
+ * The read time of `frame`, taken now, with `stamp` drawn into the frame from that same reading: the picture
+ * and `log_time` then hold one millisecond.
+ */
+function readFrame(frame: RawFrame, stamp: StampFrame | undefined): ReadTime {
+  const read = readNow();
+  stamp?.(frame, read.wallMs);
+  return read;
 }
 
 /** The {@link EncodedFrame} of `sample`, read at `read` (unknown: now). */
@@ -30,7 +46,7 @@ function encodedFrame(sample: EncodedSample, read: ReadTime | undefined): Encode
   return {
     sample,
     latencyMs: read === undefined ? 0 : now.at - read.at,
-    capturedAt: (read ?? now).wall,
+    capturedAt: BigInt((read ?? now).wallMs) * 1_000_000n,
     readAtMs: (read ?? now).at,
   };
 }
@@ -38,8 +54,11 @@ function encodedFrame(sample: EncodedSample, read: ReadTime | undefined): Encode
 /** An encoder for one capture: live (one frame in, one out) or batch (every frame, as fast as possible). */
 export interface CaptureEncoder {
   readonly mode: EncodeMode;
-  /** Encodes `frames` and yields the samples in order. Iterate once. */
-  run(frames: AsyncIterable<RawFrame>): AsyncGenerator<EncodedFrame, void, undefined>;
+  /**
+   * Encodes `frames` and yields the samples in order. Iterate once. `stamp` is called on each frame as it is
+   * read, before the encoder takes it, with the wall-clock ms that becomes its `capturedAt`.
+   */
+  run(frames: AsyncIterable<RawFrame>, stamp?: StampFrame): AsyncGenerator<EncodedFrame, void, undefined>;
   /** Frames dropped so far (live mode under load). */
   dropped(): number;
   /** Stops the worker threads or the ffmpeg process. */
@@ -111,12 +130,13 @@ function frameByFrame(
     mode,
     dropped: () => encoder.stats().framesDropped,
     close: async () => encoder.abort(),
-    async *run(frames) {
+    async *run(frames, stamp) {
       let failure: { error: unknown } | undefined;
       const feeding = (async () => {
         try {
           for await (const frame of frames) {
-            started.set(frame.pts, readNow());
+            // Stamped in the buffer the encoder takes (a reused one is copied by encode()).
+            started.set(frame.pts, readFrame(frame, stamp));
             await encoder.encode(frame);
           }
         } catch (error) {
@@ -151,13 +171,13 @@ async function openBatch(h264: H264EncoderOptions, threads: number | undefined):
     mode: 'batch',
     dropped: () => 0,
     close: () => pool.close(),
-    async *run(frames) {
+    async *run(frames, stamp) {
       // Read times of the frames in flight, oldest first (a FIFO: the batch mode keeps every frame, in order).
       let started: ReadTime[] = [];
       let head = 0;
       async function* timed(): AsyncGenerator<RawFrame, void, undefined> {
         for await (const frame of frames) {
-          started.push(readNow());
+          started.push(readFrame(frame, stamp));
           yield frame;
         }
       }

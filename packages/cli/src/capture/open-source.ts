@@ -69,6 +69,7 @@ async function openAny(options: SourceOptions, reuseBuffer: boolean): Promise<Fr
     frames: boundedFrames(options, fpsNum / fpsDen),
     reuseBuffer,
     ...(options.hue !== undefined && { hue: options.hue }),
+    ...(options.stamp === true && { stamp: true }),
   });
 }
 

@@ -54,6 +54,19 @@ export interface CaptureOptions {
   readonly live?: boolean;
   /** Pace the test pattern at its frame rate (implied by `serve` and `connect`). */
   readonly realtime?: boolean;
+  /**
+   * Draw each test-pattern frame's capture time into it, so that glass-to-glass latency can be measured on a
+   * screenshot of the viewer: a black-and-white barcode band across the top of the frame (an eighth of its
+   * height, at least 24 rows) holding the wall-clock time in whole milliseconds, which core's `readTimeStamp`
+   * (`@camstream/core/media`) reads back. The time is `Date.now()` at the moment camstream reads the frame for
+   * encoding, the same reading that becomes the frame's `log_time`, so the picture and what
+   * `camstream inspect` or the viewer show for that frame agree to the millisecond.
+   *
+   * Applies to the test pattern (the default source, and with {@link CaptureOptions.sources} every `pattern`
+   * source that does not set its own); a capture with no test pattern is a `usage` error. The pattern must be
+   * at least 80 pixels wide. Default `false`: frames are exactly what they are without it.
+   */
+  readonly stamp?: boolean;
 
   /**
    * The encoder (decision 0018): `auto` (default: the system ffmpeg when a one-frame trial with its libx264,
@@ -194,6 +207,12 @@ export interface CaptureSourceOptions
   readonly entity?: string;
   /** The test pattern's colours turned by this many degrees of hue, so that patterns tell apart on screen. */
   readonly hue?: number;
+  /**
+   * Draw each frame's capture time into this test pattern, as {@link CaptureOptions.stamp} says (the barcode
+   * band holds the same wall-clock millisecond as the frame's `log_time`). Overrides the shared `stamp`;
+   * `true` on a `device` or `input` is a `usage` error.
+   */
+  readonly stamp?: boolean;
 }
 
 /** A source of a capture with several that ended, failed, or could not open. */

@@ -67,6 +67,18 @@ describe('planSources', () => {
     expect(plans[1]!.label).toBe('testsrc');
   });
 
+  it('gives a shared stamp to every pattern, which one may turn off for itself', () => {
+    expect(planSources({ stamp: true })[0]!.options).toMatchObject({ stamp: true });
+    const plans = planSources({
+      sources: [{ pattern: '640x480@30' }, { pattern: '640x480@30', stamp: false }, { input: 'a.y4m' }],
+      stamp: true,
+    });
+    expect(plans.map((p) => p.options.stamp)).toEqual([true, false, true]);
+    expect(planSources({ sources: [{ pattern: true, stamp: true }] })[0]!.options).toMatchObject({
+      stamp: true,
+    });
+  });
+
   it('refuses what cannot be meant, with one usage line', () => {
     const bad: [Parameters<typeof planSources>[0], RegExp][] = [
       [{ sources: [] }, /sources is empty/],
@@ -74,6 +86,11 @@ describe('planSources', () => {
       [{ sources: [{}] }, /sources\[0\] names no source/],
       [{ sources: [{ input: 'a.y4m', device: '/dev/video0' }] }, /names device and input/],
       [{ sources: [{ input: 'a.y4m', hue: 30 }] }, /hue applies to a test pattern/],
+      [{ sources: [{ device: '/dev/video0', stamp: true }] }, /stamp applies to a test pattern/],
+      [{ sources: [{ pattern: true, stamp: 1 as unknown as boolean }] }, /stamp must be true or false/],
+      [{ input: 'a.y4m', stamp: true }, /--stamp draws the capture time into the test pattern; a file/],
+      [{ device: '/dev/video0', stamp: true }, /a camera has its own picture/],
+      [{ sources: [{ input: 'a.y4m' }, { device: '/dev/video0' }], stamp: true }, /--stamp would be unused/],
       [{ sources: [{ pattern: '640x480@30', width: 320, height: 240 }] }, /gives its own size and rate/],
       [{ sources: [{ pattern: '640x480' }] }, /expected WIDTHxHEIGHT@FPS/],
       [{ sources: [{ input: '-' }, { input: '-' }] }, /two sources read stdin/],

@@ -33,6 +33,12 @@ export function planSources(options: CaptureOptions): SourcePlan[] {
   if (sources === undefined) {
     const kind: SourceKind =
       options.device !== undefined ? 'device' : options.input !== undefined ? 'input' : 'pattern';
+    if (options.stamp === true && kind !== 'pattern') {
+      throw new CliError(
+        'usage',
+        `--stamp draws the capture time into the test pattern; a ${kind === 'device' ? 'camera' : 'file'} has its own picture (drop --stamp)`,
+      );
+    }
     return [
       {
         kind,
@@ -72,6 +78,12 @@ export function planSources(options: CaptureOptions): SourcePlan[] {
       `--entity ${options.entity} would be unused: every source names its own entity; drop --entity or one source's =ENTITY`,
     );
   }
+  if (options.stamp === true && !plans.some((plan) => plan.kind === 'pattern')) {
+    throw new CliError(
+      'usage',
+      '--stamp would be unused: it draws the capture time into test patterns, and no source is one (add --pattern or drop --stamp)',
+    );
+  }
   if (options.entity !== undefined) checkEntity(options.entity, '--entity');
   const entities = sourceEntities(specs, options.entity ?? DEFAULT_ENTITY);
   return plans.map((plan, i) => ({ ...plan, entity: entities[i]! }));
@@ -95,6 +107,12 @@ function sourceKind(
   }
   if (source.hue !== undefined && !Number.isFinite(source.hue)) {
     throw new CliError('usage', `sources[${i}]: hue must be a number of degrees, got ${source.hue}`);
+  }
+  if (source.stamp !== undefined && typeof source.stamp !== 'boolean') {
+    throw new CliError('usage', `sources[${i}]: stamp must be true or false, got ${String(source.stamp)}`);
+  }
+  if (source.stamp === true && kind !== 'pattern') {
+    throw new CliError('usage', `sources[${i}]: stamp applies to a test pattern, not to a ${kind}`);
   }
   if (kind !== 'pattern') return { kind, name: source[kind]!, label: source[kind]! };
   const pattern = source.pattern!;

@@ -139,7 +139,7 @@ export class SourceRun {
         : undefined;
     const frames = this.#framesOf(context);
     try {
-      for await (const encoded of encoder.run(frames)) {
+      for await (const encoded of encoder.run(frames, source.stamp)) {
         const now = performance.now();
         this.#first ??= now - encoded.latencyMs;
         this.#last = now;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CameraClock, TimelineOrigin, wallClockNs } from './camera-clock.js';
+import { CameraClock, logTimeNs, TimelineOrigin, wallClockNs } from './camera-clock.js';
 
 describe('CameraClock', () => {
   it('puts a lone camera’s first frame at 0 and keeps its frames’ own spacing', () => {
@@ -48,5 +48,12 @@ describe('CameraClock', () => {
 describe('wallClockNs', () => {
   it('adds the page’s time origin and gives ns', () => {
     expect(wallClockNs(1.5, 1_700_000_000_000)).toBe(1_700_000_000_001_500_000n);
+  });
+});
+
+describe('logTimeNs', () => {
+  it('is the wall clock a source drew into its frame, to the ns, else the capture time on the wall clock', () => {
+    expect(logTimeNs({ atMs: 1.5, wallClockMs: 1_760_000_123_456 })).toBe(1_760_000_123_456_000_000n);
+    expect(logTimeNs({ atMs: 1.5 })).toBe(wallClockNs(1.5));
   });
 });

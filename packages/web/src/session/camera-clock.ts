@@ -57,6 +57,25 @@ export class CameraClock {
   }
 }
 
+/**
+ * When a frame was captured: `atMs` on the `performance.now()` clock (latency, the timeline), and `wallClockMs`
+ * (`Date.now()`) when the source took the wall clock itself, as the stamped test pattern does for the time it
+ * draws into the frame.
+ */
+export interface CaptureTime {
+  readonly atMs: number;
+  readonly wallClockMs?: number;
+}
+
+/**
+ * A frame's `log_time`, ns since 1970: the wall clock its source took (so a stamped picture and `log_time` hold
+ * the same millisecond), else its `performance.now()` capture time on the wall clock, else now.
+ */
+export function logTimeNs(captured: CaptureTime | undefined): bigint {
+  if (captured?.wallClockMs !== undefined) return BigInt(captured.wallClockMs) * 1_000_000n;
+  return wallClockNs(captured?.atMs ?? performance.now());
+}
+
 /** Wall clock in ns since 1970 of a `performance.now()` reading (`log_time`). */
 export function wallClockNs(performanceMs: number, timeOrigin: number = performance.timeOrigin): bigint {
   return BigInt(Math.round((timeOrigin + performanceMs) * 1000)) * 1000n;

@@ -12,6 +12,7 @@ import { CameraError, openCamera } from '../source/camera.js';
 import type { FrameSource } from '../source/frame-source.js';
 import { TestPatternSource } from '../source/test-pattern-source.js';
 import { openTrackSource } from '../source/track-source.js';
+import type { CaptureTime } from './camera-clock.js';
 import {
   encoderDefaults,
   type ResolvedEncoder,
@@ -46,8 +47,8 @@ interface Run {
   readonly target: VideoTarget;
   readonly meter: StatsMeter;
   readonly info: ActiveEncoder;
-  /** Frame time on the recording's timeline (µs) → when the frame was captured (`performance.now()`). */
-  readonly capturedAt: Map<number, number>;
+  /** Frame time on the recording's timeline (µs) → when the frame was captured. */
+  readonly capturedAt: Map<number, CaptureTime>;
   closing: boolean;
 }
 
@@ -304,7 +305,7 @@ export class CaptureSession extends TypedEventTarget<CaptureSessionEventMap> {
     this.#source = { ...source.info, fallback };
     if (fallback !== undefined) this.dispatchEvent(new CaptureSessionEvent('fallback', fallback));
     source.start(
-      (frame, capturedAt) => this.#onFrame(frame, capturedAt),
+      (frame, capturedAt, wallClockMs) => this.#onFrame(frame, capturedAt, wallClockMs),
       (error) => this.#fail(asWebError(error, 'camera-unavailable')),
     );
   }
@@ -387,7 +388,7 @@ export class CaptureSession extends TypedEventTarget<CaptureSessionEventMap> {
     return this.#wasmModule;
   }
 
-  #onFrame(frame: VideoFrame, capturedAt: number): void {
+  #onFrame(frame: VideoFrame, capturedAt: number, wallClockMs: number | undefined): void {
     const run = this.#run;
     if (run === undefined || run.closing) {
       frame.close();
@@ -404,7 +405,11 @@ export class CaptureSession extends TypedEventTarget<CaptureSessionEventMap> {
       frame.close();
       return;
     }
-    run.capturedAt.set(timeUs, capturedAt);
+    // A stamped frame's wall clock is kept as it was drawn: it becomes the frame's log_time.
+    run.capturedAt.set(
+      timeUs,
+      wallClockMs === undefined ? { atMs: capturedAt } : { atMs: capturedAt, wallClockMs },
+    );
     run.encoder.encode(frame, timeUs);
   }
 
@@ -412,9 +417,9 @@ export class CaptureSession extends TypedEventTarget<CaptureSessionEventMap> {
     if (run.target.closed) return;
     const now = performance.now();
     const key = toMicros(sample.pts);
-    const capturedAt = run.capturedAt.get(key);
+    const captured = run.capturedAt.get(key);
     run.capturedAt.delete(key);
-    const latencyMs = capturedAt === undefined ? undefined : now - capturedAt;
+    const latencyMs = captured === undefined ? undefined : now - captured.atMs;
     run.meter.encoded(now, sample.data.byteLength, latencyMs);
     let stats: FrameStats | undefined;
     if (this.#options.logStats) {
@@ -428,7 +433,7 @@ export class CaptureSession extends TypedEventTarget<CaptureSessionEventMap> {
       };
     }
     try {
-      run.target.logSample(sample.data, sample.pts, capturedAt, stats);
+      run.target.logSample(sample.data, sample.pts, captured, stats);
     } catch (error) {
       this.#fail(asWebError(error, 'encoder-failed'));
     }

@@ -37,6 +37,28 @@ describe('resolveSource / resolveEncoder / resolveSessionOptions', () => {
     expect(resolveSessionOptions({ sinks: [() => ({}) as never] }).statsWindowMs).toBe(2000);
   });
 
+  it('takes stamp on a test pattern: a boolean, default false, on a pattern at least 80 pixels wide', () => {
+    expect(resolveSource({ kind: 'test-pattern' })).toMatchObject({ kind: 'test-pattern', stamp: false });
+    expect(resolveSource({ kind: 'test-pattern', stamp: true, width: 80, height: 48 })).toEqual({
+      kind: 'test-pattern',
+      width: 80,
+      height: 48,
+      frameRate: 30,
+      stamp: true,
+    });
+    expect(() => resolveSource({ kind: 'test-pattern', stamp: 'yes' as never })).toThrow(
+      expect.objectContaining({
+        code: 'invalid-argument',
+        message: expect.stringMatching(/source stamp must be true or false, got yes/),
+      }),
+    );
+    expect(() => resolveSource({ kind: 'test-pattern', stamp: true, width: 64, height: 48 })).toThrow(
+      /stamped test pattern must be at least 80 pixels wide .*got 64/,
+    );
+    // Unstamped, a narrow pattern is as before.
+    expect(resolveSource({ kind: 'test-pattern', width: 64, height: 48 })).toMatchObject({ stamp: false });
+  });
+
   it('refuses an application id newer Rerun viewers would refuse or rename, naming the character', () => {
     const sinks = [() => ({}) as never];
     expect(resolveSessionOptions({ sinks }).applicationId).toBe('camstream_web');

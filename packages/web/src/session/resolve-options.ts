@@ -1,3 +1,4 @@
+import { TIME_STAMP_LAYOUT } from '@camstream/core/media';
 import { WebError } from '../errors.js';
 import { checkedApplicationId } from './application-id.js';
 import type {
@@ -24,6 +25,8 @@ export type ResolvedSource =
       readonly width: number;
       readonly height: number;
       readonly frameRate: number;
+      /** Draw each frame's capture time into it (`TestPatternSourceRequest.stamp`). */
+      readonly stamp: boolean;
     }
   | {
       readonly kind: 'track';
@@ -60,7 +63,8 @@ function checkSize(what: string, value: number): number {
 
 /**
  * Fills in and checks a source request (640x480 at 30 fps by default; sizes even, 16–4096; rate 1–120; a track
- * source's sizes and rate only where its track does not say).
+ * source's sizes and rate only where its track does not say; a test pattern's `stamp` a boolean, default
+ * false, on a width of 80 or more).
  */
 export function resolveSource(request: SourceRequest | undefined): ResolvedSource {
   const r = request ?? { kind: 'camera' };
@@ -75,7 +79,16 @@ export function resolveSource(request: SourceRequest | undefined): ResolvedSourc
   if (!(Number.isFinite(frameRate) && frameRate >= 1 && frameRate <= 120)) {
     throw invalid(`source frameRate must be a number from 1 to 120, got ${frameRate}`);
   }
-  if (r.kind === 'test-pattern') return { kind: 'test-pattern', width, height, frameRate };
+  if (r.kind === 'test-pattern') {
+    const stamp = r.stamp ?? false;
+    if (typeof stamp !== 'boolean') throw invalid(`source stamp must be true or false, got ${String(stamp)}`);
+    if (stamp && width < TIME_STAMP_LAYOUT.modules) {
+      throw invalid(
+        `a stamped test pattern must be at least ${TIME_STAMP_LAYOUT.modules} pixels wide (one per module of its band), got ${width}`,
+      );
+    }
+    return { kind: 'test-pattern', width, height, frameRate, stamp };
+  }
   const reader = r.reader ?? 'auto';
   if (reader !== 'auto' && reader !== 'track-processor' && reader !== 'video-element') {
     throw invalid(

@@ -32,6 +32,15 @@ export interface TestPatternSourceRequest {
   readonly height?: number;
   /** Frames per second (default 30). */
   readonly frameRate?: number;
+  /**
+   * Draw each frame's capture time into it (default `false`), so that glass-to-glass latency can be measured
+   * on a screenshot of the viewer: a black-and-white barcode band across the top (an eighth of the height, at
+   * least 24 rows) holding the wall clock in whole milliseconds, which core's `readTimeStamp`
+   * (`@camstream/core/media`) reads back. The time is `Date.now()` taken as the frame is drawn, and the same
+   * value is the frame's `log_time` in the recording, so the picture and the viewer's `log_time` agree to the
+   * millisecond. Needs a width of at least 80 pixels.
+   */
+  readonly stamp?: boolean;
 }
 
 /**

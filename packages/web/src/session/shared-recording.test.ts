@@ -44,14 +44,19 @@ describe('SharedRecording', () => {
     const frontRun = front.open(true);
     const rearRun = rear.open(false);
     expect(frontRun).toMatchObject({ recordingId: 'desk', entityPath: 'cameras/front', newRecording: false });
-    frontRun.logSample(sample, 0n, 1_000, {
-      latencyMs: 12,
-      frameBytes: 7,
-      bitrate: 8_000,
-      fps: 30,
-      droppedFrames: 1,
-    });
-    rearRun.logSample(sample, 40_000_000n, 1_040);
+    frontRun.logSample(
+      sample,
+      0n,
+      { atMs: 1_000 },
+      {
+        latencyMs: 12,
+        frameBytes: 7,
+        bitrate: 8_000,
+        fps: 30,
+        droppedFrames: 1,
+      },
+    );
+    rearRun.logSample(sample, 40_000_000n, { atMs: 1_040 });
     const chunks = chunksOf(sink);
     expect(new Set(chunks.map((c) => c.recordingId))).toEqual(new Set(['desk']));
     expect(chunks.filter((c) => c.isStatic).map((c) => c.entity)).toEqual([
@@ -72,6 +77,9 @@ describe('SharedRecording', () => {
     const wall = (ms: number) => BigInt(Math.round((performance.timeOrigin + ms) * 1000)) * 1000n;
     expect(temporal[0]?.logTime).toEqual([wall(1_000)]);
     expect(temporal.at(-1)?.logTime).toEqual([wall(1_040)]);
+    // A stamped frame's wall clock (the time drawn into its picture) is its log_time.
+    rearRun.logSample(sample, 80_000_000n, { atMs: 1_080, wallClockMs: 1_760_000_123_456 });
+    expect(chunksOf(sink).at(-1)?.logTime).toEqual([1_760_000_123_456_000_000n]);
   });
 
   it('keeps the recording when a camera leaves, and a camera’s run after a switch logs on into it', async () => {
@@ -81,14 +89,14 @@ describe('SharedRecording', () => {
     const rear = claimCameraSlot(recording, 'cameras/rear', member);
     const first = front.open(false);
     const rearRun = rear.open(false);
-    first.logSample(sample, 0n, 0);
+    first.logSample(sample, 0n, { atMs: 0 });
     await first.close();
-    first.logSample(sample, 1n, 1);
+    first.logSample(sample, 1n, { atMs: 1 });
     expect(first.closed).toBe(true);
     // The switch: a new run on the same entity, the same recording, the same clock.
     const second = front.open(false);
     expect(second.clock).toBe(first.clock);
-    second.logSample(sample, 50_000_000n, 50);
+    second.logSample(sample, 50_000_000n, { atMs: 50 });
     await rearRun.close();
     rear.release();
     expect(recording.entityPaths).toEqual(['cameras/front']);
@@ -160,7 +168,7 @@ describe('SharedRecording', () => {
     // The store info already failed on the first sink (told once the constructor returned); the second records.
     await Promise.resolve();
     expect(events).toEqual(['sink-failed: a sink stopped: socket gone; the other sinks go on']);
-    slot.open(false).logSample(sample, 0n, 0);
+    slot.open(false).logSample(sample, 0n, { atMs: 0 });
     expect(good.messageCount).toBeGreaterThan(1);
     expect(failures).toEqual([]);
 
@@ -183,7 +191,7 @@ describe('SharedRecording', () => {
     sink.write = () => {
       throw new Error('socket gone');
     };
-    run.logSample(sample, 0n, 0);
+    run.logSample(sample, 0n, { atMs: 0 });
     expect(errors).toEqual(['sink-failed']);
     expect(failures).toEqual(['every sink failed, the last: socket gone']);
     expect(recording.closed).toBe(true);

@@ -224,8 +224,8 @@ export class SharedRecording extends TypedEventTarget<SharedRecordingEventMap> {
           get closed() {
             return closed || rec.closed;
           },
-          logSample: (data, timeNs, capturedAtMs, stats) => {
-            if (!closed && !rec.closed) logger.logSample(data, timeNs, capturedAtMs, stats);
+          logSample: (data, timeNs, captured, stats) => {
+            if (!closed && !rec.closed) logger.logSample(data, timeNs, captured, stats);
           },
           // The recording goes on; with immediate batching every sample has already reached the sinks.
           close: async () => {

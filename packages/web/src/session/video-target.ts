@@ -2,7 +2,7 @@ import { RecordingStream, Scalars, VideoCodec, VideoStream } from '@camstream/co
 import type { Sink } from '@camstream/core/media';
 import { errorMessage } from '@camstream/core/media';
 import { WebError } from '../errors.js';
-import { CameraClock, TimelineOrigin, wallClockNs } from './camera-clock.js';
+import { CameraClock, type CaptureTime, logTimeNs, TimelineOrigin } from './camera-clock.js';
 
 /** One frame's numbers, logged as `Scalars` beside the video when a session has `logStats`. */
 export interface FrameStats {
@@ -42,9 +42,9 @@ export interface VideoTarget {
   readonly closed: boolean;
   /**
    * Logs one H.264 access unit at `timeNs` on the timeline, with `log_time` the frame's capture wall clock
-   * (`capturedAtMs`, `performance.now()`; the log call's clock when unknown), and its stats when given.
+   * (`captured`, see {@link logTimeNs}; the log call's clock when unknown), and its stats when given.
    */
-  logSample(data: Uint8Array, timeNs: bigint, capturedAtMs: number | undefined, stats?: FrameStats): void;
+  logSample(data: Uint8Array, timeNs: bigint, captured: CaptureTime | undefined, stats?: FrameStats): void;
   /** Ends this target: a recording of its own is flushed and closed; a shared recording goes on. */
   close(): Promise<void>;
 }
@@ -73,12 +73,12 @@ export class VideoLogger {
   }
 
   /** See {@link VideoTarget.logSample}. */
-  logSample(data: Uint8Array, timeNs: bigint, capturedAtMs: number | undefined, stats?: FrameStats): void {
+  logSample(data: Uint8Array, timeNs: bigint, captured: CaptureTime | undefined, stats?: FrameStats): void {
     const rec = this.#rec;
     const { entityPath, timeline, statsEntity } = this.#options;
     // Both times are set before every log: several cameras log into one recording, one after another.
     rec.setTime(timeline, { duration: timeNs });
-    rec.setTime('log_time', { timestamp: wallClockNs(capturedAtMs ?? performance.now()) });
+    rec.setTime('log_time', { timestamp: logTimeNs(captured) });
     rec.log(entityPath, VideoStream.fromFields({ sample: data }));
     if (statsEntity === undefined || stats === undefined) return;
     if (stats.latencyMs !== undefined)
@@ -142,7 +142,7 @@ export function openOwnRecording(options: OwnRecordingOptions): VideoTarget {
     get closed() {
       return rec.closed;
     },
-    logSample: (data, timeNs, capturedAtMs, stats) => logger.logSample(data, timeNs, capturedAtMs, stats),
+    logSample: (data, timeNs, captured, stats) => logger.logSample(data, timeNs, captured, stats),
     close: () => rec.close(),
   };
 }

@@ -1,7 +1,11 @@
 import type { ActiveSource } from '../session/session-state.js';
 
-/** Receives each frame a source delivers; it owns the frame and must close it. */
-export type FrameHandler = (frame: VideoFrame, capturedAt: number) => void;
+/**
+ * Receives each frame a source delivers; it owns the frame and must close it. `capturedAt` is
+ * `performance.now()`; `wallClockMs` is the `Date.now()` a source drew into the frame (the stamped test
+ * pattern), which then is the frame's `log_time`.
+ */
+export type FrameHandler = (frame: VideoFrame, capturedAt: number, wallClockMs?: number) => void;
 
 /**
  * A running source of `VideoFrame`s (camera or test pattern). Frame timestamps are µs with an arbitrary

@@ -1,15 +1,37 @@
-import { frameTime } from '@camstream/core/media';
+import { frameTime, toMicros } from '@camstream/core/media';
+import { WebError } from '../errors.js';
 import type { ActiveSource } from '../session/session-state.js';
 import { CanvasTestPattern } from './canvas-test-pattern.js';
 import type { FrameHandler, FrameSource } from './frame-source.js';
+import { drawTimeStampOnCanvas, type TimeStampCanvasContext } from './time-stamp-canvas.js';
+
+/** The 2D context `pattern` draws with: a canvas has one, and getContext() gives it back. */
+function contextOf(pattern: CanvasTestPattern): TimeStampCanvasContext {
+  const ctx = pattern.canvas.getContext('2d') as TimeStampCanvasContext | null;
+  if (ctx === null) throw new WebError('unsupported', 'this browser cannot create a 2D canvas context');
+  return ctx;
+}
+
+/** What {@link TestPatternSource} is asked for. */
+export interface TestPatternSize {
+  readonly width: number;
+  readonly height: number;
+  readonly frameRate: number;
+  /** Draw each frame's capture time (`Date.now()`) into it, handed on as the frame's wall clock. */
+  readonly stamp?: boolean;
+}
 
 /**
  * The moving test pattern as a paced frame source: one frame per frame-time slot; slots missed while the
- * main thread was busy are skipped (the stats count them as dropped).
+ * main thread was busy are skipped (the stats count them as dropped). With `stamp`, each frame carries its
+ * capture time as core's time stamp band, and that same `Date.now()` goes to the frame handler as its wall
+ * clock.
  */
 export class TestPatternSource implements FrameSource {
   readonly info: Omit<ActiveSource, 'fallback'>;
   readonly #pattern: CanvasTestPattern;
+  /** The pattern canvas's 2D context, for the stamp; `undefined` without `stamp`. */
+  readonly #stampContext: TimeStampCanvasContext | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #startedAt = 0;
@@ -17,8 +39,9 @@ export class TestPatternSource implements FrameSource {
   /** Slots skipped since the last {@link TestPatternSource.takeMissed}. */
   #missed = 0;
 
-  constructor(size: { width: number; height: number; frameRate: number }) {
+  constructor(size: TestPatternSize) {
     this.#pattern = new CanvasTestPattern({ width: size.width, height: size.height });
+    this.#stampContext = size.stamp === true ? contextOf(this.#pattern) : undefined;
     this.info = {
       kind: 'test-pattern',
       label: 'test pattern',
@@ -48,8 +71,14 @@ export class TestPatternSource implements FrameSource {
         this.#lastSlot = slot;
         const pts = frameTime(slot, this.info.frameRate);
         try {
-          const frame = this.#pattern.videoFrame(slot, pts);
-          onFrame(frame, performance.now());
+          if (this.#stampContext === undefined) {
+            const frame = this.#pattern.videoFrame(slot, pts);
+            onFrame(frame, performance.now());
+          } else {
+            const wallClockMs = Date.now();
+            const frame = this.#stampedFrame(this.#stampContext, slot, pts, wallClockMs);
+            onFrame(frame, performance.now(), wallClockMs);
+          }
         } catch (error) {
           onError(error);
           return;
@@ -59,6 +88,19 @@ export class TestPatternSource implements FrameSource {
       this.#timer = setTimeout(tick, Math.max(0, next - performance.now()));
     };
     tick();
+  }
+
+  /** Frame `index` with `wallClockMs` drawn over the pattern, as `CanvasTestPattern.videoFrame` makes it. */
+  #stampedFrame(ctx: TimeStampCanvasContext, index: number, pts: bigint, wallClockMs: number): VideoFrame {
+    const { width, height } = this.info;
+    this.#pattern.draw(index, pts);
+    drawTimeStampOnCanvas(ctx, width, height, wallClockMs);
+    return new VideoFrame(this.#pattern.imageData().data, {
+      format: 'RGBA',
+      codedWidth: width,
+      codedHeight: height,
+      timestamp: toMicros(pts),
+    });
   }
 
   close(): void {

@@ -21,6 +21,12 @@ export interface FrameSource {
   readonly dropWhenBehind: boolean;
   /** Frames the source will give when known in advance (for the progress bar and its ETA). */
   readonly totalFrames: number | undefined;
+  /**
+   * Draws `wallMs`, the frame's capture time (`Date.now()`), into a frame this source gave, in place: the test
+   * pattern's `stamp`. Called once per frame when the frame is read for encoding, with the reading that
+   * becomes its `log_time`, and before the encoder sees the frame. Absent for sources that draw nothing.
+   */
+  readonly stamp?: (frame: RawFrame, wallMs: number) => void;
   /** The frames, in order. Iterate once. */
   frames(): AsyncIterable<RawFrame>;
   /** Stops producing (kills a child process, destroys a stream); a pending read may end or fail. */

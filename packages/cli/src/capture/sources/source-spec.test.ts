@@ -83,6 +83,34 @@ describe('parseSourceSpec', () => {
     );
   });
 
+  it('takes stamp, a switch without a value, for a pattern only', () => {
+    expect(parseSourceSpec('pattern', '640x480@30,stamp')).toEqual({
+      kind: 'pattern',
+      name: '640x480@30',
+      options: { stamp: true },
+    });
+    expect(parseSourceSpec('pattern', '640x480@30=sim/cam0,hue=120,stamp,preset=ultrafast')).toEqual({
+      kind: 'pattern',
+      name: '640x480@30',
+      entity: 'sim/cam0',
+      options: { hue: 120, stamp: true, preset: 'ultrafast' },
+    });
+    const bad = [
+      ['pattern', '640x480@30,stamp=1', /stamp takes no value; write ,stamp/],
+      ['pattern', '640x480@30,stamp,stamp', /option stamp is given twice/],
+      ['device', '/dev/video0,stamp', /stamp applies to --pattern/],
+      ['input', 'clip.mp4=replay,stamp', /stamp applies to --pattern/],
+    ] as const;
+    for (const [kind, text, message] of bad) {
+      expect(() => parseSourceSpec(kind, text), text).toThrow(
+        expect.objectContaining({ code: 'usage', message: expect.stringMatching(message) }),
+      );
+    }
+    // Only the switches go without a value: a name with a comma and a word stays a name.
+    expect(parseSourceSpec('input', 'take,stampede.mp4')).toMatchObject({ name: 'take,stampede.mp4' });
+    expect(parseSourceSpec('input', 'clip,size')).toMatchObject({ name: 'clip,size', options: {} });
+  });
+
   it('reads a pattern’s size and rate', () => {
     expect(parsePatternName('1280x720@29.97')).toEqual({
       size: { width: 1280, height: 720 },

@@ -32,6 +32,8 @@ export interface SourceOverrides {
   readonly encoder?: EncoderChoice;
   /** `--pattern` only: turn the pattern's colours by this many degrees of hue, to tell patterns apart. */
   readonly hue?: number;
+  /** `--pattern` only (`,stamp`, no value): draw each frame's capture time into it as a barcode band. */
+  readonly stamp?: true;
 }
 
 /** One `--device`, `--input` or `--pattern` value, read by {@link parseSourceSpec}. */
@@ -47,7 +49,9 @@ export interface SourceSpec {
 // An entity in a spec: words of A–Z a–z 0–9 _ - joined by `/` (no spaces, dots or commas), so `=` splits
 // unambiguously (decision 0019).
 const ENTITY = '[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*';
-const OPTION = '[a-z][a-z-]*=[^,]*';
+// Options that are switches, written without a value (`,stamp`).
+const SWITCH_KEYS = ['stamp'] as const;
+const OPTION = `(?:[a-z][a-z-]*=[^,]*|${SWITCH_KEYS.join('|')})`;
 /** The tail of a spec from an `=`: `=ENTITY` or a bare `=`, then `,KEY=VALUE`s. */
 const ENTITY_TAIL = new RegExp(`^=(${ENTITY})?((?:,${OPTION})*)$`);
 const OPTIONS_ONLY = new RegExp(`^(.+?)((?:,${OPTION})+)$`);
@@ -119,18 +123,23 @@ const OPTION_KEYS = [
   'gop',
   'encoder',
   'hue',
+  ...SWITCH_KEYS,
 ] as const;
 
 function isOptionKey(key: string): boolean {
   return (OPTION_KEYS as readonly string[]).includes(key);
 }
 
+function isSwitchKey(key: string): boolean {
+  return (SWITCH_KEYS as readonly string[]).includes(key);
+}
+
 function parseOptions(kind: SourceKind, text: string, optionText: string): SourceOverrides {
   const out: Record<string, unknown> = {};
   for (const option of optionText.split(',').slice(1)) {
     const eq = option.indexOf('=');
-    const key = option.slice(0, eq);
-    const value = option.slice(eq + 1);
+    const key = eq < 0 ? option : option.slice(0, eq);
+    const value = eq < 0 ? undefined : option.slice(eq + 1);
     if (!isOptionKey(key))
       throw usage(
         kind,
@@ -140,6 +149,14 @@ function parseOptions(kind: SourceKind, text: string, optionText: string): Sourc
     if (key in out) throw usage(kind, text, `option ${key} is given twice`);
     if (key === 'hue' && kind !== 'pattern')
       throw usage(kind, text, 'hue applies to --pattern (it turns the test pattern’s colours)');
+    if (key === 'stamp' && kind !== 'pattern')
+      throw usage(kind, text, 'stamp applies to --pattern (it draws the capture time into the test pattern)');
+    if (isSwitchKey(key)) {
+      if (value !== undefined) throw usage(kind, text, `${key} takes no value; write ,${key}`);
+      out[key] = true;
+      continue;
+    }
+    if (value === undefined) throw usage(kind, text, `option ${key} needs a value: ,${key}=VALUE`);
     try {
       out[key === 'pix-fmt' ? 'pixFmt' : key] = parseOption(key, value);
     } catch (error) {

@@ -1,4 +1,6 @@
 import { frameByteLength, type RawFrame, renderTestPattern } from '@camstream/core';
+import { drawTimeStamp, TIME_STAMP_LAYOUT } from '@camstream/core/media';
+import { CliError } from '../../errors.js';
 import type { FrameSource } from './frame-source.js';
 
 /** Options of {@link openTestSource}. */
@@ -16,10 +18,18 @@ export interface TestSourceOptions {
   readonly reuseBuffer: boolean;
   /** Turns the pattern's colours by this many degrees of hue (core's `rotateTestPatternHue`). */
   readonly hue?: number;
+  /** Gives the source a `stamp` that draws a frame's capture time into it (core's `drawTimeStamp`). */
+  readonly stamp?: boolean;
 }
 
 /** The core's moving test pattern (bars, bouncing box, frame counter and clock) as a {@link FrameSource}. */
 export function openTestSource(options: TestSourceOptions): FrameSource {
+  if (options.stamp === true && options.width < TIME_STAMP_LAYOUT.modules) {
+    throw new CliError(
+      'usage',
+      `--stamp needs a test pattern at least ${TIME_STAMP_LAYOUT.modules} pixels wide (one pixel per module of its band), got ${options.width}x${options.height}`,
+    );
+  }
   const pattern = {
     width: options.width,
     height: options.height,
@@ -41,6 +51,11 @@ export function openTestSource(options: TestSourceOptions): FrameSource {
     live: false,
     dropWhenBehind: true,
     totalFrames: options.frames,
+    // Drawn when the frame is read for encoding, not when it is rendered: the paced pattern renders a frame
+    // before waiting for its time, and the stamp must be the time that becomes the frame's log_time.
+    ...(options.stamp === true && {
+      stamp: (frame: RawFrame, wallMs: number) => drawTimeStamp(frame, wallMs),
+    }),
     frames,
     close: () => {
       stopped = true;
