@@ -12,6 +12,7 @@ const benches = [
   './browser.bench.ts',
   './durability.bench.ts',
   './soak.bench.ts',
+  './latency.bench.ts',
 ];
 const only = process.argv.slice(2);
 for (const path of benches) {
