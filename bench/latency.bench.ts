@@ -30,6 +30,10 @@
  *  D. path 3, in the browser: a `CaptureSession` (WebCodecs, its worker) with `viewerSink` into the viewer on
  *     the same page (the demo's setup, bench/latency/page/session.ts); its source is a `track` of a canvas
  *     (never shown) painted with the test pattern and the stamp of `Date.now()` at 30 fps.
+ *  E. path 2: B's capture, shown by another page that embeds the viewer on the `rerun+http://…/proxy` URL
+ *     (bench/latency/page/embedded.ts, set up as e2e/harness/viewer-page.html: side panels hidden). Path 4: D's session with `publishSink` to a camstream
+ *     server (`startServer`, in this process) instead of a viewer on its page (that page runs in a browser of its
+ *     own), shown by the server's hosted page.
  *
  * Per case: p50, p90, p99, max over the measured window; drift = median of the last 10 s − median of the
  * first 10 s; how long after the source started the first stamp was on screen; reads dropped of reads made;
@@ -41,7 +45,8 @@
  *
  * Env: CAMSTREAM_BENCH_SECONDS (measured window per case, default 60, after a 5 s warm-up);
  * CAMSTREAM_BENCH_LONG_SECONDS (B and D at 640x480, default 300); CAMSTREAM_BENCH_CASES (default
- * `floor,cli,anchor,browser`) and CAMSTREAM_BENCH_SIZES (default `640x480,1280x720`) to run a part.
+ * `floor,cli,anchor,browser,embedded,publish`: A, B, C, D, path 2, path 4) and CAMSTREAM_BENCH_SIZES (default
+ * `640x480,1280x720`) to run a part.
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -52,9 +57,17 @@ import { startServer } from '@camstream/server';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launchBrowser } from '../e2e/harness/browser.js';
 import { startBenchPages } from './latency/bench-pages.js';
-import { type LatencySummary, shownFrames, summarise } from './latency/latency-stats.js';
+import {
+  type LatencySummary,
+  type StepSummary,
+  shownFrames,
+  summarise,
+  summariseWay,
+  type WaySummary,
+} from './latency/latency-stats.js';
 import { feedOnTime, preEncode } from './latency/pre-encoded-feed.js';
 import { type ScreenRead, ScreenRecorder } from './latency/screen-recorder.js';
+import { StreamReceiveLog } from './latency/stream-receive-log.js';
 import { StampedY4mFeed } from './latency/y4m-feed.js';
 import { fmt, type Measurement, median, RESULTS_DIR, type SummaryRow, writeResults } from './lib.js';
 
@@ -64,7 +77,7 @@ const WARMUP_S = 5;
 const FPS = 30;
 const VIEWPORT = { width: 1280, height: 800 };
 const CLI = join(import.meta.dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
-const ALL_CASES = ['floor', 'cli', 'anchor', 'browser'] as const;
+const ALL_CASES = ['floor', 'cli', 'anchor', 'browser', 'embedded', 'publish'] as const;
 type CaseName = (typeof ALL_CASES)[number];
 const CASES = (process.env.CAMSTREAM_BENCH_CASES ?? ALL_CASES.join(',')).split(',') as CaseName[];
 const SIZES = (process.env.CAMSTREAM_BENCH_SIZES ?? '640x480,1280x720')
@@ -79,6 +92,8 @@ const CASE_TITLES: Record<CaseName, string> = {
   cli: 'B path 1: capture --serve → hosted page',
   anchor: 'C viewer anchor: pre-encoded → server → hosted page',
   browser: 'D path 3: CaptureSession → viewer on the page',
+  embedded: 'E path 2: capture --serve → viewer embedded in another page',
+  publish: 'E path 4: CaptureSession → publishSink → server → hosted page',
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -95,6 +110,13 @@ interface CaseResult {
   readonly screenshot: Buffer | undefined;
   /** Case-specific facts for the notes. */
   readonly facts: string[];
+  /** The frames' way to the page, from the messages it received (cases with a server). */
+  readonly way?: WaySummary;
+}
+
+/** The index of the frame whose PTS is `timeNs` at {@link FPS} (frame i has PTS i/fps). */
+function frameIndex(timeNs: bigint): number {
+  return Math.round((Number(timeNs) * FPS) / 1e9);
 }
 
 /** The measured window of one case, wall-clock ms, and the load average over it. */
@@ -142,8 +164,9 @@ async function newPage(browser: Browser): Promise<Page> {
 }
 
 /** Opens a camstream server's hosted page and waits until its viewer has started. */
-async function openHostedPage(browser: Browser, url: string): Promise<Page> {
+async function openHostedPage(browser: Browser, url: string): Promise<ViewerPage> {
   const page = await newPage(browser);
+  const received = await StreamReceiveLog.attach(page);
   await page.goto(`${url}/`);
   await page.waitForFunction(
     () => (window as unknown as { camstream?: { ready: boolean } }).camstream?.ready,
@@ -152,7 +175,7 @@ async function openHostedPage(browser: Browser, url: string): Promise<Page> {
       timeout: 60_000,
     },
   );
-  return page;
+  return { page, received };
 }
 
 async function runFloor(browser: Browser, pagesUrl: string, width: number, height: number, seconds: number) {
@@ -194,7 +217,41 @@ async function stopCli(cli: ChildProcessWithoutNullStreams): Promise<void> {
   clearTimeout(timer);
 }
 
-async function runCli(browser: Browser, width: number, height: number, seconds: number) {
+/** A page that shows a served stream, and when it received each message of it. */
+interface ViewerPage {
+  readonly page: Page;
+  readonly received: StreamReceiveLog;
+}
+
+/** Opens the page that shows a served capture: given the server's `http://` and `rerun+http://…/proxy` URLs. */
+type OpenViewer = (browser: Browser, url: string, proxyUrl: string) => Promise<ViewerPage>;
+
+const hostedViewer: OpenViewer = (browser, url) => openHostedPage(browser, url);
+
+/** bench/latency/page/embedded.html: a page of its own with the viewer on `proxyUrl` (side panels hidden). */
+function embeddedViewer(pagesUrl: string): OpenViewer {
+  return async (browser, _url, proxyUrl) => {
+    const page = await newPage(browser);
+    const received = await StreamReceiveLog.attach(page);
+    await page.goto(`${pagesUrl}embedded.html?url=${encodeURIComponent(proxyUrl)}`);
+    await page.waitForFunction(
+      () => (window as unknown as { embeddedReady?: boolean }).embeddedReady === true,
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    return { page, received };
+  };
+}
+
+async function runCli(
+  browser: Browser,
+  width: number,
+  height: number,
+  seconds: number,
+  openViewer: OpenViewer,
+) {
   const encoder = cliEncoder();
   const cli = spawn(
     process.execPath,
@@ -234,7 +291,7 @@ async function runCli(browser: Browser, width: number, height: number, seconds: 
       await sleep(100);
     }
     const url = servedUrl()!;
-    const page = await openHostedPage(browser, url);
+    const { page, received } = await openViewer(browser, url, `rerun+${url}/proxy`);
     recorder = await ScreenRecorder.start(page);
     const startMs = feed.start();
     const measured = await waitWindow(startMs, seconds);
@@ -246,9 +303,15 @@ async function runCli(browser: Browser, width: number, height: number, seconds: 
     const done = log.find((l) => l.event === 'done');
     const warnings = log.filter((l) => l.level === 'warn').map((l) => l.message);
     const { frames, late, maxQueuedBytes } = feed.stats;
+    // A Y4M frame's PTS is its index in the stream: the frame the bench wrote and stamped.
+    const ways = received.frameWays((t) => feed.stampsMs[frameIndex(t)]);
+    const way = summariseWay(ways, measured.fromMs, measured.toMs);
+    const indices = received.frameIndices(frameIndex);
     return {
       ...result,
+      way,
       facts: [
+        `the page received ${received.receivedAtMs.length} messages, ${indices.length} of them frames (first ${indices[0]}, last ${indices.at(-1)})`,
         `encoder ${encoder}; frame read → sample out of the encoder (CLI progress lines, every 5 s): ${progress.map((p) => p.latencyMs).join(', ')} ms`,
         `fed ${frames} frames (${late} late by over a frame, at most ${fmt(maxQueuedBytes / 1e6, 1)} MB waiting in the pipe); the CLI: ${done?.message ?? 'no summary'}`,
         ...(warnings.length > 0 ? [`CLI warnings: ${[...new Set(warnings)].join(' | ')}`] : []),
@@ -266,7 +329,7 @@ async function runAnchor(browser: Browser, width: number, height: number, second
   const abort = new AbortController();
   let recorder: ScreenRecorder | undefined;
   try {
-    const page = await openHostedPage(browser, server.url);
+    const { page, received } = await openHostedPage(browser, server.url);
     recorder = await ScreenRecorder.start(page);
     const count = (WARMUP_S + seconds + 2) * FPS;
     const leadS = PRE_ENCODE_LEAD_S + (count * width * height * PRE_ENCODE_MS_PER_MEGAPIXEL_FRAME) / 1e9;
@@ -282,9 +345,16 @@ async function runAnchor(browser: Browser, width: number, height: number, second
     const { sent, maxLateMs } = await feeding;
     const result = await readScreen(recorder, measured);
     const stats = server.stats();
+    const way = summariseWay(
+      received.frameWays((t) => recording.dueMs[frameIndex(t)]),
+      measured.fromMs,
+      measured.toMs,
+    );
     return {
       ...result,
+      way,
       facts: [
+        `the page received ${received.receivedAtMs.length} messages`,
         `${sent} messages sent on time (at most ${fmt(maxLateMs, 0)} ms late); the server skipped ${stats.skipped} for a slow viewer`,
       ],
     };
@@ -347,6 +417,67 @@ async function runBrowser(
   }
 }
 
+async function runPublish(
+  browser: Browser,
+  pagesUrl: string,
+  width: number,
+  height: number,
+  seconds: number,
+) {
+  const server = await startServer({ port: 0 });
+  // The publishing page in a browser of its own, so that neither page is a background tab.
+  const publisherBrowser = await launchBrowser();
+  let recorder: ScreenRecorder | undefined;
+  try {
+    const { page, received } = await openHostedPage(browser, server.url);
+    const publisher = await newPage(publisherBrowser);
+    await publisher.goto(`${pagesUrl}session.html?publish=${encodeURIComponent(server.publishUrl)}`);
+    await publisher.waitForFunction(() => 'latencyBench' in window, null, { timeout: 60_000 });
+    recorder = await ScreenRecorder.start(page);
+    const startMs = Date.now();
+    await publisher.evaluate(
+      ([w, h, fps]) =>
+        (
+          window as unknown as { latencyBench: { start(w: number, h: number, f: number): Promise<void> } }
+        ).latencyBench.start(w!, h!, fps!),
+      [width, height, FPS],
+    );
+    const measured = await waitWindow(startMs, seconds);
+    const painted = await publisher.evaluate(() =>
+      (window as unknown as { latencyBench: { painted(): number } }).latencyBench.painted(),
+    );
+    await publisher.evaluate(() =>
+      (window as unknown as { latencyBench: { stop(): Promise<void> } }).latencyBench.stop(),
+    );
+    const stats = server.stats();
+    const result = await readScreen(recorder, measured);
+    // The session's log_time is the capture time; the stamp of each frame is not known here, so the way starts
+    // at the capture.
+    const way = summariseWay(
+      received.frameWays(() => undefined),
+      measured.fromMs,
+      measured.toMs,
+    );
+    return {
+      ...result,
+      way,
+      facts: [
+        `painted ${painted} frames; the server took ${stats.publish.messages} published messages (${stats.publish.refused} refused, ${stats.publish.busy} publishers cut for backlog) and skipped ${stats.skipped} for a slow viewer`,
+      ],
+    };
+  } finally {
+    recorder?.dispose();
+    await publisherBrowser.close();
+    await server.close();
+  }
+}
+
+/** `p50 X / p90 Y / max Z ms (drift D)`. */
+function stepText(step: StepSummary): string {
+  if (!Number.isFinite(step.p50)) return 'n/a';
+  return `p50 ${ms(step.p50)} / p90 ${ms(step.p90)} / max ${ms(step.max)} ms (drift ${ms(step.drift)})`;
+}
+
 function ms(n: number): string {
   return Number.isFinite(n) ? `${fmt(n, 0)}` : 'n/a';
 }
@@ -361,7 +492,7 @@ const floorP50 = new Map<string, number>();
 const anchorP50 = new Map<string, number>();
 
 mkdirSync(RESULTS_DIR, { recursive: true });
-const pages = CASES.includes('floor') || CASES.includes('browser') ? await startBenchPages() : undefined;
+const pages = CASES.some((c) => c !== 'cli' && c !== 'anchor') ? await startBenchPages() : undefined;
 try {
   for (const name of ALL_CASES) {
     if (!CASES.includes(name)) continue;
@@ -372,9 +503,12 @@ try {
       let result: CaseResult;
       try {
         if (name === 'floor') result = await runFloor(browser, pages!.url, width, height, seconds);
-        else if (name === 'cli') result = await runCli(browser, width, height, seconds);
+        else if (name === 'cli') result = await runCli(browser, width, height, seconds, hostedViewer);
+        else if (name === 'embedded')
+          result = await runCli(browser, width, height, seconds, embeddedViewer(pages!.url));
         else if (name === 'anchor') result = await runAnchor(browser, width, height, seconds);
-        else result = await runBrowser(browser, pages!.url, width, height, seconds);
+        else if (name === 'browser') result = await runBrowser(browser, pages!.url, width, height, seconds);
+        else result = await runPublish(browser, pages!.url, width, height, seconds);
       } finally {
         await browser.close();
       }
@@ -419,10 +553,27 @@ try {
               : '–',
         goal: '–',
       });
+      console.error(`${key}: ${summary.at(-1)!.value}`);
+      const way = result.way;
+      if (way !== undefined) {
+        summary.push({
+          metric: `${CASE_TITLES[name]}, ${cell}: the way to the page (its stream's ${way.messages} frame messages)`,
+          value: [
+            `stamped → read ${stepText(way.stampedToRead)}`,
+            `read → logged ${stepText(way.readToLogged)}`,
+            `logged → received by the page ${stepText(way.loggedToReceived)}`,
+            `stamped → received ${stepText(way.stampedToReceived)}`,
+          ].join('; '),
+          anchor: '–',
+          ratio: Number.isFinite(way.stampedToReceived.p50)
+            ? `on screen p50 − received p50: ${ms(s.p50 - way.stampedToReceived.p50)} ms`
+            : '–',
+          goal: '–',
+        });
+      }
       notes.push(
         `${CASE_TITLES[name]}, ${cell}: ${seconds} s measured, ${s.frames} stamped frames shown, ${fmt(s.updatesPerSecond, 1)} screen updates/s, misreads ${JSON.stringify(s.droppedBy)}, load average ${fmt(result.loadAverage, 2)}. ${result.facts.join('. ')}`,
       );
-      console.error(`${key}: ${summary.at(-1)!.value}`);
     }
   }
 } finally {

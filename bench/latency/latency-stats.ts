@@ -70,3 +70,103 @@ export function summarise(reads: readonly ScreenRead[], fromMs: number, toMs: nu
     updatesPerSecond: inWindow.length / ((toMs - fromMs) / 1000),
   };
 }
+
+/** One step of a frame's way: its spread over a window and how it drifted. */
+export interface StepSummary {
+  readonly p50: number;
+  readonly p90: number;
+  readonly max: number;
+  /** Median of the last {@link DRIFT_WINDOW_S} s minus that of the first (by arrival at the page). */
+  readonly drift: number;
+}
+
+/** A frame's message as the page received it, and the times it carries. */
+export interface FrameWay {
+  /** When the page received the message, wall-clock ms. */
+  readonly receivedAtMs: number;
+  /** The time stamped into the frame, when known. */
+  readonly stampMs: number | undefined;
+  /** Its `log_time`: when the producer read (captured) the frame. */
+  readonly readMs: number;
+  /** The time in its RowId: when the producer logged it (after encoding). */
+  readonly loggedMs: number;
+}
+
+/** The steps of the frames' way to the page over one window (frames received in `[fromMs, toMs]`). */
+export interface WaySummary {
+  readonly stampedToRead: StepSummary;
+  readonly readToLogged: StepSummary;
+  readonly loggedToReceived: StepSummary;
+  readonly stampedToReceived: StepSummary;
+  /** Frame messages received in the window. */
+  readonly messages: number;
+}
+
+function step(
+  ways: readonly FrameWay[],
+  value: (w: FrameWay) => number | undefined,
+  fromMs: number,
+  toMs: number,
+): StepSummary {
+  const points = ways.flatMap((w) => {
+    const v = value(w);
+    return v === undefined ? [] : [{ atMs: w.receivedAtMs, v }];
+  });
+  const values = points.map((p) => p.v);
+  const head = points.filter((p) => p.atMs < fromMs + DRIFT_WINDOW_S * 1000).map((p) => p.v);
+  const tail = points.filter((p) => p.atMs > toMs - DRIFT_WINDOW_S * 1000).map((p) => p.v);
+  return {
+    p50: percentile(values, 50),
+    p90: percentile(values, 90),
+    max: values.length === 0 ? Number.NaN : Math.max(...values),
+    drift: head.length === 0 || tail.length === 0 ? Number.NaN : median(tail) - median(head),
+  };
+}
+
+/** Summarises the frames' way to the page: stamped → read → logged → received. */
+export function summariseWay(allWays: readonly FrameWay[], fromMs: number, toMs: number): WaySummary {
+  const ways = allWays.filter((w) => w.receivedAtMs >= fromMs && w.receivedAtMs <= toMs);
+  const since = (from: (w: FrameWay) => number | undefined, to: (w: FrameWay) => number) => (w: FrameWay) => {
+    const start = from(w);
+    return start === undefined ? undefined : to(w) - start;
+  };
+  return {
+    stampedToRead: step(
+      ways,
+      since(
+        (w) => w.stampMs,
+        (w) => w.readMs,
+      ),
+      fromMs,
+      toMs,
+    ),
+    readToLogged: step(
+      ways,
+      since(
+        (w) => w.readMs,
+        (w) => w.loggedMs,
+      ),
+      fromMs,
+      toMs,
+    ),
+    loggedToReceived: step(
+      ways,
+      since(
+        (w) => w.loggedMs,
+        (w) => w.receivedAtMs,
+      ),
+      fromMs,
+      toMs,
+    ),
+    stampedToReceived: step(
+      ways,
+      since(
+        (w) => w.stampMs,
+        (w) => w.receivedAtMs,
+      ),
+      fromMs,
+      toMs,
+    ),
+    messages: ways.length,
+  };
+}

@@ -24,6 +24,8 @@ export class StampedY4mFeed {
   readonly #fps: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #count = 0;
+  /** The stamp of each frame written, wall-clock ms. */
+  readonly stampsMs: number[] = [];
   #late = 0;
   #maxQueued = 0;
   #running = false;
@@ -44,7 +46,9 @@ export class StampedY4mFeed {
       if (!this.#running) return;
       const slot = t0 + (this.#count * 1000) / this.#fps;
       if (performance.now() - slot > 1000 / this.#fps) this.#late++;
-      const frame = this.#frames.frame(this.#count, Date.now());
+      const stamp = Date.now();
+      this.stampsMs.push(stamp);
+      const frame = this.#frames.frame(this.#count, stamp);
       this.#out.write(Buffer.concat([FRAME_LINE, frame]));
       this.#maxQueued = Math.max(this.#maxQueued, this.#out.writableLength);
       this.#count++;
