@@ -50,6 +50,8 @@ export class StreamReceiveLog {
   #pending = Buffer.alloc(0);
   /** Chunks that came before the bytes buffered ahead of streaming did: they follow those. */
   #early: { bytes: Buffer; atMs: number }[] | undefined = [];
+  /** Requests whose streaming was asked for (and has not failed). */
+  readonly #streaming = new Set<string>();
 
   private constructor(cdp: CDPSession) {
     this.#cdp = cdp;
@@ -59,17 +61,25 @@ export class StreamReceiveLog {
   static async attach(page: Page): Promise<StreamReceiveLog> {
     const cdp = await page.context().newCDPSession(page);
     const log = new StreamReceiveLog(cdp);
-    cdp.on('Network.requestWillBeSent', (e: RequestWillBeSent) => log.#onRequest(e));
-    cdp.on('Network.responseReceived', (e: { requestId: string }) => {
-      if (e.requestId !== log.#requestId) return;
+    const stream = (requestId: string) => {
+      if (log.#streaming.has(requestId)) return;
+      log.#streaming.add(requestId);
       cdp
-        .send('Network.streamResourceContent', { requestId: e.requestId })
+        .send('Network.streamResourceContent', { requestId })
         .then((r) => {
+          if (requestId !== log.#requestId) return;
           log.#onData(Buffer.from(r.bufferedData, 'base64'), Date.now());
           for (const chunk of log.#early ?? []) log.#onData(chunk.bytes, chunk.atMs);
           log.#early = undefined;
         })
-        .catch(() => {});
+        // Too early (no response yet): tried again when the response comes.
+        .catch(() => log.#streaming.delete(requestId));
+    };
+    cdp.on('Network.requestWillBeSent', (e: RequestWillBeSent) => {
+      if (log.#onRequest(e)) stream(e.requestId);
+    });
+    cdp.on('Network.responseReceived', (e: { requestId: string }) => {
+      if (e.requestId === log.#requestId) stream(e.requestId);
     });
     cdp.on('Network.dataReceived', (e: DataReceived) => {
       if (e.requestId !== log.#requestId || e.data === undefined) return;
@@ -77,17 +87,20 @@ export class StreamReceiveLog {
       if (log.#early === undefined) log.#onData(chunk.bytes, chunk.atMs);
       else log.#early.push(chunk);
     });
-    await cdp.send('Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 });
+    // Buffers that hold what arrives before streaming starts (it is sent along when it does).
+    await cdp.send('Network.enable', { maxTotalBufferSize: 64 << 20, maxResourceBufferSize: 32 << 20 });
     return log;
   }
 
-  #onRequest(e: RequestWillBeSent): void {
-    if (!e.request.url.endsWith('/ReadMessages')) return;
+  /** Whether `e` opens the viewer's stream (then it is the one watched from now on). */
+  #onRequest(e: RequestWillBeSent): boolean {
+    if (!e.request.url.endsWith('/ReadMessages')) return false;
     // A new stream (the page reconnected): count from its start.
     this.#requestId = e.requestId;
     this.#wallOffsetMs = e.wallTime * 1000 - e.timestamp * 1000;
     this.#pending = Buffer.alloc(0);
     this.#early = [];
+    return true;
   }
 
   #onData(bytes: Buffer, atMs: number): void {
