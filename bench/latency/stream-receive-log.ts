@@ -10,7 +10,7 @@ const TRAILERS_FLAG = 0x80;
 
 interface RequestWillBeSent {
   readonly requestId: string;
-  readonly request: { readonly url: string };
+  readonly request: { readonly url: string; readonly method: string };
   /** Monotonic seconds. */
   readonly timestamp: number;
   /** Wall-clock seconds since 1970. */
@@ -94,7 +94,8 @@ export class StreamReceiveLog {
 
   /** Whether `e` opens the viewer's stream (then it is the one watched from now on). */
   #onRequest(e: RequestWillBeSent): boolean {
-    if (!e.request.url.endsWith('/ReadMessages')) return false;
+    // The POST itself, not its CORS preflight (a page on another origin than the server).
+    if (e.request.method !== 'POST' || !e.request.url.endsWith('/ReadMessages')) return false;
     // A new stream (the page reconnected): count from its start.
     this.#requestId = e.requestId;
     this.#wallOffsetMs = e.wallTime * 1000 - e.timestamp * 1000;
