@@ -311,7 +311,7 @@ async function runCli(
       ...result,
       way,
       facts: [
-        `the page received ${received.receivedAtMs.length} messages, ${indices.length} of them frames (first ${indices[0]}, last ${indices.at(-1)})`,
+        `the page received ${received.receivedAtMs.length} messages on ${received.streams} stream(s), ${indices.length} of them frames (first ${indices[0]}, last ${indices.at(-1)})`,
         `encoder ${encoder}; frame read → sample out of the encoder (CLI progress lines, every 5 s): ${progress.map((p) => p.latencyMs).join(', ')} ms`,
         `fed ${frames} frames (${late} late by over a frame, at most ${fmt(maxQueuedBytes / 1e6, 1)} MB waiting in the pipe); the CLI: ${done?.message ?? 'no summary'}`,
         ...(warnings.length > 0 ? [`CLI warnings: ${[...new Set(warnings)].join(' | ')}`] : []),
@@ -354,7 +354,7 @@ async function runAnchor(browser: Browser, width: number, height: number, second
       ...result,
       way,
       facts: [
-        `the page received ${received.receivedAtMs.length} messages`,
+        `the page received ${received.receivedAtMs.length} messages on ${received.streams} stream(s)`,
         `${sent} messages sent on time (at most ${fmt(maxLateMs, 0)} ms late); the server skipped ${stats.skipped} for a slow viewer`,
       ],
     };

@@ -46,6 +46,8 @@ export class StreamReceiveLog {
   /** Each data frame's bytes (a ReadMessagesResponse), in order. */
   readonly #payloads: Uint8Array[] = [];
   #requestId: string | undefined;
+  /** `ReadMessages` streams the page opened (more than one: it reconnected, and the log follows the last). */
+  streams = 0;
   #wallOffsetMs = 0;
   #pending = Buffer.alloc(0);
   /** Chunks that came before the bytes buffered ahead of streaming did: they follow those. */
@@ -96,7 +98,8 @@ export class StreamReceiveLog {
   #onRequest(e: RequestWillBeSent): boolean {
     // The POST itself, not its CORS preflight (a page on another origin than the server).
     if (e.request.method !== 'POST' || !e.request.url.endsWith('/ReadMessages')) return false;
-    // A new stream (the page reconnected): count from its start.
+    // A new stream (the page reconnected): its messages follow.
+    this.streams++;
     this.#requestId = e.requestId;
     this.#wallOffsetMs = e.wallTime * 1000 - e.timestamp * 1000;
     this.#pending = Buffer.alloc(0);
