@@ -23,25 +23,35 @@
  *  C. viewer anchor: the same hosted page of a camstream server (`startServer`, in this process), fed frames
  *     encoded before the run by the system ffmpeg (libx264 ultrafast zerolatency, no B-frames, a keyframe a
  *     second) from stamped raw frames whose stamps are `T0 + i·1000/30` for a T0 seconds ahead, logged into
- *     messages before the run too; at T0 + i·33.3 ms message i goes into the server's in-process sink
+ *     messages before the run too (their RowIds carry the time each is due, as a live capture's carry the time
+ *     it logged the frame); at T0 + i·33.3 ms message i goes into the server's in-process sink
  *     (`server.sink().write`, the hub's own ingest: what the CLI's `--serve` calls). In the loop: the server's
  *     fan-out, gRPC-web to the page, the viewer. Out of it: capture, encoding, logging (camstream's and the
  *     CLI's whole frame path). B − C is what the CLI adds.
  *  D. path 3, in the browser: a `CaptureSession` (WebCodecs, its worker) with `viewerSink` into the viewer on
- *     the same page (the demo's setup, bench/latency/page/session.ts); its source is a `track` of a canvas
- *     (never shown) painted with the test pattern and the stamp of `Date.now()` at 30 fps.
+ *     the same page (the demo's setup, bench/latency/page/session.ts); its source is a `track`
+ *     (`captureStream(30)`) of a canvas (never shown) painted with the test pattern and the stamp of
+ *     `Date.now()` at 30 fps.
  *  E. path 2: B's capture, shown by another page that embeds the viewer on the `rerun+http://…/proxy` URL
- *     (bench/latency/page/embedded.ts, set up as e2e/harness/viewer-page.html: side panels hidden). Path 4: D's session with `publishSink` to a camstream
- *     server (`startServer`, in this process) instead of a viewer on its page (that page runs in a browser of its
- *     own), shown by the server's hosted page.
+ *     (bench/latency/page/embedded.ts, set up as e2e/harness/viewer-page.html: side panels hidden). Path 4:
+ *     D's session with `publishSink` to a camstream server (`startServer`, in this process) instead of a viewer
+ *     on its page (that page runs in a browser of its own), shown by the server's hosted page.
  *
  * Per case: p50, p90, p99, max over the measured window; drift = median of the last 10 s − median of the
  * first 10 s; how long after the source started the first stamp was on screen; reads dropped of reads made;
  * screen updates per second; the 1-min load average; a screenshot (bench/results/latency-CASE-WxH.png, not
- * committed). The viewer's own "Latency" label (chunk RowId → ingestion) is drawn inside its canvas and is not
- * read here. Anchors, in the same run: A (the floor every case carries) and C (what the viewer adds on its
- * own). Breakdown parts that are cheap: B's CLI reports frame read → sample out of the encoder
- * (`--log-format json` progress lines, every 5 s); D's session reports captured → logged (its stats).
+ * committed). The viewer's own "Latency" label (chunk RowId time → its ingestion of the chunk) is drawn inside
+ * its canvas and is not read here. Anchors, in the same run: A (the floor every case carries) and C (what the
+ * viewer adds on its own).
+ *
+ * The way to the page (cases with a server): the page's `ReadMessages` stream is watched through CDP's Network
+ * domain (`Network.streamResourceContent`) and cut into its messages; each video row says which frame it is
+ * (its `time`, the frame's PTS: the bench knows that frame's stamp), when the producer read it (`log_time`) and
+ * when it logged it (the RowId's time). So per frame: stamped → read (pipe and reader), read → logged (encoder
+ * and logging), logged → received by the page (server fan-out, socket, the browser's network stack), and the
+ * rest of the on-screen latency is the viewer's (received → shown). Path 4 has no stamp per message (its frames
+ * are stamped in the other page), so its way starts at `log_time`. Also B's CLI reports frame read → sample out
+ * of the encoder (`--log-format json` progress lines, every 5 s) and D's session captured → logged (its stats).
  *
  * Env: CAMSTREAM_BENCH_SECONDS (measured window per case, default 60, after a 5 s warm-up);
  * CAMSTREAM_BENCH_LONG_SECONDS (B and D at 640x480, default 300); CAMSTREAM_BENCH_CASES (default
@@ -535,7 +545,7 @@ try {
       };
       summary.push({
         metric: `${CASE_TITLES[name]}, ${cell}`,
-        value: `p50 ${ms(s.p50)} / p90 ${ms(s.p90)} / p99 ${ms(s.p99)} / max ${ms(s.max)} ms; drift ${ms(s.drift)} ms; first on screen after ${ms(firstOnScreen)} ms; ${s.dropped}/${s.reads} reads dropped`,
+        value: `p50 ${ms(s.p50)} / p90 ${ms(s.p90)} / p99 ${ms(s.p99)} / max ${ms(s.max)} ms; drift ${ms(s.drift)} ms; first on screen after ${ms(firstOnScreen)} ms; ${s.dropped}/${s.reads} reads dropped; load ${fmt(result.loadAverage, 1)}`,
         anchor:
           [
             floor === undefined || name === 'floor' ? '' : `floor ${ms(floor)} ms`,
