@@ -66,11 +66,6 @@ export class ScreenRecorder {
     return recorder;
   }
 
-  /** Frames recorded so far. */
-  get frames(): number {
-    return this.#frames.length;
-  }
-
   #onFrame(frame: ScreencastFrame): void {
     const receivedAtMs = Date.now();
     // Acknowledge first: the next frame is sent only after this one is.
