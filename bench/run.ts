@@ -13,6 +13,7 @@ const benches = [
   './durability.bench.ts',
   './soak.bench.ts',
   './cameras.bench.ts',
+  './latency.bench.ts',
 ];
 const only = process.argv.slice(2);
 for (const path of benches) {

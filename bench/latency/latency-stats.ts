@@ -1,0 +1,172 @@
+import { median, percentile } from '../lib.js';
+import type { ScreenRead } from './screen-recorder.js';
+
+/** Seconds at each end of the window whose medians give the drift. */
+export const DRIFT_WINDOW_S = 10;
+
+/** One stamped frame as it first reached the screen. */
+export interface ShownFrame {
+  readonly stampMs: number;
+  readonly shownAtMs: number;
+  /** `shownAtMs − stampMs`. */
+  readonly latencyMs: number;
+}
+
+/** What the screen showed over one measured window. */
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  /** Median latency of the last {@link DRIFT_WINDOW_S} s minus that of the first (by the time shown). */
+  readonly drift: number;
+  /** Screencast frames read in the window. */
+  readonly reads: number;
+  /** Screencast frames whose stamp did not read (dropped, never counted as a latency), by reason. */
+  readonly dropped: number;
+  readonly droppedBy: Readonly<Record<string, number>>;
+  /** Distinct stamped frames seen: the latencies are theirs, each at its first appearance. */
+  readonly frames: number;
+  /** Screen updates per second in the window (screencast frames). */
+  readonly updatesPerSecond: number;
+}
+
+/**
+ * Each stamped frame at its first appearance on screen: a frame that stays up over several screen updates
+ * (the viewer redraws, nothing new arrived) is counted once, when it was first shown.
+ */
+export function shownFrames(reads: readonly ScreenRead[]): ShownFrame[] {
+  const first = new Map<number, number>();
+  for (const r of reads) {
+    if (r.stampMs === undefined) continue;
+    const seen = first.get(r.stampMs);
+    if (seen === undefined || r.shownAtMs < seen) first.set(r.stampMs, r.shownAtMs);
+  }
+  return [...first]
+    .map(([stampMs, shownAtMs]) => ({ stampMs, shownAtMs, latencyMs: shownAtMs - stampMs }))
+    .sort((a, b) => a.shownAtMs - b.shownAtMs);
+}
+
+/** Latency figures over the reads of one window `[fromMs, toMs]` (compositor time). */
+export function summarise(reads: readonly ScreenRead[], fromMs: number, toMs: number): LatencySummary {
+  const inWindow = reads.filter((r) => r.shownAtMs >= fromMs && r.shownAtMs <= toMs);
+  const droppedBy: Record<string, number> = {};
+  for (const r of inWindow) if (r.error !== undefined) droppedBy[r.error] = (droppedBy[r.error] ?? 0) + 1;
+  const frames = shownFrames(inWindow);
+  const latencies = frames.map((f) => f.latencyMs);
+  const head = frames.filter((f) => f.shownAtMs < fromMs + DRIFT_WINDOW_S * 1000).map((f) => f.latencyMs);
+  const tail = frames.filter((f) => f.shownAtMs > toMs - DRIFT_WINDOW_S * 1000).map((f) => f.latencyMs);
+  const dropped = Object.values(droppedBy).reduce((a, b) => a + b, 0);
+  return {
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: latencies.length === 0 ? Number.NaN : Math.max(...latencies),
+    drift: head.length === 0 || tail.length === 0 ? Number.NaN : median(tail) - median(head),
+    reads: inWindow.length,
+    dropped,
+    droppedBy,
+    frames: frames.length,
+    updatesPerSecond: inWindow.length / ((toMs - fromMs) / 1000),
+  };
+}
+
+/** One step of a frame's way: its spread over a window and how it drifted. */
+export interface StepSummary {
+  readonly p50: number;
+  readonly p90: number;
+  readonly max: number;
+  /** Median of the last {@link DRIFT_WINDOW_S} s minus that of the first (by arrival at the page). */
+  readonly drift: number;
+}
+
+/** A frame's message as the page received it, and the times it carries. */
+export interface FrameWay {
+  /** When the page received the message, wall-clock ms. */
+  readonly receivedAtMs: number;
+  /** The time stamped into the frame, when known. */
+  readonly stampMs: number | undefined;
+  /** Its `log_time`: when the producer read (captured) the frame. */
+  readonly readMs: number;
+  /** The time in its RowId: when the producer logged it (after encoding). */
+  readonly loggedMs: number;
+}
+
+/** The steps of the frames' way to the page over one window (frames received in `[fromMs, toMs]`). */
+export interface WaySummary {
+  readonly stampedToRead: StepSummary;
+  readonly readToLogged: StepSummary;
+  readonly loggedToReceived: StepSummary;
+  readonly stampedToReceived: StepSummary;
+  /** Frame messages received in the window. */
+  readonly messages: number;
+}
+
+function step(
+  ways: readonly FrameWay[],
+  value: (w: FrameWay) => number | undefined,
+  fromMs: number,
+  toMs: number,
+): StepSummary {
+  const points = ways.flatMap((w) => {
+    const v = value(w);
+    return v === undefined ? [] : [{ atMs: w.receivedAtMs, v }];
+  });
+  const values = points.map((p) => p.v);
+  const head = points.filter((p) => p.atMs < fromMs + DRIFT_WINDOW_S * 1000).map((p) => p.v);
+  const tail = points.filter((p) => p.atMs > toMs - DRIFT_WINDOW_S * 1000).map((p) => p.v);
+  return {
+    p50: percentile(values, 50),
+    p90: percentile(values, 90),
+    max: values.length === 0 ? Number.NaN : Math.max(...values),
+    drift: head.length === 0 || tail.length === 0 ? Number.NaN : median(tail) - median(head),
+  };
+}
+
+/** Summarises the frames' way to the page: stamped → read → logged → received. */
+export function summariseWay(allWays: readonly FrameWay[], fromMs: number, toMs: number): WaySummary {
+  const ways = allWays.filter((w) => w.receivedAtMs >= fromMs && w.receivedAtMs <= toMs);
+  const since = (from: (w: FrameWay) => number | undefined, to: (w: FrameWay) => number) => (w: FrameWay) => {
+    const start = from(w);
+    return start === undefined ? undefined : to(w) - start;
+  };
+  return {
+    stampedToRead: step(
+      ways,
+      since(
+        (w) => w.stampMs,
+        (w) => w.readMs,
+      ),
+      fromMs,
+      toMs,
+    ),
+    readToLogged: step(
+      ways,
+      since(
+        (w) => w.readMs,
+        (w) => w.loggedMs,
+      ),
+      fromMs,
+      toMs,
+    ),
+    loggedToReceived: step(
+      ways,
+      since(
+        (w) => w.loggedMs,
+        (w) => w.receivedAtMs,
+      ),
+      fromMs,
+      toMs,
+    ),
+    stampedToReceived: step(
+      ways,
+      since(
+        (w) => w.stampMs,
+        (w) => w.receivedAtMs,
+      ),
+      fromMs,
+      toMs,
+    ),
+    messages: ways.length,
+  };
+}
