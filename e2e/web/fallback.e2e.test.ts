@@ -16,7 +16,7 @@ describe('CaptureSession when the camera is denied', () => {
     await web.call('start');
     const snap = await web.snapshot();
     expect(snap.state).toBe('running');
-    expect(snap.source).toMatchObject({ kind: 'test-pattern', reader: 'canvas', width: 640, height: 480 });
+    expect(snap.source).toMatchObject({ kind: 'test-pattern', reader: 'rendered', width: 640, height: 480 });
     expect(snap.source?.fallback).toMatchObject({
       reason: 'permission-denied',
       requested: { kind: 'camera' },

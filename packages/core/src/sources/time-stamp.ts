@@ -14,8 +14,8 @@ import { SourceError } from './source-error.js';
 export const TIME_STAMP_BITS = 48;
 
 /**
- * The stamp's layout in modules (equal-width vertical bars), left to right. Both drawers (core's
- * {@link drawTimeStamp} and the browser's canvas drawer) take their bars from {@link timeStampBars}, which
+ * The stamp's layout in modules (equal-width vertical bars), left to right. {@link drawTimeStamp} and
+ * anything that paints the stamp elsewhere (a canvas) take their bars from {@link timeStampBars}, which
  * follows it.
  */
 export const TIME_STAMP_LAYOUT = {
@@ -298,7 +298,7 @@ const MAX_UNCLEAR = 6;
 const MIN_CONTRAST = 64;
 
 /**
- * Reads a stamp drawn by {@link drawTimeStamp} (or the canvas drawer) from an RGBA image, e.g. a screenshot
+ * Reads a stamp drawn by {@link drawTimeStamp} (or painted from {@link timeStampBars}) from an RGBA image, e.g. a screenshot
  * of the viewer: the band may lie anywhere inside `region` (default the whole image), scaled by any factor
  * that leaves each module at least ~1.5 pixels wide, and H.264-compressed. Every row of the region is read
  * on its own (threshold from the row's own range, then from the band's guard bars); the result needs

@@ -35,8 +35,11 @@ export interface ActiveSource {
   readonly height: number;
   /** Frames per second asked of the source. */
   readonly frameRate: number;
-  /** How frames are read: `track-processor` (`MediaStreamTrackProcessor`), `video-element` or `canvas`. */
-  readonly reader: 'track-processor' | 'video-element' | 'canvas';
+  /**
+   * How frames are read: `track-processor` (`MediaStreamTrackProcessor`), `video-element`, `canvas`, or
+   * `rendered` (made in memory, as the test pattern is).
+   */
+  readonly reader: 'track-processor' | 'video-element' | 'canvas' | 'rendered';
   /** Why this is the test pattern although a camera was asked for (`undefined` otherwise). */
   readonly fallback: FallbackInfo | undefined;
 }

@@ -1,16 +1,12 @@
-import { frameTime, toMicros } from '@camstream/core/media';
-import { WebError } from '../errors.js';
+import {
+  drawTimeStamp,
+  frameByteLength,
+  frameTime,
+  renderTestPattern,
+  toMicros,
+} from '@camstream/core/media';
 import type { ActiveSource } from '../session/session-state.js';
-import { CanvasTestPattern } from './canvas-test-pattern.js';
 import type { FrameHandler, FrameSource } from './frame-source.js';
-import { drawTimeStampOnCanvas, type TimeStampCanvasContext } from './time-stamp-canvas.js';
-
-/** The 2D context `pattern` draws with: a canvas has one, and getContext() gives it back. */
-function contextOf(pattern: CanvasTestPattern): TimeStampCanvasContext {
-  const ctx = pattern.canvas.getContext('2d') as TimeStampCanvasContext | null;
-  if (ctx === null) throw new WebError('unsupported', 'this browser cannot create a 2D canvas context');
-  return ctx;
-}
 
 /** What {@link TestPatternSource} is asked for. */
 export interface TestPatternSize {
@@ -26,12 +22,16 @@ export interface TestPatternSize {
  * main thread was busy are skipped (the stats count them as dropped). With `stamp`, each frame carries its
  * capture time as core's time stamp band, and that same `Date.now()` goes to the frame handler as its wall
  * clock.
+ *
+ * Frames are rendered by core's I420 renderer (the picture `CanvasTestPattern` paints) straight into a buffer
+ * and wrapped in I420 `VideoFrame`s: no canvas drawing, no `getImageData` read-back and no RGBA conversion in
+ * the encoder, which keeps the main thread free for several cameras.
  */
 export class TestPatternSource implements FrameSource {
   readonly info: Omit<ActiveSource, 'fallback'>;
-  readonly #pattern: CanvasTestPattern;
-  /** The pattern canvas's 2D context, for the stamp; `undefined` without `stamp`. */
-  readonly #stampContext: TimeStampCanvasContext | undefined;
+  readonly #stamp: boolean;
+  /** The frame being made, reused: a `VideoFrame` copies what it is made from. */
+  readonly #i420: Uint8Array;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #startedAt = 0;
@@ -40,8 +40,8 @@ export class TestPatternSource implements FrameSource {
   #missed = 0;
 
   constructor(size: TestPatternSize) {
-    this.#pattern = new CanvasTestPattern({ width: size.width, height: size.height });
-    this.#stampContext = size.stamp === true ? contextOf(this.#pattern) : undefined;
+    this.#stamp = size.stamp === true;
+    this.#i420 = new Uint8Array(frameByteLength('I420', size.width, size.height));
     this.info = {
       kind: 'test-pattern',
       label: 'test pattern',
@@ -49,7 +49,7 @@ export class TestPatternSource implements FrameSource {
       width: size.width,
       height: size.height,
       frameRate: size.frameRate,
-      reader: 'canvas',
+      reader: 'rendered',
     };
   }
 
@@ -71,14 +71,9 @@ export class TestPatternSource implements FrameSource {
         this.#lastSlot = slot;
         const pts = frameTime(slot, this.info.frameRate);
         try {
-          if (this.#stampContext === undefined) {
-            const frame = this.#pattern.videoFrame(slot, pts);
-            onFrame(frame, performance.now());
-          } else {
-            const wallClockMs = Date.now();
-            const frame = this.#stampedFrame(this.#stampContext, slot, pts, wallClockMs);
-            onFrame(frame, performance.now(), wallClockMs);
-          }
+          const wallClockMs = this.#stamp ? Date.now() : undefined;
+          const frame = this.#frame(slot, pts, wallClockMs);
+          onFrame(frame, performance.now(), wallClockMs);
         } catch (error) {
           onError(error);
           return;
@@ -90,13 +85,15 @@ export class TestPatternSource implements FrameSource {
     tick();
   }
 
-  /** Frame `index` with `wallClockMs` drawn over the pattern, as `CanvasTestPattern.videoFrame` makes it. */
-  #stampedFrame(ctx: TimeStampCanvasContext, index: number, pts: bigint, wallClockMs: number): VideoFrame {
-    const { width, height } = this.info;
-    this.#pattern.draw(index, pts);
-    drawTimeStampOnCanvas(ctx, width, height, wallClockMs);
-    return new VideoFrame(this.#pattern.imageData().data, {
-      format: 'RGBA',
+  /** Frame `index` of the pattern at `pts`, with `wallClockMs` drawn into it when given. */
+  #frame(index: number, pts: bigint, wallClockMs: number | undefined): VideoFrame {
+    const { width, height, frameRate } = this.info;
+    // The renderer takes a whole-number rate: 29.97 as 29970/1000, so its clock digits show this frame's time.
+    const rate = { fpsNum: Math.round(frameRate * 1000), fpsDen: 1000 };
+    const frame = renderTestPattern({ width, height, ...rate }, index, this.#i420);
+    if (wallClockMs !== undefined) drawTimeStamp(frame, wallClockMs);
+    return new VideoFrame(this.#i420, {
+      format: 'I420',
       codedWidth: width,
       codedHeight: height,
       timestamp: toMicros(pts),
