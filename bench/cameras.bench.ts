@@ -18,9 +18,9 @@
  * `{ kind: 'test-pattern' }` sources, WebCodecs): the same scale search without the viewer (the recording goes
  * to a byte-counting sink only) and with the real viewer rendering it, per-camera latency from the sessions'
  * `stats` events (frame captured → sample logged, non-overlapping 2 s windows: p50 = median of the windows'
- * medians, p99 = the worst window's p99), and the renderer's JS heap. Goal: 4 cameras without drops, p50 ≤
- * 1.5× one camera's, without the viewer; reported again with it. A stalled camera: a canvas camera whose
- * painting stops for 5 s beside K−1 pattern cameras, as in Node.
+ * medians, p99 = the worst window's p99), and the PSS of the browser's processes. Goal: 4 cameras without
+ * drops, p50 ≤ 1.5× one camera's, without the viewer; reported again with it. A stalled camera: a canvas
+ * camera whose painting stops for 5 s beside K−1 pattern cameras, as in Node.
  *
  * The test patterns of one capture start their frame clocks spread over one frame interval, as free-running
  * cameras do; cameras whose frames all arrive at the same instant (hardware-triggered) wait for each other's
@@ -114,7 +114,7 @@ interface ScalePoint {
   readonly dropped: number;
   readonly late: number;
   readonly minFps: number;
-  /** Memory of the whole capture, bytes (Node: RSS of the process and its children; browser: JS heap). */
+  /** Memory of the whole capture, bytes (Node: RSS of the process and its children; browser: PSS of its processes). */
   readonly memory: number;
 }
 
@@ -309,6 +309,36 @@ async function statsOf(web: WebPage, entities: readonly string[]): Promise<Stats
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** PSS of every process below this one (the browser's: its main, renderer, GPU and utility processes), bytes. */
+function browserPss(): number {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  const below = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p))
+      if (p === process.pid) return true;
+    return false;
+  };
+  let pss = 0;
+  for (const pid of parent.keys()) {
+    if (!below(pid)) continue;
+    try {
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1');
+      pss += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pss;
+}
+
 /** Renderer JS heap in use, bytes (CDP Performance metrics). */
 async function jsHeap(web: WebPage): Promise<number> {
   const session = await web.page.context().newCDPSession(web.page);
@@ -359,7 +389,13 @@ if (SECTIONS.includes('browser')) {
           const before = await statsOf(web, entities);
           await sleep(SECONDS * 1000);
           const after = await statsOf(web, entities);
-          const memory = await jsHeap(web);
+          const memory = browserPss();
+          const heap = await jsHeap(web);
+          measurements[`${label}: ${n} cameras JS heap`] = measurement(
+            `${label}: ${n} cameras JS heap`,
+            'MB',
+            [heap / MB],
+          );
           await web.call('closeShared');
           await web.page.close();
           const windows = after.map((events, i) => events.slice(before[i]!.length));
@@ -385,7 +421,7 @@ if (SECTIONS.includes('browser')) {
             memory,
           };
         },
-        'JS heap',
+        'browser PSS',
         // With the viewer: reported up to 4 cameras whatever happens, as the goal's second reading.
         viewer ? 4 : 0,
       );
@@ -412,7 +448,7 @@ if (SECTIONS.includes('browser')) {
     }
     stallRow('browser WebCodecs', K, control, stalled);
     notes.push(
-      `browser: ${browser.version()}, software rendering; test-pattern cameras drawn on the page's main thread; memory is the renderer's JS heap (the encoders and the viewer's wasm memory are not in it)`,
+      `browser: ${browser.version()}, software rendering; test-pattern cameras rendered in I420 on the page's main thread; memory is the PSS of all the browser's processes (one browser for every N; each N a new tab), the renderer's JS heap in the JSON`,
     );
   } finally {
     await browser.close();
