@@ -153,4 +153,26 @@ describe('several cameras in one SharedRecording and one embedded viewer', () =>
     expect(consoleErrors(web)).toEqual([]);
     await web.page.close();
   });
+
+  it('reads a canvas track that takes a frame on requestFrame() (0 fps in its settings) at the rate asked', async () => {
+    const web = await setup.open();
+    const recordingId = await web.call('openShared');
+    await web.call('addCanvasCamera', {
+      ...FRONT,
+      encoder: 'webcodecs',
+      width: 320,
+      height: 240,
+      requestFrames: true,
+    });
+    const camera = await web.call('camera', FRONT.entityPath);
+    expect(camera.state).toBe('running');
+    expect(camera.source).toMatchObject({ kind: 'track', width: 320, height: 240, frameRate: 30 });
+    await frontEncodesMore(web, 0, 30);
+    const stats = (await web.call('camera', FRONT.entityPath)).stats;
+    expect(stats).toMatchObject({ recordingId, entityPath: FRONT.entityPath });
+    await web.call('closeShared');
+    expect((await web.call('camera', FRONT.entityPath)).events.filter((e) => e.type === 'error')).toEqual([]);
+    expect(consoleErrors(web)).toEqual([]);
+    await web.page.close();
+  });
 });

@@ -65,6 +65,11 @@ export interface WebTestApi {
     encoder: EncoderChoice;
     width: number;
     height: number;
+    /**
+     * Read the canvas through `captureStream(0)` and `requestFrame()` after each paint (a track that takes a
+     * frame when told to, whose settings say 0 fps) instead of `captureStream(30)`.
+     */
+    requestFrames?: boolean;
   }): Promise<void>;
   /**
    * Adds a camera to the shared recording: the moving test pattern (`{ kind: 'test-pattern' }`) at

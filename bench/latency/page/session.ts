@@ -1,8 +1,7 @@
 // In-browser capture, as the demo runs it: a CaptureSession (WebCodecs encoder in its worker) whose source is
 // a `track` of a canvas that is never shown: the bench paints the test pattern and the wall-clock time stamp on
-// it at 30 fps; the track (`captureStream(30)`) takes a frame whenever the canvas was painted. (A
-// `captureStream(0)` track with `requestFrame()` per paint would be exact, but its settings say 0 fps, which the
-// session takes over the frame rate given and then refuses.)
+// it at 30 fps and asks the track (`captureStream(0)`) for a frame after each paint, so every painted stamp is
+// one frame, taken as it was painted.
 // Where the frames go depends on the URL: by default `viewerSink` into the viewer embedded in this page
 // (blueprint and selection panels collapsed, like the demo); with `?publish=ws://…/publish`, `publishSink` to a
 // camstream server and no viewer here (another page shows the server's stream).
@@ -46,7 +45,7 @@ const bench: SessionBench = {
     // A CPU canvas: frames of a GPU-backed one stall the encoder while the viewer renders on SwiftShader.
     const context = canvas.getContext('2d', { alpha: false, willReadFrequently: true });
     if (context === null) throw new Error('no 2D context');
-    const track = canvas.captureStream(fps).getVideoTracks()[0]!;
+    const track = canvas.captureStream(0).getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
     paintStampedPattern(context, width, height, 0, Date.now());
     session = await CaptureSession.create({
       source: { kind: 'track', track, label: 'stamped canvas', width, height, frameRate: fps },
@@ -59,6 +58,7 @@ const bench: SessionBench = {
     const t0 = performance.now();
     const paint = (): void => {
       paintStampedPattern(context, width, height, painted, Date.now());
+      track.requestFrame();
       painted++;
       timer = setTimeout(paint, Math.max(0, t0 + (painted * 1000) / fps - performance.now()));
     };

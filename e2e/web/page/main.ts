@@ -63,7 +63,12 @@ const cameras = new Map<
 >();
 
 /** A canvas of one colour with a moving stripe (a canvas track only yields frames when it is painted). */
-function paintedCanvas(width: number, height: number, [r, g, b]: [number, number, number]) {
+function paintedCanvas(
+  width: number,
+  height: number,
+  [r, g, b]: [number, number, number],
+  afterPaint: () => void = () => {},
+) {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
@@ -75,6 +80,7 @@ function paintedCanvas(width: number, height: number, [r, g, b]: [number, number
     context.fillRect(0, 0, width, height);
     context.fillStyle = '#000';
     context.fillRect((frame++ * 4) % width, 0, 4, height / 8);
+    afterPaint();
   };
   paint();
   let timer: ReturnType<typeof setInterval> | undefined = setInterval(paint, 1000 / 30);
@@ -191,10 +197,14 @@ const api: WebTestApi = {
     });
     return shared.recordingId;
   },
-  async addCanvasCamera({ entityPath, rgb, encoder, width, height }) {
+  async addCanvasCamera({ entityPath, rgb, encoder, width, height, requestFrames = false }) {
     if (shared === undefined) throw new Error('openShared() first');
-    const { canvas, stop, stall } = paintedCanvas(width, height, rgb);
-    const track = canvas.captureStream(30).getVideoTracks()[0]!;
+    let requested: CanvasCaptureMediaStreamTrack | undefined;
+    const { canvas, stop, stall } = paintedCanvas(width, height, rgb, () => requested?.requestFrame());
+    const track = canvas
+      .captureStream(requestFrames ? 0 : 30)
+      .getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
+    if (requestFrames) requested = track;
     const session = await CaptureSession.create({
       recording: shared,
       entityPath,

@@ -111,9 +111,10 @@ export async function readTrack(
     kind: reading.kind,
     label: reading.label,
     deviceId: settings.deviceId,
-    width: even(settings.width ?? reading.width),
-    height: even(settings.height ?? reading.height),
-    frameRate: settings.frameRate ?? reading.frameRate,
+    width: even(settings.width || reading.width),
+    height: even(settings.height || reading.height),
+    // A track that takes frames on demand (a canvas's `captureStream(0)`) says 0 fps: it has no rate of its own.
+    frameRate: settings.frameRate || reading.frameRate,
   };
   const useProcessor =
     reading.reader === 'track-processor' || (reading.reader === 'auto' && hasTrackProcessor());
