@@ -66,17 +66,16 @@ import { join } from 'node:path';
 import { startServer } from '@camstream/server';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, launchBrowser } from '../e2e/harness/browser.js';
+import { type ScreenRead, ScreenRecorder, shownFrames } from '../e2e/harness/screen-recorder.js';
 import { startBenchPages } from './latency/bench-pages.js';
 import {
   type LatencySummary,
   type StepSummary,
-  shownFrames,
   summarise,
   summariseWay,
   type WaySummary,
 } from './latency/latency-stats.js';
 import { feedOnTime, preEncode } from './latency/pre-encoded-feed.js';
-import { type ScreenRead, ScreenRecorder } from './latency/screen-recorder.js';
 import { StreamReceiveLog } from './latency/stream-receive-log.js';
 import { StampedY4mFeed } from './latency/y4m-feed.js';
 import { fmt, type Measurement, median, RESULTS_DIR, type SummaryRow, writeResults } from './lib.js';

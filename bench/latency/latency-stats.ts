@@ -1,16 +1,8 @@
+import { type ScreenRead, shownFrames } from '../../e2e/harness/screen-recorder.js';
 import { median, percentile } from '../lib.js';
-import type { ScreenRead } from './screen-recorder.js';
 
 /** Seconds at each end of the window whose medians give the drift. */
 export const DRIFT_WINDOW_S = 10;
-
-/** One stamped frame as it first reached the screen. */
-export interface ShownFrame {
-  readonly stampMs: number;
-  readonly shownAtMs: number;
-  /** `shownAtMs − stampMs`. */
-  readonly latencyMs: number;
-}
 
 /** What the screen showed over one measured window. */
 export interface LatencySummary {
@@ -29,22 +21,6 @@ export interface LatencySummary {
   readonly frames: number;
   /** Screen updates per second in the window (screencast frames). */
   readonly updatesPerSecond: number;
-}
-
-/**
- * Each stamped frame at its first appearance on screen: a frame that stays up over several screen updates
- * (the viewer redraws, nothing new arrived) is counted once, when it was first shown.
- */
-export function shownFrames(reads: readonly ScreenRead[]): ShownFrame[] {
-  const first = new Map<number, number>();
-  for (const r of reads) {
-    if (r.stampMs === undefined) continue;
-    const seen = first.get(r.stampMs);
-    if (seen === undefined || r.shownAtMs < seen) first.set(r.stampMs, r.shownAtMs);
-  }
-  return [...first]
-    .map(([stampMs, shownAtMs]) => ({ stampMs, shownAtMs, latencyMs: shownAtMs - stampMs }))
-    .sort((a, b) => a.shownAtMs - b.shownAtMs);
 }
 
 /** Latency figures over the reads of one window `[fromMs, toMs]` (compositor time). */

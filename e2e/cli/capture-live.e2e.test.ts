@@ -5,9 +5,11 @@ import { decodeRrd } from '@camstream/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, poll, watchPage } from '../harness/browser.js';
-import { assertCliBuilt, runCli, startCli } from '../harness/cli-process.js';
+import { assertCliBuilt, runCli, servedPort, startCli } from '../harness/cli-process.js';
+import { readMessages, videoFrames } from '../harness/read-messages.js';
 import { type ProxyPeer, startProxyPeer } from '../harness/rerun-proxy-peer.js';
 import { showsTestPattern } from '../harness/test-pattern-pixels.js';
+import { until } from '../harness/until.js';
 import { readSaved } from './capture-media.js';
 
 // `camstream capture` to live sinks, run as the built binary: --serve played by the real web viewer
@@ -164,5 +166,35 @@ describe('camstream capture to live sinks', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it('--serve sends viewers about 100 ms of frames per message; --serve-batch 0 sends each frame at once', async () => {
+    /** Rows per video message a ReadMessages client got from a 30 fps capture over its first 60 frames. */
+    const servedRows = async (extra: readonly string[]): Promise<number[]> => {
+      const cli = startCli([
+        ...['capture', '--pattern', '160x96@30', '--preset', 'ultrafast', '--serve', '127.0.0.1:0'],
+        ...extra,
+      ]);
+      try {
+        const reader = readMessages(await servedPort(cli));
+        await until('60 frames served', () => videoFrames(reader.rrd()).length >= 60);
+        reader.cancel();
+        const { messages } = decodeRrd(reader.rrd());
+        return messages.flatMap((m) =>
+          m.kind === 'arrow_msg' && !m.chunk.isStatic && m.chunk.entityPath === '/video_stream'
+            ? [m.chunk.numRows]
+            : [],
+        );
+      } finally {
+        cli.child.kill('SIGINT');
+        await cli.done;
+      }
+    };
+    const batched = await servedRows([]);
+    // Up to 100 ms of a 30 fps stream (3 frames; 4 when the timer fires late) per message, not one each.
+    expect(batched.reduce((a, b) => a + b, 0) / batched.length, JSON.stringify(batched)).toBeGreaterThan(1.5);
+    expect(Math.max(...batched)).toBeLessThanOrEqual(8);
+    const each = await servedRows(['--serve-batch', '0']);
+    expect(new Set(each)).toEqual(new Set([1]));
   });
 });

@@ -29,13 +29,14 @@ import {
   parsePositiveInt,
   parseSize,
 } from './flags.js';
-import type {
-  CaptureOptions,
-  CaptureSourceOptions,
-  CaptureSourceSummary,
-  CaptureStartInfo,
-  CaptureSummary,
-  ServeOptions,
+import {
+  type CaptureOptions,
+  type CaptureSourceOptions,
+  type CaptureSourceSummary,
+  type CaptureStartInfo,
+  type CaptureSummary,
+  DEFAULT_SERVE_BATCH_MS,
+  type ServeOptions,
 } from './options.js';
 import { checkServeOptions, isLoopbackHost, shownAddress, TOKEN_ENV } from './serve-options.js';
 import { failureShort } from './sink-failures.js';
@@ -80,6 +81,7 @@ export interface CaptureFlags {
   readonly tlsKey?: string;
   readonly connect?: string | true;
   readonly linger?: number;
+  readonly serveBatch?: number;
   /** `--entity`; undefined when not given (the default, `video_stream`, or `video_stream/N` with several). */
   readonly entity?: string;
   readonly timeline: string;
@@ -225,6 +227,11 @@ export function captureCommand(): Command {
       flagArgument(parseConnectUrl),
     )
     .option(
+      '--serve-batch <ms>',
+      `with --serve: send viewers the frames of up to this many ms as one message (default ${DEFAULT_SERVE_BATCH_MS}; 0: each frame at once); fewer, larger messages keep a viewer that draws a few times a second live`,
+      flagArgument((t) => parseNonNegativeInt(t, 'serve-batch')),
+    )
+    .option(
       '--linger <time>',
       'with --serve: keep serving this long after the source ends (default: until Ctrl-C)',
       flagArgument(parseDuration),
@@ -238,7 +245,7 @@ export function captureCommand(): Command {
       '--stats',
       'log encode latency, frame bytes, bit rate, fps and drops as Scalars under stats/…, and the encoder’s name',
     )
-    .optionsGroup('Batching of --save and --connect (--serve sends every frame at once):')
+    .optionsGroup('Batching of --save and --connect (--serve: --serve-batch):')
     .option(
       '--batch-rows <n>',
       'rows per chunk at most (default: no limit)',
@@ -334,9 +341,20 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
             `serving ${shownAddress(serve)} over plain HTTP: the token travels in clear and browsers on other machines show no video (WebCodecs needs HTTPS); add --tls-cert and --tls-key`,
           );
         }
-      } else if (token !== undefined || flags.tlsCert !== undefined || flags.tlsKey !== undefined) {
+      } else if (
+        token !== undefined ||
+        flags.tlsCert !== undefined ||
+        flags.tlsKey !== undefined ||
+        flags.serveBatch !== undefined
+      ) {
         const flag =
-          token !== undefined ? '--token' : flags.tlsCert !== undefined ? '--tls-cert' : '--tls-key';
+          token !== undefined
+            ? '--token'
+            : flags.tlsCert !== undefined
+              ? '--tls-cert'
+              : flags.tlsKey !== undefined
+                ? '--tls-key'
+                : '--serve-batch';
         throw new CliError('usage', `${flag} applies to --serve; add --serve [HOST:]PORT or drop ${flag}`);
       }
       // Loaded on use: the encoder, server and progress bar are most of the CLI's start-up (decision 0010).
@@ -485,9 +503,10 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
  */
 async function serveOptions(
   serve: ServeOptions,
-  flags: Pick<CaptureFlags, 'tlsCert' | 'tlsKey'>,
+  flags: Pick<CaptureFlags, 'tlsCert' | 'tlsKey' | 'serveBatch'>,
 ): Promise<ServeOptions> {
   const { tlsCert, tlsKey } = flags;
+  if (flags.serveBatch !== undefined) serve = { ...serve, batchMs: flags.serveBatch };
   if ((tlsCert === undefined) !== (tlsKey === undefined)) {
     throw new CliError(
       'usage',

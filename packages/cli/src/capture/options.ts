@@ -132,7 +132,7 @@ export interface CaptureOptions {
   readonly recordingId?: string;
   /** Log encode latency, frame bytes, bit rate, fps and dropped frames as `Scalars` under `stats/…`. */
   readonly stats?: boolean;
-  /** Micro-batching of `save` and `connect` (decision 0010); `serve` always sends each frame at once. */
+  /** Micro-batching of `save` and `connect` (decision 0010); `serve` batches by {@link ServeOptions.batchMs}. */
   readonly batching?: CaptureBatching;
 
   /** Ends the capture cleanly: the source stops, the encoder flushes, sinks close. */
@@ -270,7 +270,16 @@ export interface ServeOptions extends ListenAddress {
    * browser offers only to secure contexts (HTTPS, or a loopback address), and the token travels encrypted.
    */
   readonly tls?: ServeTls;
+  /**
+   * Longest a frame waits to go to viewers together with the frames after it, as one message, ms (default
+   * 100; `0` sends every frame at once). A viewer that draws a few times a second
+   * ingests few messages per drawn frame: fewer, larger messages keep it live instead of falling further behind.
+   */
+  readonly batchMs?: number;
 }
+
+/** {@link ServeOptions.batchMs}'s default: about three frames at 30 fps per message. */
+export const DEFAULT_SERVE_BATCH_MS = 100;
 
 /** PEM certificate (chain) and its unencrypted private key, as text or bytes. */
 export interface ServeTls {

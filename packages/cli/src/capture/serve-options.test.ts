@@ -97,6 +97,16 @@ describe('serve options', () => {
     }
   });
 
+  it('take a batch time from 0 to 1000 ms and refuse others (usage)', () => {
+    for (const batchMs of [0, 33, 100, 1000])
+      expect(() => checkServeOptions({ host: '127.0.0.1', port: 0, batchMs })).not.toThrow();
+    for (const batchMs of [-1, 1001, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => checkServeOptions({ host: '127.0.0.1', port: 0, batchMs }), String(batchMs)).toThrow(
+        /the serve batch time \(--serve-batch, batchMs\) must be 0 to 1000 ms/,
+      );
+    }
+  });
+
   it('refuse TLS material that cannot work, in one line (input)', () => {
     const serve = { host: '127.0.0.1', port: 0 };
     const cases: [{ cert: Buffer | string; key: Buffer | string }, RegExp][] = [

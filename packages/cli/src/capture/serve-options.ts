@@ -6,6 +6,9 @@ import type { ServeOptions, ServeTls } from './options.js';
 /** Shortest access token the server accepts. */
 export const MIN_TOKEN_LENGTH = 8;
 
+/** Longest {@link ServeOptions.batchMs}: beyond a second, batching is the latency. */
+export const MAX_SERVE_BATCH_MS = 1000;
+
 /** Environment variable `camstream capture --serve` reads its access token from (kept out of `ps`). */
 export const TOKEN_ENV = 'CAMSTREAM_TOKEN';
 
@@ -49,6 +52,13 @@ export function checkServeOptions(
     );
   }
   if (serve.tls !== undefined) checkTls(serve.tls, names);
+  const { batchMs } = serve;
+  if (batchMs !== undefined && !(Number.isFinite(batchMs) && batchMs >= 0 && batchMs <= MAX_SERVE_BATCH_MS)) {
+    throw new CliError(
+      'usage',
+      `the serve batch time (--serve-batch, batchMs) must be 0 to ${MAX_SERVE_BATCH_MS} ms (0 sends every frame at once), got ${batchMs}`,
+    );
+  }
 }
 
 /** A PEM certificate and the unencrypted private key that belongs to it, or a one-line `input` error. */

@@ -10,7 +10,12 @@ import {
   startServer,
 } from '@camstream/server';
 import { CliError } from '../errors.js';
-import type { CaptureBatching, CaptureOutput, ServeOptions } from './options.js';
+import {
+  type CaptureBatching,
+  type CaptureOutput,
+  DEFAULT_SERVE_BATCH_MS,
+  type ServeOptions,
+} from './options.js';
 import { shownAddress } from './serve-options.js';
 
 /** The sinks of one capture, attached to its RecordingStream, and how to end them. */
@@ -74,7 +79,7 @@ export async function openSinks(rec: RecordingStream, options: SinkOptions): Pro
   if (connection !== undefined && options.connect !== undefined)
     outputs.set(connection, { output: 'connect', target: options.connect });
   if (file !== undefined) rec.addSink(file, { batching: fileBatching });
-  if (served !== undefined) rec.addSink(served, { batching: IMMEDIATE satisfies BatchingPolicy });
+  if (served !== undefined) rec.addSink(served, { batching: servedBatching(options.serve?.batchMs) });
   if (connection !== undefined) rec.addSink(connection, { batching: connectBatching });
   return {
     file,
@@ -91,6 +96,14 @@ export async function openSinks(rec: RecordingStream, options: SinkOptions): Pro
 }
 
 /** Leaves out undefined fields (exactOptionalPropertyTypes). */
+/**
+ * Served viewers get the frames of up to `batchMs` as one chunk: the web viewer ingests messages for about
+ * 10 ms per drawn frame, so one message per frame falls behind where it draws a few times a second.
+ */
+function servedBatching(batchMs = DEFAULT_SERVE_BATCH_MS): BatchingPolicy {
+  return batchMs === 0 ? IMMEDIATE : microBatch({ maxDelayMs: batchMs });
+}
+
 function defined(batching: CaptureBatching | undefined): CaptureBatching {
   const out: { maxRows?: number; maxBytes?: number; maxDelayMs?: number } = {};
   if (batching?.maxRows !== undefined) out.maxRows = batching.maxRows;

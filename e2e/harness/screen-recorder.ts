@@ -6,6 +6,12 @@ import { readTimeStamp, type TimeStampRegion } from '@camstream/core/media';
 import type { CDPSession, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 
+/** The wall-clock time (ms) stamped into a PNG picture of the screen, or why it did not read. */
+export function readScreenStamp(png: Buffer, region?: TimeStampRegion): ReturnType<typeof readTimeStamp> {
+  const image = PNG.sync.read(png);
+  return readTimeStamp(image.data, image.width, image.height, region);
+}
+
 /** One screencast frame: where its PNG is, and when the compositor showed it. */
 interface RecordedFrame {
   readonly file: string;
@@ -99,8 +105,7 @@ export class ScreenRecorder {
     const reads: ScreenRead[] = [];
     for (const frame of this.#frames) {
       if (frame.shownAtMs < fromMs || frame.shownAtMs > toMs) continue;
-      const image = PNG.sync.read(readFileSync(frame.file));
-      const result = readTimeStamp(image.data, image.width, image.height, region);
+      const result = readScreenStamp(readFileSync(frame.file), region);
       const at = { shownAtMs: frame.shownAtMs, receivedAtMs: frame.receivedAtMs };
       reads.push('ms' in result ? { ...at, stampMs: result.ms } : { ...at, error: result.error });
     }
@@ -112,8 +117,7 @@ export class ScreenRecorder {
     const inWindow = this.#frames.filter((f) => f.shownAtMs >= fromMs && f.shownAtMs <= toMs);
     for (let i = inWindow.length - 1; i >= Math.max(0, inWindow.length - 30); i--) {
       const png = readFileSync(inWindow[i]!.file);
-      const image = PNG.sync.read(png);
-      if ('ms' in readTimeStamp(image.data, image.width, image.height)) return png;
+      if ('ms' in readScreenStamp(png)) return png;
     }
     const last = inWindow.at(-1) ?? this.#frames.at(-1);
     return last === undefined ? undefined : readFileSync(last.file);
@@ -123,4 +127,28 @@ export class ScreenRecorder {
   dispose(): void {
     rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/** One stamped frame as it first reached the screen. */
+export interface ShownFrame {
+  readonly stampMs: number;
+  readonly shownAtMs: number;
+  /** `shownAtMs − stampMs`. */
+  readonly latencyMs: number;
+}
+
+/**
+ * Each stamped frame at its first appearance on screen: a frame that stays up over several screen updates
+ * (the viewer redraws, nothing new arrived) is counted once, when it was first shown.
+ */
+export function shownFrames(reads: readonly ScreenRead[]): ShownFrame[] {
+  const first = new Map<number, number>();
+  for (const r of reads) {
+    if (r.stampMs === undefined) continue;
+    const seen = first.get(r.stampMs);
+    if (seen === undefined || r.shownAtMs < seen) first.set(r.stampMs, r.shownAtMs);
+  }
+  return [...first]
+    .map(([stampMs, shownAtMs]) => ({ stampMs, shownAtMs, latencyMs: shownAtMs - stampMs }))
+    .sort((a, b) => a.shownAtMs - b.shownAtMs);
 }
