@@ -187,6 +187,42 @@ async function openHostedPage(browser: Browser, url: string): Promise<ViewerPage
   return { page, received };
 }
 
+/** bench/latency/page/session.ts's API, as its page exposes it. */
+interface SessionBenchWindow {
+  readonly latencyBench: {
+    start(width: number, height: number, fps: number): Promise<void>;
+    stop(): Promise<void>;
+    stats(): unknown;
+    painted(): number;
+  };
+}
+
+/** Opens session.html (`url`, with its query) on `page` and waits for its API. */
+async function openSessionPage(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(() => 'latencyBench' in window, null, { timeout: 60_000 });
+}
+
+/** Starts the page's capture at `width`×`height`, {@link FPS}; returns the wall-clock time it was asked to. */
+async function startSession(page: Page, width: number, height: number): Promise<number> {
+  const startMs = Date.now();
+  await page.evaluate(
+    ([w, h, fps]) => (window as unknown as SessionBenchWindow).latencyBench.start(w!, h!, fps!),
+    [width, height, FPS],
+  );
+  return startMs;
+}
+
+/** Stops the page's capture; its session's last stats and how many frames it painted. */
+async function stopSession(page: Page): Promise<{ stats: SessionStats | null; painted: number }> {
+  const { stats, painted } = await page.evaluate(() => {
+    const bench = (window as unknown as SessionBenchWindow).latencyBench;
+    return { stats: bench.stats() as SessionStats | null, painted: bench.painted() };
+  });
+  await page.evaluate(() => (window as unknown as SessionBenchWindow).latencyBench.stop());
+  return { stats, painted };
+}
+
 async function runFloor(browser: Browser, pagesUrl: string, width: number, height: number, seconds: number) {
   const page = await newPage(browser);
   await page.goto(`${pagesUrl}floor.html?width=${width}&height=${height}`);
@@ -320,7 +356,7 @@ async function runCli(
       ...result,
       way,
       facts: [
-        `the page received ${received.receivedAtMs.length} messages on ${received.streams} stream(s), ${indices.length} of them frames (first ${indices[0]}, last ${indices.at(-1)})`,
+        `the page received ${received.receivedAtMs.length} messages on ${received.streams} stream(s), holding ${indices.length} frames (first ${indices[0]}, last ${indices.at(-1)})`,
         `encoder ${encoder}; frame read → sample out of the encoder (CLI progress lines, every 5 s): ${progress.map((p) => p.latencyMs).join(', ')} ms`,
         `fed ${frames} frames (${late} late by over a frame, at most ${fmt(maxQueuedBytes / 1e6, 1)} MB waiting in the pipe); the CLI: ${done?.message ?? 'no summary'}`,
         ...(warnings.length > 0 ? [`CLI warnings: ${[...new Set(warnings)].join(' | ')}`] : []),
@@ -393,26 +429,10 @@ async function runBrowser(
   const page = await newPage(browser);
   let recorder: ScreenRecorder | undefined;
   try {
-    await page.goto(`${pagesUrl}session.html`);
-    await page.waitForFunction(() => 'latencyBench' in window, null, { timeout: 60_000 });
+    await openSessionPage(page, `${pagesUrl}session.html`);
     recorder = await ScreenRecorder.start(page);
-    const startMs = Date.now();
-    await page.evaluate(
-      ([w, h, fps]) =>
-        (
-          window as unknown as { latencyBench: { start(w: number, h: number, f: number): Promise<void> } }
-        ).latencyBench.start(w!, h!, fps!),
-      [width, height, FPS],
-    );
-    const measured = await waitWindow(startMs, seconds);
-    const { stats, painted } = await page.evaluate(() => {
-      const bench = (window as unknown as { latencyBench: { stats(): unknown; painted(): number } })
-        .latencyBench;
-      return { stats: bench.stats() as SessionStats | null, painted: bench.painted() };
-    });
-    await page.evaluate(() =>
-      (window as unknown as { latencyBench: { stop(): Promise<void> } }).latencyBench.stop(),
-    );
+    const measured = await waitWindow(await startSession(page, width, height), seconds);
+    const { stats, painted } = await stopSession(page);
     const result = await readScreen(recorder, measured);
     return {
       ...result,
@@ -440,24 +460,13 @@ async function runPublish(
   try {
     const { page, received } = await openHostedPage(browser, server.url);
     const publisher = await newPage(publisherBrowser);
-    await publisher.goto(`${pagesUrl}session.html?publish=${encodeURIComponent(server.publishUrl)}`);
-    await publisher.waitForFunction(() => 'latencyBench' in window, null, { timeout: 60_000 });
+    await openSessionPage(
+      publisher,
+      `${pagesUrl}session.html?publish=${encodeURIComponent(server.publishUrl)}`,
+    );
     recorder = await ScreenRecorder.start(page);
-    const startMs = Date.now();
-    await publisher.evaluate(
-      ([w, h, fps]) =>
-        (
-          window as unknown as { latencyBench: { start(w: number, h: number, f: number): Promise<void> } }
-        ).latencyBench.start(w!, h!, fps!),
-      [width, height, FPS],
-    );
-    const measured = await waitWindow(startMs, seconds);
-    const painted = await publisher.evaluate(() =>
-      (window as unknown as { latencyBench: { painted(): number } }).latencyBench.painted(),
-    );
-    await publisher.evaluate(() =>
-      (window as unknown as { latencyBench: { stop(): Promise<void> } }).latencyBench.stop(),
-    );
+    const measured = await waitWindow(await startSession(publisher, width, height), seconds);
+    const { painted } = await stopSession(publisher);
     const stats = server.stats();
     const result = await readScreen(recorder, measured);
     // The session's log_time is the capture time; the stamp of each frame is not known here, so the way starts
@@ -566,7 +575,7 @@ try {
       const way = result.way;
       if (way !== undefined) {
         summary.push({
-          metric: `${CASE_TITLES[name]}, ${cell}: the way to the page (its stream's ${way.messages} frame messages)`,
+          metric: `${CASE_TITLES[name]}, ${cell}: the way to the page (the ${way.frames} frames in its stream)`,
           value: [
             `stamped → read ${stepText(way.stampedToRead)}`,
             `read → logged ${stepText(way.readToLogged)}`,

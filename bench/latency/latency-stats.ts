@@ -74,8 +74,8 @@ export interface WaySummary {
   readonly readToLogged: StepSummary;
   readonly loggedToReceived: StepSummary;
   readonly stampedToReceived: StepSummary;
-  /** Frame messages received in the window. */
-  readonly messages: number;
+  /** Frames received in the window. */
+  readonly frames: number;
 }
 
 function step(
@@ -143,6 +143,6 @@ export function summariseWay(allWays: readonly FrameWay[], fromMs: number, toMs:
       fromMs,
       toMs,
     ),
-    messages: ways.length,
+    frames: ways.length,
   };
 }

@@ -122,51 +122,44 @@ export class StreamReceiveLog {
   }
 
   /**
-   * The `log_time` and RowId time of message `index` when it holds one video row (else `undefined`): read
-   * after the run, through core's RRD decoder.
+   * The `time`, `log_time` and RowId time of each video row of message `index` (none for other messages; a
+   * served capture sends several frames per message): read after the run, through core's RRD decoder.
    */
-  frameTimes(index: number): FrameMessageTimes | undefined {
+  frameTimes(index: number): FrameMessageTimes[] {
     const payload = this.#payloads[index];
-    if (payload === undefined) return undefined;
+    if (payload === undefined) return [];
     const { messages } = decodeRrd(rrdOf([splitLogMsg(unwrapLogMsg(payload))]));
     const message = messages[0];
-    if (message?.kind !== 'arrow_msg' || message.chunk.isStatic || message.chunk.numRows !== 1)
-      return undefined;
-    const logTime = message.chunk.timelines.find((t) => t.name === 'log_time')?.values[0];
-    const time = message.chunk.timelines.find((t) => t.name === 'time')?.values[0];
-    if (logTime === undefined || time === undefined) return undefined;
-    return {
-      timeNs: time,
-      logTimeMs: Number(logTime) / 1e6,
-      rowIdMs: Number(message.chunk.rowIds[0]!.timeNs) / 1e6,
-    };
+    if (message?.kind !== 'arrow_msg' || message.chunk.isStatic) return [];
+    const { chunk } = message;
+    const logTimes = chunk.timelines.find((t) => t.name === 'log_time')?.values;
+    const times = chunk.timelines.find((t) => t.name === 'time')?.values;
+    if (logTimes === undefined || times === undefined) return [];
+    return chunk.rowIds.map((rowId, row) => ({
+      timeNs: times[row]!,
+      logTimeMs: Number(logTimes[row]!) / 1e6,
+      rowIdMs: Number(rowId.timeNs) / 1e6,
+    }));
   }
 
   /**
-   * Every video frame message received, with its times; `stampOf` gives the stamped time of the frame whose
-   * `time` (PTS) is given, where the bench knows it.
+   * Every video frame received, with its times and when the message holding it arrived; `stampOf` gives the
+   * stamped time of the frame whose `time` (PTS) is given, where the bench knows it.
    */
   frameWays(stampOf: (timeNs: bigint) => number | undefined): FrameWay[] {
-    const ways: FrameWay[] = [];
-    for (const [i, receivedAtMs] of this.receivedAtMs.entries()) {
-      const times = this.frameTimes(i);
-      if (times === undefined) continue;
-      ways.push({
+    return this.receivedAtMs.flatMap((receivedAtMs, i) =>
+      this.frameTimes(i).map((times) => ({
         receivedAtMs,
         stampMs: stampOf(times.timeNs),
         readMs: times.logTimeMs,
         loggedMs: times.rowIdMs,
-      });
-    }
-    return ways;
+      })),
+    );
   }
 
-  /** The frame index of every video frame message received, in order (`index` maps a PTS to it). */
+  /** The frame index of every video frame received, in order (`index` maps a PTS to it). */
   frameIndices(index: (timeNs: bigint) => number): number[] {
-    return this.receivedAtMs.flatMap((_, i) => {
-      const times = this.frameTimes(i);
-      return times === undefined ? [] : [index(times.timeNs)];
-    });
+    return this.receivedAtMs.flatMap((_, i) => this.frameTimes(i).map((times) => index(times.timeNs)));
   }
 
   async detach(): Promise<void> {

@@ -1,13 +1,12 @@
 import { mkdirSync, realpathSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { createServer, defaultClientConditions } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 import { type PageWatch, poll, watchPage } from '../harness/browser.js';
 import { type FakeCamera, launchWithCamera } from '../harness/camera.js';
 import { showsColourBars } from '../harness/pixels.js';
 import { showsTestPattern } from '../harness/test-pattern-pixels.js';
+import { startVitePages, type VitePages } from '../harness/vite-pages.js';
 import type { SessionSnapshot, WebTestApi } from './web-page-api.js';
 
 /**
@@ -20,36 +19,11 @@ export const PIXELS_TIMEOUT_MS = 60_000;
 export const ARTIFACTS = join(import.meta.dirname, '..', 'test-results');
 
 /** The test page's Vite dev server (source-first, COOP/COEP like the demo). */
-export interface WebPageServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type WebPageServer = VitePages;
 
 /** Serves e2e/web/page with Vite on a free loopback port, cross-origin isolated. */
-export async function startWebPageServer(): Promise<WebPageServer> {
-  const server = await createServer({
-    root: join(import.meta.dirname, 'page'),
-    configFile: false,
-    resolve: { conditions: ['@camstream/source', ...defaultClientConditions] },
-    optimizeDeps: { exclude: ['@rerun-io/web-viewer', '@ffmpeg/core'] },
-    worker: { format: 'es' },
-    server: {
-      port: 0,
-      host: '127.0.0.1',
-      strictPort: false,
-      headers: {
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
-      },
-      fs: { allow: [join(import.meta.dirname, '..', '..')] },
-    },
-    logLevel: 'warn',
-    clearScreen: false,
-  });
-  await server.listen();
-  const address = server.httpServer?.address() as AddressInfo | null | undefined;
-  if (address === null || address === undefined) throw new Error('the Vite server has no address');
-  return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+export function startWebPageServer(): Promise<WebPageServer> {
+  return startVitePages(join(import.meta.dirname, 'page'), ['@rerun-io/web-viewer', '@ffmpeg/core']);
 }
 
 const ffmpegCoreDir = join(

@@ -130,38 +130,16 @@ describe('capture() with a stamped test pattern', { timeout: 90_000 }, () => {
     };
     const { dataStart } = TIME_STAMP_LAYOUT;
     // A data module turned over (time or CRC), a module greyed, a guard bar turned over.
-    expect(
-      readTimeStamp(
-        paint(dataStart + 20, (v) => (v < 128 ? 255 : 0)),
-        640,
-        480,
-      ),
-    ).toEqual({
-      error: 'checksum',
-    });
-    expect(
-      readTimeStamp(
-        paint(dataStart + 60, (v) => (v < 128 ? 255 : 0)),
-        640,
-        480,
-      ),
-    ).toEqual({
-      error: 'checksum',
-    });
-    expect(
-      readTimeStamp(
-        paint(dataStart + 30, () => 128),
-        640,
-        480,
-      ),
-    ).toEqual({ error: 'unreadable' });
-    expect(
-      readTimeStamp(
-        paint(3, () => 255),
-        640,
-        480,
-      ),
-    ).toEqual({ error: 'not-found' });
+    const invert = (v: number) => (v < 128 ? 255 : 0);
+    const cases = [
+      [dataStart + 20, invert, 'checksum'],
+      [dataStart + 60, invert, 'checksum'],
+      [dataStart + 30, () => 128, 'unreadable'],
+      [3, () => 255, 'not-found'],
+    ] as const;
+    for (const [module, value, error] of cases) {
+      expect(readTimeStamp(paint(module, value), 640, 480), `module ${module}`).toEqual({ error });
+    }
   });
 
   it('draws the band over the rendered pattern and nothing else; without stamp the frames are as before', async () => {
