@@ -272,8 +272,8 @@ export interface ServeOptions extends ListenAddress {
   readonly tls?: ServeTls;
   /**
    * Longest a frame waits to go to viewers together with the frames after it, as one message, ms (default
-   * 100; `0` sends every frame at once). A viewer that draws a few times a second
-   * ingests few messages per drawn frame: fewer, larger messages keep it live instead of falling further behind.
+   * 100; `0` sends every frame at once). A viewer that draws a few times a second takes in only a few messages
+   * per drawn frame: fewer, larger messages keep it live instead of falling further behind.
    */
   readonly batchMs?: number;
 }
