@@ -91,17 +91,30 @@ export function trickle(
   return { socket, closed };
 }
 
-/** Whether a raw socket is still open after `ms` (it is destroyed either way). */
+/**
+ * Whether a raw socket is still open after `ms` of this process's running time (it is destroyed either way).
+ * A stall of the event loop (a starved worker on a busy machine) does not count: the server under test runs
+ * in this process and could not act meanwhile, so a wall-clock deadline could pass before it even accepted.
+ */
 export function openAfter(socket: Socket, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     if (socket.destroyed) return resolve(false);
-    const timer = setTimeout(() => {
+    const tickMs = 50;
+    let counted = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      // At most two ticks per turn of the loop: I/O (the accept, the close) is handled between turns.
+      counted += Math.min(now - last, 2 * tickMs);
+      last = now;
+      if (counted < ms) return;
+      clearInterval(timer);
       socket.off('close', onClose);
       resolve(!socket.destroyed);
       socket.destroy();
-    }, ms);
+    }, tickMs);
     const onClose = () => {
-      clearTimeout(timer);
+      clearInterval(timer);
       resolve(false);
     };
     socket.once('close', onClose);
