@@ -271,15 +271,15 @@ export interface ServeOptions extends ListenAddress {
    */
   readonly tls?: ServeTls;
   /**
-   * Longest a frame waits to go to viewers together with the frames after it, as one message, ms (default
-   * 100; `0` sends every frame at once). A viewer that draws a few times a second takes in only a few messages
-   * per drawn frame: fewer, larger messages keep it live instead of falling further behind.
+   * Longest a frame waits to go to viewers together with the frames after it, as one message, ms (default 0:
+   * every frame at once). A viewer that draws a few times a second (no GPU, a busy machine) takes in only a few
+   * messages per drawn frame; 100 (about three frames at 30 fps) keeps it live instead of falling behind.
    */
   readonly batchMs?: number;
 }
 
-/** {@link ServeOptions.batchMs}'s default: about three frames at 30 fps per message. */
-export const DEFAULT_SERVE_BATCH_MS = 100;
+/** {@link ServeOptions.batchMs}'s default: every frame at once. */
+export const DEFAULT_SERVE_BATCH_MS = 0;
 
 /** PEM certificate (chain) and its unencrypted private key, as text or bytes. */
 export interface ServeTls {

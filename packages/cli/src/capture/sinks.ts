@@ -98,7 +98,7 @@ export async function openSinks(rec: RecordingStream, options: SinkOptions): Pro
 /** Leaves out undefined fields (exactOptionalPropertyTypes). */
 /**
  * Served viewers get the frames of up to `batchMs` as one chunk: the web viewer ingests messages for about
- * 10 ms per drawn frame, so one message per frame falls behind where it draws a few times a second.
+ * 10 ms per drawn frame, so one message per frame falls behind where it draws only a few times a second.
  */
 function servedBatching(batchMs = DEFAULT_SERVE_BATCH_MS): BatchingPolicy {
   return batchMs === 0 ? IMMEDIATE : microBatch({ maxDelayMs: batchMs });
