@@ -95,7 +95,6 @@ export async function openSinks(rec: RecordingStream, options: SinkOptions): Pro
   };
 }
 
-/** Leaves out undefined fields (exactOptionalPropertyTypes). */
 /**
  * Served viewers get the frames of up to `batchMs` as one chunk: the web viewer ingests messages for about
  * 10 ms per drawn frame, so one message per frame falls behind where it draws only a few times a second.
@@ -104,6 +103,7 @@ function servedBatching(batchMs = DEFAULT_SERVE_BATCH_MS): BatchingPolicy {
   return batchMs === 0 ? IMMEDIATE : microBatch({ maxDelayMs: batchMs });
 }
 
+/** Leaves out undefined fields (exactOptionalPropertyTypes). */
 function defined(batching: CaptureBatching | undefined): CaptureBatching {
   const out: { maxRows?: number; maxBytes?: number; maxDelayMs?: number } = {};
   if (batching?.maxRows !== undefined) out.maxRows = batching.maxRows;
