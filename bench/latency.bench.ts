@@ -15,8 +15,8 @@
  * Cases, each at 640x480 and 1280x720, 30 fps, in this order:
  *  A. floor: a plain page (bench/latency/page/floor.ts) paints the stamp of `Date.now()` on every animation
  *     frame; read the same way. What the browser, the compositor and the screencast add by themselves.
- *  B. path 1, `camstream capture --input - --live --serve --serve-batch 100` (the built CLI, system ffmpeg libx264 when it
- *     works else ffmpeg.wasm; ultrafast, zerolatency) → its hosted page `/`. The bench is the camera: it writes
+ *  B. path 1, `camstream capture --input - --live --serve` (the built CLI with its default 100 ms batches,
+ *     system ffmpeg libx264 when it works else ffmpeg.wasm; ultrafast, zerolatency) → its hosted page `/`. The bench is the camera: it writes
  *     Y4M frames of the test pattern at 30 fps from a paced loop, each stamped with `Date.now()` as it is
  *     written. In the loop: the pipe, the CLI's Y4M reader, encoder, logging, the server's fan-out, gRPC-web,
  *     the viewer's decoding and drawing.
@@ -56,7 +56,9 @@
  * Env: CAMSTREAM_BENCH_SECONDS (measured window per case, default 60, after a 5 s warm-up);
  * CAMSTREAM_BENCH_LONG_SECONDS (B and D at 640x480, default 300); CAMSTREAM_BENCH_CASES (default
  * `floor,cli,anchor,browser,embedded,publish`: A, B, C, D, path 2, path 4) and CAMSTREAM_BENCH_SIZES (default
- * `640x480,1280x720`) to run a part; CAMSTREAM_BENCH_SERVE_BATCH (B and path 2's `--serve-batch`, default 100).
+ * `640x480,1280x720`) to run a part; CAMSTREAM_BENCH_SERVE_BATCH (B and path 2's `--serve-batch`; unset: the
+ * CLI's default); CAMSTREAM_BENCH_PUBLISH_BATCH=0 (path 4 publishes each frame at once, not in publishSink's
+ * default 100 ms batches).
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -302,8 +304,9 @@ async function runCli(
     process.execPath,
     [
       ...[CLI, '--log-format', 'json', 'capture', '--input', '-', '--live', '--serve', '127.0.0.1:0'],
-      // 100 ms of frames per message: one per frame makes the viewer fall behind here (server README).
-      ...['--serve-batch', process.env.CAMSTREAM_BENCH_SERVE_BATCH ?? '100'],
+      ...(process.env.CAMSTREAM_BENCH_SERVE_BATCH === undefined
+        ? []
+        : ['--serve-batch', process.env.CAMSTREAM_BENCH_SERVE_BATCH]),
       ...['--encoder', encoder, '--preset', 'ultrafast', '--tune', 'zerolatency'],
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
@@ -464,7 +467,7 @@ async function runPublish(
     const publisher = await newPage(publisherBrowser);
     await openSessionPage(
       publisher,
-      `${pagesUrl}session.html?publish=${encodeURIComponent(server.publishUrl)}`,
+      `${pagesUrl}session.html?publish=${encodeURIComponent(server.publishUrl)}${process.env.CAMSTREAM_BENCH_PUBLISH_BATCH === '0' ? '&publishBatch=0' : ''}`,
     );
     recorder = await ScreenRecorder.start(page);
     const measured = await waitWindow(await startSession(publisher, width, height), seconds);

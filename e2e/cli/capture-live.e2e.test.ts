@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeRrd } from '@camstream/core';
+import { decodeRrd, isKeyframeSample } from '@camstream/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, poll, watchPage } from '../harness/browser.js';
@@ -168,31 +168,45 @@ describe('camstream capture to live sinks', () => {
     }
   });
 
-  it('--serve sends each frame at once; --serve-batch 100 sends viewers about 100 ms of frames per message', async () => {
-    /** Rows per video message a ReadMessages client got from a 30 fps capture over its first 60 frames. */
-    const servedRows = async (extra: readonly string[]): Promise<number[]> => {
+  it('--serve sends viewers about 100 ms of frames per message, each keyframe first in its own; --serve-batch 0 each frame at once', async () => {
+    /**
+     * The video messages a ReadMessages client got from a 30 fps capture (GOP 10) over its first 60 frames: rows
+     * each, and where in each the keyframes are.
+     */
+    const served = async (extra: readonly string[]): Promise<{ rows: number; keyframesAt: number[] }[]> => {
       const cli = startCli([
-        ...['capture', '--pattern', '160x96@30', '--preset', 'ultrafast', '--serve', '127.0.0.1:0'],
-        ...extra,
+        ...['capture', '--pattern', '160x96@30', '--preset', 'ultrafast', '--gop', '10'],
+        ...['--serve', '127.0.0.1:0', ...extra],
       ]);
       try {
         const reader = readMessages(await servedPort(cli));
         await until('60 frames served', () => videoFrames(reader.rrd()).length >= 60);
         reader.cancel();
         const { messages } = decodeRrd(reader.rrd());
-        return messages.flatMap((m) =>
-          m.kind === 'arrow_msg' && !m.chunk.isStatic && m.chunk.entityPath === '/video_stream'
-            ? [m.chunk.numRows]
-            : [],
-        );
+        return messages.flatMap((m) => {
+          if (m.kind !== 'arrow_msg' || m.chunk.isStatic || m.chunk.entityPath !== '/video_stream') return [];
+          const samples = m.chunk.components.find((c) => c.component === 'VideoStream:sample')?.rows ?? [];
+          const keyframesAt = samples.flatMap((row, i) =>
+            row !== null && isKeyframeSample(Uint8Array.from(row[0] as Iterable<number>), 'h264') ? [i] : [],
+          );
+          return [{ rows: m.chunk.numRows, keyframesAt }];
+        });
       } finally {
         cli.child.kill('SIGINT');
         await cli.done;
       }
     };
-    expect(new Set(await servedRows([]))).toEqual(new Set([1]));
-    // Up to 100 ms of a 30 fps stream per message (3 frames; more when the machine is busy), not one each.
-    const batched = await servedRows(['--serve-batch', '100']);
-    expect(batched.reduce((a, b) => a + b, 0) / batched.length, JSON.stringify(batched)).toBeGreaterThan(1.5);
+    // Up to 100 ms of a 30 fps stream per message (3 frames; more when the machine is busy), not one each; a
+    // keyframe opens its message, so a late joiner replayed from it gets no frame from before it.
+    const batched = await served([]);
+    const rows = batched.map((m) => m.rows);
+    expect(rows.reduce((a, b) => a + b, 0) / rows.length, JSON.stringify(rows)).toBeGreaterThan(1.5);
+    expect(batched.filter((m) => m.keyframesAt.length > 0).length).toBeGreaterThanOrEqual(5);
+    for (const m of batched)
+      expect(
+        m.keyframesAt.every((i) => i === 0),
+        JSON.stringify(batched),
+      ).toBe(true);
+    expect(new Set((await served(['--serve-batch', '0'])).map((m) => m.rows))).toEqual(new Set([1]));
   });
 });

@@ -6,8 +6,8 @@ import { launchBrowser, poll, watchPage } from '../harness/browser.js';
 import { assertCliBuilt, startCli } from '../harness/cli-process.js';
 import { readScreenStamp, ScreenRecorder, shownFrames } from '../harness/screen-recorder.js';
 
-// Glass-to-glass latency stays bounded: `camstream capture --pattern 640x480@30,stamp --serve` (with
-// `--serve-batch 100`) draws each frame's capture time into it, the hosted page's viewer (Chromium, software
+// Glass-to-glass latency stays bounded: `camstream capture --pattern 640x480@30,stamp --serve` (its default
+// 100 ms batches) draws each frame's capture time into it, the hosted page's viewer (Chromium, software
 // rendering) shows it, and the screen is read back through a CDP screencast. A guard against latency that
 // grows without bound (a queue between the pattern and the screen), with a generous bound; `pnpm bench
 // latency` measures it.
@@ -35,7 +35,7 @@ describe('live latency into the hosted viewer', () => {
     const cli = startCli(
       [
         ...['capture', '--pattern', '640x480@30,stamp', '--preset', 'ultrafast'],
-        ...['--serve', '127.0.0.1:0', '--serve-batch', '100'],
+        ...['--serve', '127.0.0.1:0'],
       ],
       { timeoutMs: 120_000 },
     );

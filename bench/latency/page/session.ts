@@ -4,8 +4,9 @@
 // one frame, taken as it was painted.
 // Where the frames go depends on the URL: by default `viewerSink` into the viewer embedded in this page
 // (blueprint and selection panels collapsed, like the demo); with `?publish=ws://…/publish`, `publishSink` to a
-// camstream server and no viewer here (another page shows the server's stream).
-import { publishSink, type Sink } from '@camstream/core';
+// camstream server and no viewer here (another page shows the server's stream); `&publishBatch=0` publishes
+// each frame at once instead of publishSink's default 100 ms batches.
+import { IMMEDIATE, publishSink, type Sink } from '@camstream/core';
 import { CaptureSession, viewerSink } from '@camstream/web';
 import { WebViewer } from '@rerun-io/web-viewer';
 import { paintStampedPattern } from './stamped-pattern.js';
@@ -30,8 +31,13 @@ async function embeddedViewerSink(): Promise<() => Sink> {
   return () => viewerSink(channel);
 }
 
-const publishUrl = new URLSearchParams(location.search).get('publish');
-const sink = publishUrl === null ? await embeddedViewerSink() : () => publishSink(publishUrl, { WebSocket });
+const query = new URLSearchParams(location.search);
+const publishUrl = query.get('publish');
+const publishBatching = query.get('publishBatch') === '0' ? { batching: IMMEDIATE } : {};
+const sink =
+  publishUrl === null
+    ? await embeddedViewerSink()
+    : () => publishSink(publishUrl, { WebSocket, ...publishBatching });
 
 let session: CaptureSession | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;

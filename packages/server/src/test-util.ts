@@ -2,6 +2,7 @@
 import { request } from 'node:http';
 import { fromBinary } from '@bufbuild/protobuf';
 import {
+  type BatchingPolicy,
   type EncodedMessage,
   frameTime,
   RecordingStream,
@@ -60,6 +61,8 @@ export function logFrame(rec: RecordingStream, i: number, gop = 10): void {
 /** Collects every EncodedMessage a recording makes. */
 export class CollectSink implements Sink {
   readonly messages: EncodedMessage[] = [];
+  /** `batching`: the policy to ask for, e.g. another sink's, to receive the same messages as it. */
+  constructor(readonly batching?: BatchingPolicy) {}
   write(message: EncodedMessage): void {
     this.messages.push(message);
   }

@@ -228,7 +228,7 @@ export function captureCommand(): Command {
     )
     .option(
       '--serve-batch <ms>',
-      `with --serve: send viewers the frames of up to this many ms as one message (default ${DEFAULT_SERVE_BATCH_MS}: each frame at once); 100 keeps a viewer that draws a few times a second (no GPU, a busy machine) live`,
+      `with --serve: send viewers the frames of up to this many ms as one message (default ${DEFAULT_SERVE_BATCH_MS}, which keeps a viewer that draws a few times a second (no GPU, a busy machine) live; 0: each frame at once)`,
       flagArgument((t) => parseNonNegativeInt(t, 'serve-batch')),
     )
     .option(

@@ -52,7 +52,7 @@ export interface SinkOptions {
 
 /**
  * Opens every requested sink and adds it to `rec` with its batching (decision 0010): `--save` and `--connect`
- * micro-batch, `--serve` is immediate so live viewers get every frame at once. Each failure is a CliError that
+ * micro-batch, `--serve` sends viewers up to 100 ms of frames per message (`--serve-batch`). Each failure is a CliError that
  * names the sink and the fix; sinks opened before a failure are closed again.
  */
 export async function openSinks(rec: RecordingStream, options: SinkOptions): Promise<CaptureSinks> {

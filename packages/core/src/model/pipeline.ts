@@ -1,3 +1,4 @@
+import type { BatchingPolicy } from '../recording/batching.js';
 import type { StoreId } from '../rerun/store.js';
 import type { VideoCodec } from './codec.js';
 
@@ -97,6 +98,11 @@ export interface EncodedMessage {
  * from a timer or an event handler. `RecordingStream` then takes that sink out alone and the others go on.
  */
 export interface Sink {
+  /**
+   * How this sink's chunks are batched when `RecordingStream.addSink` is not told (decision 0010): before the
+   * stream's default. E.g. `publishSink`'s 100 ms micro-batches, which keep a remote viewer live.
+   */
+  readonly batching?: BatchingPolicy;
   /** Takes one message. Called on the logging path: it must not block for long. */
   write(message: EncodedMessage): void;
   /** Hands on what is held (a file's staged bytes, a socket's buffer). */

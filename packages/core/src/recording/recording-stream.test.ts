@@ -314,6 +314,22 @@ describe('RecordingStream', () => {
       }
     });
 
+    it("takes a sink's own batching when addSink is not given one, before the stream's", async () => {
+      const own = Object.assign(new MemorySink(), {
+        batching: microBatch({ maxRows: 4, maxDelayMs: 60_000 }),
+      });
+      const told = Object.assign(new MemorySink(), {
+        batching: microBatch({ maxRows: 4, maxDelayMs: 60_000 }),
+      });
+      const rec = new RecordingStream({ applicationId: 'app', batching: IMMEDIATE, sinks: [own] });
+      rec.addSink(told, { batching: IMMEDIATE });
+      rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+      logFrames(rec, 10);
+      await rec.close();
+      expect(temporal(own).rows).toEqual([4, 4, 2]);
+      expect(temporal(told).rows).toEqual(Array(10).fill(1));
+    });
+
     it('flushes a micro batch by bytes', async () => {
       const file = new MemorySink();
       const rec = new RecordingStream({ applicationId: 'app' });
@@ -340,6 +356,24 @@ describe('RecordingStream', () => {
       await rec.close();
       expect(temporal(file).rows).toEqual([3, 2]);
       expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('starts a micro batch at each keyframe, so no chunk holds frames from before the keyframe it carries', async () => {
+      const served = new MemorySink();
+      const rec = new RecordingStream({ applicationId: 'app' });
+      rec.addSink(served, { batching: microBatch({ maxRows: 4, maxDelayMs: 60_000 }) });
+      rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
+      for (let i = 0; i < 10; i++) {
+        rec.setTime('time', { duration: millis(i * 33) });
+        // A keyframe by Rerun's rule: an SPS, then an IDR slice.
+        const frame =
+          i % 3 === 0 ? new Uint8Array([0, 0, 0, 1, 0x67, 0x42, ...sample(i, true)]) : sample(i, false);
+        rec.log('video', VideoStream.fromFields({ sample: frame }));
+      }
+      await rec.close();
+      // Keyframes at 0, 3, 6, 9: each opens a chunk, although 4 rows would fit.
+      expect(temporal(served).rows).toEqual([3, 3, 3, 1]);
+      expect(temporal(served).times).toEqual(Array.from({ length: 10 }, (_, i) => millis(i * 33)));
     });
 
     it('batches stats entities separately from the video, and sinks with equal policies share chunks', async () => {

@@ -35,7 +35,7 @@ export interface RecordingStreamOptions {
   sinks?: readonly Sink[];
   /**
    * Default chunking policy of the sinks: `IMMEDIATE` (default, live), `perGop()` or `microBatch()` (files,
-   * `--connect`). A sink may have its own ({@link AddSinkOptions}).
+   * `--connect`). A sink may have its own (its `batching`, or {@link AddSinkOptions}).
    */
   batching?: BatchingPolicy;
   /** Add Rerun's automatic `log_time` timestamp timeline to every temporal row (default true). */
@@ -64,7 +64,7 @@ export interface SinkFailure {
 
 /** Options of {@link RecordingStream.addSink}. */
 export interface AddSinkOptions {
-  /** How this sink's chunks are batched (default: the stream's `batching`). Decision 0010. */
+  /** How this sink's chunks are batched (default: the sink's own `batching`, else the stream's). Decision 0010. */
   batching?: BatchingPolicy;
 }
 
@@ -169,11 +169,12 @@ export class RecordingStream {
 
   /**
    * Adds a sink. It first receives the store info and the latest static data logged so far. Its chunks are
-   * batched by `options.batching` (default: the stream's policy); sinks with equal policies share chunks.
+   * batched by `options.batching` (default: the sink's own `batching`, else the stream's policy); sinks with
+   * equal policies share chunks.
    */
   addSink(sink: Sink, options: AddSinkOptions = {}): void {
     this.#assertOpen('addSink');
-    const policy = options.batching ?? this.#batching;
+    const policy = options.batching ?? sink.batching ?? this.#batching;
     const key = batchingKey(policy);
     let lane = this.#lanes.get(key);
     if (lane === undefined) {
@@ -294,6 +295,17 @@ export class RecordingStream {
           pending.delete(k);
         }
       }
+      builder = undefined;
+    } else if (
+      policy.kind === 'micro' &&
+      row.hasKeyframe &&
+      builder !== undefined &&
+      builder.rows.length > 0
+    ) {
+      // A keyframe opens a chunk of its own here too: a late joiner's replay starts at the chunk that holds the
+      // latest keyframe, which must not also carry the frames before it.
+      pending.delete(key);
+      this.#emit(builder, lane.sinks);
       builder = undefined;
     }
     if (builder === undefined) {

@@ -1,5 +1,6 @@
 import { CamstreamError } from '../errors.js';
 import type { EncodedMessage, Sink } from '../model/pipeline.js';
+import { type BatchingPolicy, microBatch } from '../recording/batching.js';
 
 /**
  * Bytes on a plain `ArrayBuffer` (not a `SharedArrayBuffer`, which `WebSocket.send` refuses); spelled without
@@ -38,7 +39,17 @@ export interface PublishSinkOptions {
    * within that time, or a short outage the buffer covers, loses nothing.
    */
   readonly giveUpAfterMs?: number;
+  /**
+   * How the recording batches what this sink publishes (its {@link Sink.batching}). Default
+   * `microBatch({ maxDelayMs: 100 })`: a viewer without a GPU takes in only a few messages per frame it draws,
+   * and one message per frame made the server's hosted page fall seconds behind; a keyframe still starts a
+   * new message. `IMMEDIATE` sends each frame at once.
+   */
+  readonly batching?: BatchingPolicy;
 }
+
+/** {@link PublishSinkOptions.batching}'s default. */
+const PUBLISH_BATCHING = microBatch({ maxDelayMs: 100 });
 
 const OPEN = 1;
 
@@ -62,6 +73,8 @@ const REFUSED = new Map([
  * `close()` when what was buffered could not be sent within `closeTimeoutMs`. Socket events never throw.
  */
 export class PublishSink implements Sink {
+  /** How the recording batches what this sink publishes ({@link PublishSinkOptions.batching}). */
+  readonly batching: BatchingPolicy;
   readonly #url: string;
   readonly #options: PublishSinkOptions;
   readonly #kept: EncodedMessage[] = [];
@@ -87,6 +100,7 @@ export class PublishSink implements Sink {
   constructor(url: string, options: PublishSinkOptions) {
     this.#url = url;
     this.#options = options;
+    this.batching = options.batching ?? PUBLISH_BATCHING;
     this.#connect();
   }
 

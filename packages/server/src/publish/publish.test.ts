@@ -1,4 +1,4 @@
-import type { EncodedMessage } from '@camstream/core';
+import { type EncodedMessage, IMMEDIATE } from '@camstream/core';
 import { logMsgBytes, unwrapLogMsg } from '@camstream/test-helpers/grpc-peer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -31,14 +31,19 @@ function sendAndClose(url: string, data: Uint8Array | string, origin?: string): 
 }
 
 describe('publish WebSocket endpoint + publishSink (Node, ws)', () => {
-  it('a RecordingStream published with publishSink reaches gRPC-web viewers byte for byte', async () => {
+  it('a RecordingStream published with publishSink reaches gRPC-web viewers byte for byte, in micro-batches that each keyframe starts', async () => {
     server = await startServer({ port: 0 });
     const web = readGrpcWeb(server.port);
     const sink = publishSink(server.publishUrl, { WebSocket });
-    const copy = new CollectSink();
+    const copy = new CollectSink(sink.batching);
     const rec = videoRecording([sink, copy]);
     for (let i = 0; i < 12; i++) logFrame(rec, i);
     await rec.close();
+    // Logged faster than the 100 ms batch time: the keyframe of frame 10 starts a new chunk.
+    const videoRows = copy.messages.flatMap((m) =>
+      m.kind === 'arrow_msg' && !m.isStatic && m.entityPath === '/video' ? [m.numRows] : [],
+    );
+    expect(videoRows).toEqual([10, 2]);
     const frames = await web.waitFor(copy.messages.length);
     const got = frames.map((f) => ('data' in f ? Buffer.from(unwrapLogMsg(f.data)) : undefined));
     expect(got).toEqual(
@@ -85,6 +90,8 @@ describe('publish WebSocket endpoint + publishSink (Node, ws)', () => {
       retryIntervalMs: 50,
       maxBufferedBytes: 100_000,
       closeTimeoutMs: 200,
+      // One message per frame, so a GOP is several messages.
+      batching: IMMEDIATE,
     });
     const rec = videoRecording([sink]);
     for (let i = 0; i < 40; i++) logFrame(rec, i, 10);
