@@ -58,7 +58,8 @@
  * `floor,cli,anchor,browser,embedded,publish`: A, B, C, D, path 2, path 4) and CAMSTREAM_BENCH_SIZES (default
  * `640x480,1280x720`) to run a part; CAMSTREAM_BENCH_SERVE_BATCH (B and path 2's `--serve-batch`; unset: the
  * CLI's default); CAMSTREAM_BENCH_PUBLISH_BATCH=0 (path 4 publishes each frame at once, not in publishSink's
- * default 100 ms batches).
+ * default 100 ms batches); CAMSTREAM_BENCH_VIEWER_BATCH=MS (D's `viewerSink` batching; 0 each frame at once; unset:
+ * its default).
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -434,7 +435,10 @@ async function runBrowser(
   const page = await newPage(browser);
   let recorder: ScreenRecorder | undefined;
   try {
-    await openSessionPage(page, `${pagesUrl}session.html`);
+    await openSessionPage(
+      page,
+      `${pagesUrl}session.html${process.env.CAMSTREAM_BENCH_VIEWER_BATCH === undefined ? '' : `?viewerBatch=${process.env.CAMSTREAM_BENCH_VIEWER_BATCH}`}`,
+    );
     recorder = await ScreenRecorder.start(page);
     const measured = await waitWindow(await startSession(page, width, height), seconds);
     const { stats, painted } = await stopSession(page);
@@ -510,6 +514,7 @@ const measurements: Record<string, Measurement> = {};
 const notes: string[] = [
   `Debian Chromium headless (${CHROMIUM_ARGS.filter((a) => a.includes('webgpu') || a.includes('swiftshader')).join(' ')}), viewport ${VIEWPORT.width}x${VIEWPORT.height}; ${WARMUP_S} s warm-up, then ${SECONDS} s measured (${LONG_SECONDS} s for B and D at 640x480); one run per case on a 2-core virtual machine whose host is shared.`,
   'Latency = screencast compositor time − stamped capture time, per stamped frame at its first appearance on screen; drift = median of the last 10 s − median of the first 10 s of the window; "first on screen" = from the source start to the first readable stamp.',
+  "The viewer's own Latency (the top bar's \"Latency: …\", re_viewer 0.33) is the mean over the last second of each message's first-row RowId time → its ingestion: capture, encoding, decoding and drawing are outside it. Here it is taken to the page's receipt of the message (low by at most one viewer frame). The viewer shows it only while it is above 1 s (its `warn_e2e_latency`).",
 ];
 const floorP50 = new Map<string, number>();
 const anchorP50 = new Map<string, number>();
@@ -586,6 +591,7 @@ try {
             `read → logged ${stepText(way.readToLogged)}`,
             `logged → received by the page ${stepText(way.loggedToReceived)}`,
             `stamped → received ${stepText(way.stampedToReceived)}`,
+            `the viewer's own Latency (its first-row RowId → receipt, 1 s mean) ${stepText(way.viewerLabel)}`,
           ].join('; '),
           anchor: '–',
           ratio: Number.isFinite(way.stampedToReceived.p50)

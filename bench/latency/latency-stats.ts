@@ -66,6 +66,8 @@ export interface FrameWay {
   readonly readMs: number;
   /** The time in its RowId: when the producer logged it (after encoding). */
   readonly loggedMs: number;
+  /** Whether it is the first row of its message (the row whose RowId the viewer's own Latency reads). */
+  readonly firstInMessage: boolean;
 }
 
 /** The steps of the frames' way to the page over one window (frames received in `[fromMs, toMs]`). */
@@ -74,8 +76,32 @@ export interface WaySummary {
   readonly readToLogged: StepSummary;
   readonly loggedToReceived: StepSummary;
   readonly stampedToReceived: StepSummary;
+  /**
+   * The viewer's own "Latency" (re_entity_db 0.33 `IngestionStatistics`): per message, its first row's RowId
+   * time → ingestion, averaged over the last second. Taken here to the page's receipt, so it reads low by the
+   * wait until the viewer's next frame ingests it (at most one frame of the viewer's).
+   */
+  readonly viewerLabel: StepSummary;
   /** Frames received in the window. */
   readonly frames: number;
+}
+
+/** The viewer's rolling average: the mean of the values of the last second, at each new value. */
+const VIEWER_LABEL_WINDOW_MS = 1000;
+
+function rollingSecondMean(ways: readonly FrameWay[]): FrameWay[] {
+  const firsts = ways.filter((w) => w.firstInMessage);
+  let start = 0;
+  let sum = 0;
+  return firsts.map((w, i) => {
+    sum += w.receivedAtMs - w.loggedMs;
+    while ((firsts[start] as FrameWay).receivedAtMs < w.receivedAtMs - VIEWER_LABEL_WINDOW_MS) {
+      const old = firsts[start++] as FrameWay;
+      sum -= old.receivedAtMs - old.loggedMs;
+    }
+    // A way whose logged → received is the mean: `step` reads it back.
+    return { ...w, loggedMs: w.receivedAtMs - sum / (i + 1 - start) };
+  });
 }
 
 function step(
@@ -143,6 +169,7 @@ export function summariseWay(allWays: readonly FrameWay[], fromMs: number, toMs:
       fromMs,
       toMs,
     ),
+    viewerLabel: step(rollingSecondMean(ways), (w) => w.receivedAtMs - w.loggedMs, fromMs, toMs),
     frames: ways.length,
   };
 }

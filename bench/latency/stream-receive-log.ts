@@ -148,11 +148,12 @@ export class StreamReceiveLog {
    */
   frameWays(stampOf: (timeNs: bigint) => number | undefined): FrameWay[] {
     return this.receivedAtMs.flatMap((receivedAtMs, i) =>
-      this.frameTimes(i).map((times) => ({
+      this.frameTimes(i).map((times, row) => ({
         receivedAtMs,
         stampMs: stampOf(times.timeNs),
         readMs: times.logTimeMs,
         loggedMs: times.rowIdMs,
+        firstInMessage: row === 0,
       })),
     );
   }

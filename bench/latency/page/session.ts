@@ -6,7 +6,7 @@
 // (blueprint and selection panels collapsed, like the demo); with `?publish=ws://…/publish`, `publishSink` to a
 // camstream server and no viewer here (another page shows the server's stream); `&publishBatch=0` publishes
 // each frame at once instead of publishSink's default 100 ms batches.
-import { IMMEDIATE, publishSink, type Sink } from '@camstream/core';
+import { IMMEDIATE, microBatch, publishSink, type Sink } from '@camstream/core';
 import { CaptureSession, viewerSink } from '@camstream/web';
 import { WebViewer } from '@rerun-io/web-viewer';
 import { paintStampedPattern } from './stamped-pattern.js';
@@ -18,6 +18,8 @@ interface SessionBench {
   painted(): number;
 }
 
+const query = new URLSearchParams(location.search);
+
 async function embeddedViewerSink(): Promise<() => Sink> {
   const viewer = new WebViewer();
   await viewer.start(null, document.getElementById('viewer'), {
@@ -28,10 +30,13 @@ async function embeddedViewerSink(): Promise<() => Sink> {
   viewer.override_panel_state('blueprint', 'collapsed');
   viewer.override_panel_state('selection', 'collapsed');
   const channel = viewer.open_channel('camstream');
-  return () => viewerSink(channel);
+  // `?viewerBatch=MS` overrides the sink's default batching (0: each frame at once).
+  const batchMs = query.get('viewerBatch');
+  if (batchMs === null) return () => viewerSink(channel);
+  const batching = Number(batchMs) > 0 ? microBatch({ maxDelayMs: Number(batchMs) }) : IMMEDIATE;
+  return () => viewerSink(channel, { batching });
 }
 
-const query = new URLSearchParams(location.search);
 const publishUrl = query.get('publish');
 const publishBatching = query.get('publishBatch') === '0' ? { batching: IMMEDIATE } : {};
 const sink =

@@ -61,8 +61,11 @@ export function logFrame(rec: RecordingStream, i: number, gop = 10): void {
 /** Collects every EncodedMessage a recording makes. */
 export class CollectSink implements Sink {
   readonly messages: EncodedMessage[] = [];
+  readonly batching?: BatchingPolicy;
   /** `batching`: the policy to ask for, e.g. another sink's, to receive the same messages as it. */
-  constructor(readonly batching?: BatchingPolicy) {}
+  constructor(batching?: BatchingPolicy) {
+    if (batching !== undefined) this.batching = batching;
+  }
   write(message: EncodedMessage): void {
     this.messages.push(message);
   }

@@ -61,7 +61,7 @@ export {
   type SharedRecordingOptions,
 } from './session/shared-recording.js';
 export { TypedEventTarget } from './session/typed-event-target.js';
-export { type RrdChannel, viewerSink } from './sink/viewer-sink.js';
+export { type RrdChannel, type ViewerSinkOptions, viewerSink } from './sink/viewer-sink.js';
 export { type CameraDevice, CameraError, listCameras } from './source/camera.js';
 export { type CameraFailure, describeCameraFailure } from './source/camera-errors.js';
 export { CanvasTestPattern, type CanvasTestPatternOptions } from './source/canvas-test-pattern.js';

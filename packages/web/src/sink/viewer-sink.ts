@@ -1,4 +1,4 @@
-import { StreamCallbackSink } from '@camstream/core';
+import { type BatchingPolicy, microBatch, StreamCallbackSink } from '@camstream/core';
 
 /**
  * What {@link viewerSink} needs of the web viewer's `LogChannel` (from `WebViewer.open_channel()` in
@@ -9,10 +9,24 @@ export interface RrdChannel {
   send_rrd(bytes: Uint8Array): void;
 }
 
+/** Options of {@link viewerSink}. */
+export interface ViewerSinkOptions {
+  /**
+   * How the recording batches what the viewer gets (the sink's `batching`). Default
+   * `microBatch({ maxDelayMs: 100 })`: a viewer without a GPU draws a few times a second and takes in only a
+   * few messages each time, so one message per frame made it fall seconds behind within minutes; a keyframe
+   * still starts a new message. `IMMEDIATE` sends each frame at once.
+   */
+  readonly batching?: BatchingPolicy;
+}
+
+/** {@link ViewerSinkOptions.batching}'s default. */
+const VIEWER_BATCHING = microBatch({ maxDelayMs: 100 });
+
 /**
  * A core `Sink` that feeds an embedded web viewer live: one `send_rrd` call per message, each a complete
  * RRD stream (the viewer decodes every call on its own). The first call carries the recording's store info,
- * then come static data and one call per logged frame, as soon as it is logged.
+ * then come static data and the frames, up to 100 ms of them per message (see {@link ViewerSinkOptions}).
  *
  * The sink does not own the channel: closing the recording leaves the channel open for the next recording.
  *
@@ -22,6 +36,9 @@ export interface RrdChannel {
  * const rec = new RecordingStream({ applicationId: 'camstream_demo', sinks: [viewerSink(channel)] });
  * ```
  */
-export function viewerSink(channel: RrdChannel): StreamCallbackSink {
-  return new StreamCallbackSink((rrd) => channel.send_rrd(rrd), { mode: 'per-message' });
+export function viewerSink(channel: RrdChannel, options: ViewerSinkOptions = {}): StreamCallbackSink {
+  return new StreamCallbackSink((rrd) => channel.send_rrd(rrd), {
+    mode: 'per-message',
+    batching: options.batching ?? VIEWER_BATCHING,
+  });
 }
