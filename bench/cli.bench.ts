@@ -19,8 +19,10 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { frameByteLength, renderTestPattern, testPattern } from '@camstream/core';
+import { ffmpegEnv } from '@camstream/encoder-ffmpeg';
 import { EncoderPool, encodeBatch } from '@camstream/encoder-wasm';
 import {
+  anchorEnv,
   fmt,
   goalMet,
   interleave,
@@ -178,11 +180,15 @@ function writeY4mFrames(): string {
 /** Native ffmpeg/libx264 on the Y4M file, writing an Annex B file: fps of the whole process. */
 function nativeFps(y4m: string): number {
   const t0 = performance.now();
-  const run = spawnSync('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-f', 'yuv4mpegpipe', '-i', y4m],
-    ...nativeX264Args(PRESET, GOP, THREADS),
-    ...['-f', 'h264', '-y', join(dir, 'native.h264')],
-  ]);
+  const run = spawnSync(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'yuv4mpegpipe', '-i', y4m],
+      ...nativeX264Args(PRESET, GOP, THREADS),
+      ...['-f', 'h264', '-y', join(dir, 'native.h264')],
+    ],
+    { env: anchorEnv(y4m) },
+  );
   if (run.status !== 0) throw new Error(`native ffmpeg failed: ${run.stderr}`);
   return FRAMES / ((performance.now() - t0) / 1000);
 }
@@ -199,9 +205,7 @@ function pyAvFps(python: string, raw: string): number {
   const run = spawnSync(
     python,
     [PYAV_SCRIPT, raw, String(W), String(H), PRESET, String(GOP), '1', String(FRAMES)],
-    {
-      encoding: 'utf8',
-    },
+    { encoding: 'utf8', env: ffmpegEnv(frameByteLength('I420', W, H)) },
   );
   if (run.status !== 0) throw new Error(`PyAV failed: ${run.stderr}`);
   return (JSON.parse(run.stdout) as { fps: number }).fps;

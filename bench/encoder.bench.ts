@@ -36,7 +36,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawFrame } from '@camstream/core';
 import { AccessUnitSplitter, resolveH264Options, x264EncodeArgs } from '@camstream/core/media';
-import { FfmpegEncoder } from '@camstream/encoder-ffmpeg';
+import { FfmpegEncoder, ffmpegEnv } from '@camstream/encoder-ffmpeg';
 import {
   EncoderPool,
   encodeArgs,
@@ -46,6 +46,7 @@ import {
   type X264Preset,
 } from '@camstream/encoder-wasm';
 import {
+  anchorEnv,
   fmt,
   goalMet,
   interleave,
@@ -152,11 +153,15 @@ function recordCpu(name: string, msPerFrame: number): void {
 function nativeFps(name: string, y4m: string, preset: string, threads: number): number {
   const cpu0 = procCpuMs().children;
   const t0 = performance.now();
-  const run = spawnSync('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-f', 'yuv4mpegpipe', '-i', y4m],
-    ...nativeX264Args(preset, GOP, threads),
-    ...['-f', 'h264', '-y', '/dev/null'],
-  ]);
+  const run = spawnSync(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'yuv4mpegpipe', '-i', y4m],
+      ...nativeX264Args(preset, GOP, threads),
+      ...['-f', 'h264', '-y', '/dev/null'],
+    ],
+    { env: anchorEnv(y4m) },
+  );
   const seconds = (performance.now() - t0) / 1000;
   if (run.status !== 0) throw new Error(`native ffmpeg failed: ${run.stderr}`);
   recordCpu(name, (procCpuMs().children - cpu0) / FRAMES);
@@ -212,7 +217,8 @@ function pyAvFps(python: string, path: string, w: number, h: number, preset: str
   const run = spawnSync(
     python,
     [PYAV_SCRIPT, path, String(w), String(h), preset, String(GOP), String(PYAV_THREADS), String(FRAMES)],
-    { encoding: 'utf8' },
+    // The anchors' malloc padding (`anchorEnv`): libavcodec in Python allocates per frame the same way.
+    { encoding: 'utf8', env: ffmpegEnv((w * h * 3) / 2) },
   );
   if (run.status !== 0) throw new Error(`PyAV anchor failed: ${run.stderr}`);
   const r = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { frames: number; seconds: number };
@@ -504,6 +510,7 @@ async function nativePipeRound(path: string, w: number, h: number, preset: X264P
   const options = resolveH264Options({ width: w, height: h, fpsNum: 30, preset, gop: GOP });
   const child = spawn('ffmpeg', x264EncodeArgs(options, 'pipe:0', 'pipe:1'), {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env: ffmpegEnv(options.frameBytes),
   });
   const chunks: Buffer[] = [];
   const arrivals: { at: number; end: number }[] = [];

@@ -33,6 +33,7 @@ export {
   type MicroBatchOptions,
   microBatch,
   perGop,
+  VIEWER_BATCHING,
 } from './recording/batching.js';
 export {
   type AddSinkOptions,

@@ -17,6 +17,7 @@ import { FfmpegEncoderError, type FfmpegEncoderErrorCode } from './errors.js';
 import { liveEncodeArgs } from './ffmpeg-args.js';
 import { FfmpegRun, type RunExit } from './ffmpeg-run.js';
 import { FrameCopies } from './frame-copies.js';
+import { ffmpegEnv } from './malloc-env.js';
 import { SampleQueue } from './sample-queue.js';
 
 /**
@@ -346,14 +347,20 @@ export class FfmpegEncoder implements Encoder {
   }
 
   private async startRun(): Promise<void> {
-    const run = await FfmpegRun.start(this.ffmpegPath, this.args, this.batch ? 'stream' : 'packets', {
-      packet: (packet) => {
-        if (this.run === run) this.onPacket(packet);
+    const run = await FfmpegRun.start(
+      this.ffmpegPath,
+      this.args,
+      this.batch ? 'stream' : 'packets',
+      {
+        packet: (packet) => {
+          if (this.run === run) this.onPacket(packet);
+        },
+        exit: (exit) => {
+          if (this.run === run) this.onExit(exit);
+        },
       },
-      exit: (exit) => {
-        if (this.run === run) this.onExit(exit);
-      },
-    });
+      ffmpegEnv(this.options.frameBytes),
+    );
     this.run = run;
     this.runFrames = 0;
     this.runSamples = 0;

@@ -85,17 +85,18 @@ export class FfmpegRun {
 
   /**
    * Starts `ffmpegPath` with `args` (with `packets` framing, their output must be the tee described in
-   * {@link PacketCutter}); resolves once the process runs. Rejects with `ffmpeg-not-found` when it cannot start.
+   * {@link PacketCutter}) in `env`; resolves once the process runs. Rejects with `ffmpeg-not-found` when it cannot start.
    */
   static start(
     ffmpegPath: string,
     args: readonly string[],
     framing: RunFraming,
     events: RunEvents,
+    env: NodeJS.ProcessEnv = process.env,
   ): Promise<FfmpegRun> {
     return new Promise<FfmpegRun>((resolve, reject) => {
       const stdio = framing === 'packets' ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
-      const child = spawn(ffmpegPath, args, { stdio: stdio as ('pipe' | 'ignore')[] });
+      const child = spawn(ffmpegPath, args, { stdio: stdio as ('pipe' | 'ignore')[], env });
       child.once('error', (error: NodeJS.ErrnoException) => {
         if (child.pid !== undefined) return;
         const code =

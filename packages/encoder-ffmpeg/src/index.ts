@@ -37,3 +37,4 @@ export {
   type FfmpegEncoderStats,
   type FullQueuePolicy,
 } from './ffmpeg-encoder.js';
+export { ffmpegEnv } from './malloc-env.js';

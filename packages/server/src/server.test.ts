@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import { frameTime, VIEWER_BATCHING } from '@camstream/core';
+import { decodeChunk } from '@camstream/core/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CamstreamServer, startServer } from './server.js';
 import { logFrame, readGrpcWeb, responses, videoRecording } from './test-util.js';
@@ -58,6 +60,26 @@ describe('gRPC-web ReadMessages on HTTP/1.1', () => {
       }
     },
   );
+
+  it("its sink sends viewers 100 ms micro-batches that each keyframe starts; a late joiner's video starts at the keyframe", async () => {
+    server = await startServer({ port: 0 });
+    expect(server.sink().batching).toEqual(VIEWER_BATCHING);
+    const rec = videoRecording([server.sink()], 'rec', { ownBatching: true });
+    for (let i = 0; i < 25; i++) logFrame(rec, i, 10); // keyframes at 0, 10, 20; logged faster than 100 ms
+    await rec.flush();
+    const late = readGrpcWeb(server.port);
+    // store info, static codec, the video of frames 20–24 as one message, the scalars as one
+    await late.waitFor(4);
+    await new Promise((r) => setTimeout(r, 100));
+    const video = responses(late.frames).flatMap((r) => {
+      const msg = r.logMsg?.msg;
+      if (msg?.case !== 'arrowMsg' || msg.value.isStatic) return [];
+      const chunk = decodeChunk(msg.value.payload);
+      return chunk.entityPath === '/video' ? [chunk.timelines.find((t) => t.name === 'time')?.values] : [];
+    });
+    expect(video).toEqual([[20, 21, 22, 23, 24].map((i) => frameTime(i, 30))]);
+    late.abort();
+  });
 
   it('answers CORS preflights for allowed origins only', async () => {
     server = await startServer({ port: 0, allowedOrigins: ['https://app.example'] });

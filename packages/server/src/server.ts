@@ -2,7 +2,7 @@ import { type IncomingMessage, ServerResponse } from 'node:http';
 import { type Http2ServerRequest, type Http2ServerResponse, constants as http2Constants } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { EncodedMessage, Sink } from '@camstream/core';
+import { type EncodedMessage, type Sink, VIEWER_BATCHING } from '@camstream/core';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { hasToken, isLoopback, safeDecode, sameToken, tokenCookie } from './auth/token.js';
 import { ServerError } from './errors.js';
@@ -88,7 +88,10 @@ export interface CamstreamServer {
   /** `ws://HOST:PORT/publish`: the publish WebSocket (one binary message = one complete RRD stream). */
   readonly publishUrl: string;
   readonly port: number;
-  /** A core sink: attach it to a RecordingStream and every viewer sees what it logs. */
+  /**
+   * A core sink: attach it to a RecordingStream and every viewer sees what it logs, batched by core's
+   * `VIEWER_BATCHING` (100 ms) unless `addSink` is given another policy (`IMMEDIATE`: each frame at once).
+   */
   sink(): Sink;
   stats(): ServerStats;
   /** Ends every viewer's stream with a `grpc-status: 0` trailer, then stops listening. */
@@ -295,6 +298,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Camstrea
     port: bound,
     sink(): Sink {
       return {
+        batching: VIEWER_BATCHING,
         write: (message: EncodedMessage) => hub.publishEncoded(message),
         flush: () => undefined,
         close: () => undefined,

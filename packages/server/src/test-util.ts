@@ -5,6 +5,7 @@ import {
   type BatchingPolicy,
   type EncodedMessage,
   frameTime,
+  IMMEDIATE,
   RecordingStream,
   Scalars,
   type Sink,
@@ -44,9 +45,17 @@ export function fakeSample(i: number, keyframe: boolean): Uint8Array {
     : new Uint8Array([0, 0, 0, 1, 0x41, 0x9a, i & 255]);
 }
 
-/** A RecordingStream writing to `sinks`, with the static codec chunk logged. */
-export function videoRecording(sinks: Sink[], recordingId = 'rec'): RecordingStream {
-  const rec = new RecordingStream({ applicationId: 'camstream_test', recordingId, sinks });
+/**
+ * A recording into `sinks` with the video codec logged as static data. Each sink gets one message per log call
+ * (`IMMEDIATE`), which these tests count, or with `ownBatching` its own `batching`.
+ */
+export function videoRecording(
+  sinks: Sink[],
+  recordingId = 'rec',
+  { ownBatching = false }: { ownBatching?: boolean } = {},
+): RecordingStream {
+  const rec = new RecordingStream({ applicationId: 'camstream_test', recordingId });
+  for (const sink of sinks) rec.addSink(sink, ownBatching ? {} : { batching: IMMEDIATE });
   rec.log('video', new VideoStream({ codec: VideoCodec.H264 }), { static: true });
   return rec;
 }

@@ -279,10 +279,7 @@ export interface ServeOptions extends ListenAddress {
   readonly batchMs?: number;
 }
 
-/**
- * {@link ServeOptions.batchMs}'s default: measured on two cores without a GPU, it kept the hosted page live
- * (p50 1.3 s, no drift) where one message per frame fell seconds behind (decision 0010).
- */
+/** {@link ServeOptions.batchMs}'s default: core's `VIEWER_BATCHING` delay, which keeps a served viewer live. */
 export const DEFAULT_SERVE_BATCH_MS = 100;
 
 /** PEM certificate (chain) and its unencrypted private key, as text or bytes. */

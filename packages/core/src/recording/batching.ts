@@ -69,6 +69,14 @@ export function microBatch(options: MicroBatchOptions = {}): BatchingPolicy {
   return { kind: 'micro', maxRows, maxBytes, maxDelayMs };
 }
 
+/**
+ * 100 ms micro-batches, for sinks that feed a live web viewer (`publishSink`, the web package's `viewerSink`,
+ * the CLI's `--serve`). A viewer without a GPU draws two to four times a second and takes in messages for about
+ * 10 ms each time (re_viewer 0.33), so one message per frame made it fall seconds behind; batched, it kept up
+ * (`pnpm bench latency`, decision 0010). A keyframe still starts a new chunk.
+ */
+export const VIEWER_BATCHING: BatchingPolicy = microBatch({ maxDelayMs: 100 });
+
 /** A key equal for policies that batch the same way (sinks with equal policies share their chunks). */
 export function batchingKey(policy: BatchingPolicy): string {
   switch (policy.kind) {

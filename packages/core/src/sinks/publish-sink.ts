@@ -1,6 +1,6 @@
 import { CamstreamError } from '../errors.js';
 import type { EncodedMessage, Sink } from '../model/pipeline.js';
-import { type BatchingPolicy, microBatch } from '../recording/batching.js';
+import { type BatchingPolicy, VIEWER_BATCHING } from '../recording/batching.js';
 
 /**
  * Bytes on a plain `ArrayBuffer` (not a `SharedArrayBuffer`, which `WebSocket.send` refuses); spelled without
@@ -41,15 +41,11 @@ export interface PublishSinkOptions {
   readonly giveUpAfterMs?: number;
   /**
    * How the recording batches what this sink publishes (its {@link Sink.batching}). Default
-   * `microBatch({ maxDelayMs: 100 })`: a viewer without a GPU takes in only a few messages per frame it draws,
-   * and one message per frame made the server's hosted page fall seconds behind; a keyframe still starts a
-   * new message. `IMMEDIATE` sends each frame at once.
+   * {@link VIEWER_BATCHING} (100 ms), which keeps the server's hosted page live on a machine without a GPU;
+   * `IMMEDIATE` sends each frame at once.
    */
   readonly batching?: BatchingPolicy;
 }
-
-/** {@link PublishSinkOptions.batching}'s default. */
-const PUBLISH_BATCHING = microBatch({ maxDelayMs: 100 });
 
 const OPEN = 1;
 
@@ -100,7 +96,7 @@ export class PublishSink implements Sink {
   constructor(url: string, options: PublishSinkOptions) {
     this.#url = url;
     this.#options = options;
-    this.batching = options.batching ?? PUBLISH_BATCHING;
+    this.batching = options.batching ?? VIEWER_BATCHING;
     this.#connect();
   }
 

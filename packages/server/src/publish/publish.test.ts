@@ -1,4 +1,4 @@
-import { type EncodedMessage, IMMEDIATE } from '@camstream/core';
+import type { EncodedMessage } from '@camstream/core';
 import { logMsgBytes, unwrapLogMsg } from '@camstream/test-helpers/grpc-peer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -36,7 +36,7 @@ describe('publish WebSocket endpoint + publishSink (Node, ws)', () => {
     const web = readGrpcWeb(server.port);
     const sink = publishSink(server.publishUrl, { WebSocket });
     const copy = new CollectSink(sink.batching);
-    const rec = videoRecording([sink, copy]);
+    const rec = videoRecording([sink, copy], 'rec', { ownBatching: true });
     for (let i = 0; i < 12; i++) logFrame(rec, i);
     await rec.close();
     // Logged faster than the 100 ms batch time: the keyframe of frame 10 starts a new chunk.
@@ -90,8 +90,6 @@ describe('publish WebSocket endpoint + publishSink (Node, ws)', () => {
       retryIntervalMs: 50,
       maxBufferedBytes: 100_000,
       closeTimeoutMs: 200,
-      // One message per frame, so a GOP is several messages.
-      batching: IMMEDIATE,
     });
     const rec = videoRecording([sink]);
     for (let i = 0; i < 40; i++) logFrame(rec, i, 10);

@@ -1,4 +1,4 @@
-import { type BatchingPolicy, microBatch, StreamCallbackSink } from '@camstream/core';
+import { type BatchingPolicy, StreamCallbackSink, VIEWER_BATCHING } from '@camstream/core';
 
 /**
  * What {@link viewerSink} needs of the web viewer's `LogChannel` (from `WebViewer.open_channel()` in
@@ -12,16 +12,12 @@ export interface RrdChannel {
 /** Options of {@link viewerSink}. */
 export interface ViewerSinkOptions {
   /**
-   * How the recording batches what the viewer gets (the sink's `batching`). Default
-   * `microBatch({ maxDelayMs: 100 })`: a viewer without a GPU draws a few times a second and takes in only a
-   * few messages each time, so one message per frame made it fall seconds behind within minutes; a keyframe
-   * still starts a new message. `IMMEDIATE` sends each frame at once.
+   * How the recording batches what the viewer gets (the sink's `batching`). Default core's `VIEWER_BATCHING`
+   * (100 ms): with one `send_rrd` per frame, a viewer without a GPU fell seconds behind within minutes.
+   * `IMMEDIATE` sends each frame at once.
    */
   readonly batching?: BatchingPolicy;
 }
-
-/** {@link ViewerSinkOptions.batching}'s default. */
-const VIEWER_BATCHING = microBatch({ maxDelayMs: 100 });
 
 /**
  * A core `Sink` that feeds an embedded web viewer live: one `send_rrd` call per message, each a complete
