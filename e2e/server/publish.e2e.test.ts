@@ -85,7 +85,8 @@ describe('publishing through the WebSocket endpoint', () => {
       );
       await expectVideo(server, 'browser-publish', 'server-browser-publish');
       expect(server.stats().publish.messages).toBeGreaterThan(2);
-      expect(await publishing).toBeGreaterThan(300);
+      // 360 frames in 12 s, sent in 100 ms batches (and a new message at each keyframe): about 150 messages.
+      expect(await publishing).toBeGreaterThan(60);
       expect(watch.pageErrors).toEqual([]);
       await page.close();
     } finally {
