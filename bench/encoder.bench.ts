@@ -217,7 +217,7 @@ function pyAvFps(python: string, path: string, w: number, h: number, preset: str
   const run = spawnSync(
     python,
     [PYAV_SCRIPT, path, String(w), String(h), preset, String(GOP), String(PYAV_THREADS), String(FRAMES)],
-    // The anchors' malloc padding (`anchorEnv`): libavcodec in Python allocates per frame the same way.
+    // The anchors' malloc settings (`anchorEnv`): libavcodec in Python allocates per frame the same way.
     { encoding: 'utf8', env: ffmpegEnv((w * h * 3) / 2) },
   );
   if (run.status !== 0) throw new Error(`PyAV anchor failed: ${run.stderr}`);

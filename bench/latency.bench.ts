@@ -16,8 +16,8 @@
  *  A. floor: a plain page (bench/latency/page/floor.ts) paints the stamp of `Date.now()` on every animation
  *     frame; read the same way. What the browser, the compositor and the screencast add by themselves.
  *  B. path 1, `camstream capture --input - --live --serve` (the built CLI with its default 100 ms batches,
- *     system ffmpeg libx264 when it works else ffmpeg.wasm; ultrafast, zerolatency) → its hosted page `/`. The bench is the camera: it writes
- *     Y4M frames of the test pattern at 30 fps from a paced loop, each stamped with `Date.now()` as it is
+ *     system ffmpeg libx264 when it works else ffmpeg.wasm; ultrafast, zerolatency) → its hosted page `/`. The
+ *     bench is the camera: it writes Y4M frames of the test pattern at 30 fps from a paced loop, each stamped with `Date.now()` as it is
  *     written. In the loop: the pipe, the CLI's Y4M reader, encoder, logging, the server's fan-out, gRPC-web,
  *     the viewer's decoding and drawing.
  *  C. viewer anchor: the same hosted page of a camstream server (`startServer`, in this process), fed frames
@@ -57,9 +57,8 @@
  * CAMSTREAM_BENCH_LONG_SECONDS (B and D at 640x480, default 300); CAMSTREAM_BENCH_CASES (default
  * `floor,cli,anchor,browser,embedded,publish`: A, B, C, D, path 2, path 4) and CAMSTREAM_BENCH_SIZES (default
  * `640x480,1280x720`) to run a part; CAMSTREAM_BENCH_SERVE_BATCH (B and path 2's `--serve-batch`; unset: the
- * CLI's default); CAMSTREAM_BENCH_PUBLISH_BATCH=0 (path 4 publishes each frame at once, not in publishSink's
- * default 100 ms batches); CAMSTREAM_BENCH_VIEWER_BATCH=MS (D's `viewerSink` batching; 0 each frame at once; unset:
- * its default).
+ * CLI's default); CAMSTREAM_BENCH_PUBLISH_BATCH and CAMSTREAM_BENCH_VIEWER_BATCH (path 4's `publishSink` and
+ * D's `viewerSink` batching, ms; 0: each frame at once; unset: the sink's default).
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -201,6 +200,11 @@ interface SessionBenchWindow {
 }
 
 /** Opens session.html (`url`, with its query) on `page` and waits for its API. */
+/** The session page's query parameter for a sink's batching time, when one is set. */
+function batchQuery(name: string, ms: string | undefined): string {
+  return ms === undefined ? '' : `${name}=${encodeURIComponent(ms)}`;
+}
+
 async function openSessionPage(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForFunction(() => 'latencyBench' in window, null, { timeout: 60_000 });
@@ -437,7 +441,7 @@ async function runBrowser(
   try {
     await openSessionPage(
       page,
-      `${pagesUrl}session.html${process.env.CAMSTREAM_BENCH_VIEWER_BATCH === undefined ? '' : `?viewerBatch=${process.env.CAMSTREAM_BENCH_VIEWER_BATCH}`}`,
+      `${pagesUrl}session.html?${batchQuery('viewerBatch', process.env.CAMSTREAM_BENCH_VIEWER_BATCH)}`,
     );
     recorder = await ScreenRecorder.start(page);
     const measured = await waitWindow(await startSession(page, width, height), seconds);
@@ -471,7 +475,7 @@ async function runPublish(
     const publisher = await newPage(publisherBrowser);
     await openSessionPage(
       publisher,
-      `${pagesUrl}session.html?publish=${encodeURIComponent(server.publishUrl)}${process.env.CAMSTREAM_BENCH_PUBLISH_BATCH === '0' ? '&publishBatch=0' : ''}`,
+      `${pagesUrl}session.html?publish=${encodeURIComponent(server.publishUrl)}&${batchQuery('publishBatch', process.env.CAMSTREAM_BENCH_PUBLISH_BATCH)}`,
     );
     recorder = await ScreenRecorder.start(page);
     const measured = await waitWindow(await startSession(publisher, width, height), seconds);

@@ -111,9 +111,9 @@ export const fmt = (n: number, digits = 2) => n.toFixed(digits);
  */
 /**
  * The environment of a native ffmpeg anchor reading the Y4M file `y4m`: the one `FfmpegEncoder` gives its own
- * ffmpeg (`ffmpegEnv`: glibc's malloc padded by two frames). Without it, glibc settled into trimming and
- * regrowing its heap for every frame in these anchors' command lines, and the same encode took 2–2.6× as long:
- * the anchors are native ffmpeg at its best.
+ * ffmpeg (`ffmpegEnv`: glibc's malloc keeps frame-sized blocks on its heap). Without it, glibc settled into
+ * unmapping and mapping frame buffers for every frame with these anchors' command lines, and the same encode
+ * took 2–2.6× as long: the anchors are native ffmpeg at its best.
  */
 export function anchorEnv(y4m: string): NodeJS.ProcessEnv {
   return ffmpegEnv(y4mFrameBytes(y4m));

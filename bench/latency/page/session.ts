@@ -4,9 +4,9 @@
 // one frame, taken as it was painted.
 // Where the frames go depends on the URL: by default `viewerSink` into the viewer embedded in this page
 // (blueprint and selection panels collapsed, like the demo); with `?publish=ws://…/publish`, `publishSink` to a
-// camstream server and no viewer here (another page shows the server's stream); `&publishBatch=0` publishes
-// each frame at once instead of publishSink's default 100 ms batches.
-import { IMMEDIATE, microBatch, publishSink, type Sink } from '@camstream/core';
+// camstream server and no viewer here (another page shows the server's stream). `viewerBatch=MS` and
+// `publishBatch=MS` replace the sink's default batching (0: each frame at once).
+import { type BatchingPolicy, IMMEDIATE, microBatch, publishSink, type Sink } from '@camstream/core';
 import { CaptureSession, viewerSink } from '@camstream/web';
 import { WebViewer } from '@rerun-io/web-viewer';
 import { paintStampedPattern } from './stamped-pattern.js';
@@ -20,6 +20,13 @@ interface SessionBench {
 
 const query = new URLSearchParams(location.search);
 
+/** The batching a query parameter asks of a sink, ms (0: each frame at once); none: the sink's default. */
+function batchingOf(name: string): { batching?: BatchingPolicy } {
+  const ms = query.get(name);
+  if (ms === null) return {};
+  return { batching: Number(ms) > 0 ? microBatch({ maxDelayMs: Number(ms) }) : IMMEDIATE };
+}
+
 async function embeddedViewerSink(): Promise<() => Sink> {
   const viewer = new WebViewer();
   await viewer.start(null, document.getElementById('viewer'), {
@@ -30,19 +37,15 @@ async function embeddedViewerSink(): Promise<() => Sink> {
   viewer.override_panel_state('blueprint', 'collapsed');
   viewer.override_panel_state('selection', 'collapsed');
   const channel = viewer.open_channel('camstream');
-  // `?viewerBatch=MS` overrides the sink's default batching (0: each frame at once).
-  const batchMs = query.get('viewerBatch');
-  if (batchMs === null) return () => viewerSink(channel);
-  const batching = Number(batchMs) > 0 ? microBatch({ maxDelayMs: Number(batchMs) }) : IMMEDIATE;
-  return () => viewerSink(channel, { batching });
+  const batching = batchingOf('viewerBatch');
+  return () => viewerSink(channel, batching);
 }
 
 const publishUrl = query.get('publish');
-const publishBatching = query.get('publishBatch') === '0' ? { batching: IMMEDIATE } : {};
 const sink =
   publishUrl === null
     ? await embeddedViewerSink()
-    : () => publishSink(publishUrl, { WebSocket, ...publishBatching });
+    : () => publishSink(publishUrl, { WebSocket, ...batchingOf('publishBatch') });
 
 let session: CaptureSession | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
