@@ -11,8 +11,8 @@ import { RecordingError } from '../errors.js';
  *   files: fewer, larger chunks.
  * - `micro`: Rerun's own micro-batching: rows are held per entity and flushed when `maxRows` or `maxBytes` is
  *   reached, or `maxDelayMs` after the first held row (a timer), or on `flush()`/`close()`. Unlike Rerun's, a
- *   video keyframe always starts a new chunk on its entity, so a chunk never holds frames from before the
- *   keyframe it carries (what a late joiner is replayed from).
+ *   video keyframe always starts a new chunk on its entity and flushes the rows held for entities without
+ *   video, so no chunk reaches back before the keyframe a late joiner is replayed from.
  */
 export type BatchingPolicy =
   | { readonly kind: 'immediate' }

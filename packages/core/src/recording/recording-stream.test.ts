@@ -358,7 +358,7 @@ describe('RecordingStream', () => {
       expect(vi.getTimerCount()).toBe(0);
     });
 
-    it('starts a micro batch at each keyframe, so no chunk holds frames from before the keyframe it carries', async () => {
+    it('starts a micro batch at each keyframe, so no chunk reaches back before the keyframe it follows', async () => {
       const served = new MemorySink();
       const rec = new RecordingStream({ applicationId: 'app' });
       rec.addSink(served, { batching: microBatch({ maxRows: 4, maxDelayMs: 60_000 }) });
@@ -369,11 +369,16 @@ describe('RecordingStream', () => {
         const frame =
           i % 3 === 0 ? new Uint8Array([0, 0, 0, 1, 0x67, 0x42, ...sample(i, true)]) : sample(i, false);
         rec.log('video', VideoStream.fromFields({ sample: frame }));
+        rec.log('stats/frame', new Scalars(i));
       }
       await rec.close();
-      // Keyframes at 0, 3, 6, 9: each opens a chunk, although 4 rows would fit.
-      expect(temporal(served).rows).toEqual([3, 3, 3, 1]);
-      expect(temporal(served).times).toEqual(Array.from({ length: 10 }, (_, i) => millis(i * 33)));
+      // Keyframes at 0, 3, 6, 9: each opens a chunk, although 4 rows would fit, and the stats follow GOP by GOP.
+      const { rows, entities } = temporal(served);
+      expect(rows).toEqual([3, 3, 3, 3, 3, 3, 1, 1]);
+      expect(entities).toEqual([
+        ...['/video', '/stats/frame', '/video', '/stats/frame', '/video', '/stats/frame'],
+        ...['/video', '/stats/frame'],
+      ]);
     });
 
     it('batches stats entities separately from the video, and sinks with equal policies share chunks', async () => {

@@ -285,9 +285,11 @@ export class RecordingStream {
     const pending = lane.pending;
     const key = `${entity}\u0000${row.timelines.key}`;
     let builder = pending.get(key);
-    // A new GOP starts a new chunk on its entity. Entities without video are flushed with it, so that their
-    // rows (e.g. stats) follow the video GOP by GOP; other video entities keep their own GOPs.
-    if (policy.kind === 'gop' && row.hasKeyframe) {
+    // A new GOP starts a new chunk on its entity (micro batches too: a late joiner's replay starts at the chunk
+    // that holds the latest keyframe, which must not also carry the frames before it). Entities without video
+    // are flushed with it, so that their rows (e.g. stats) follow the video GOP by GOP and none of their chunks
+    // reaches back before the keyframe; other video entities keep their own GOPs.
+    if (policy.kind !== 'immediate' && row.hasKeyframe) {
       if (builder !== undefined && builder.rows.length > 0) this.#emit(builder, lane.sinks);
       for (const [k, other] of pending) {
         if (other !== builder && !this.#videoEntities.has(other.entityPath) && other.rows.length > 0) {
@@ -295,17 +297,7 @@ export class RecordingStream {
           pending.delete(k);
         }
       }
-      builder = undefined;
-    } else if (
-      policy.kind === 'micro' &&
-      row.hasKeyframe &&
-      builder !== undefined &&
-      builder.rows.length > 0
-    ) {
-      // A keyframe opens a chunk of its own here too: a late joiner's replay starts at the chunk that holds the
-      // latest keyframe, which must not also carry the frames before it.
       pending.delete(key);
-      this.#emit(builder, lane.sinks);
       builder = undefined;
     }
     if (builder === undefined) {
