@@ -289,7 +289,7 @@ export class RecordingStream {
     // that holds the latest keyframe, which must not also carry the frames before it). Entities without video
     // are flushed with it, so that their rows (e.g. stats) follow the video GOP by GOP and none of their chunks
     // reaches back before the keyframe; other video entities keep their own GOPs.
-    if (policy.kind !== 'immediate' && row.hasKeyframe) {
+    if (row.hasKeyframe) {
       if (builder !== undefined && builder.rows.length > 0) this.#emit(builder, lane.sinks);
       for (const [k, other] of pending) {
         if (other !== builder && !this.#videoEntities.has(other.entityPath) && other.rows.length > 0) {
