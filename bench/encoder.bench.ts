@@ -35,7 +35,12 @@ import { closeSync, existsSync, openSync, readSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawFrame } from '@camstream/core';
-import { AccessUnitSplitter, resolveH264Options, x264EncodeArgs } from '@camstream/core/media';
+import {
+  AccessUnitSplitter,
+  frameByteLength,
+  resolveH264Options,
+  x264EncodeArgs,
+} from '@camstream/core/media';
 import { FfmpegEncoder, ffmpegEnv } from '@camstream/encoder-ffmpeg';
 import {
   EncoderPool,
@@ -218,7 +223,7 @@ function pyAvFps(python: string, path: string, w: number, h: number, preset: str
     python,
     [PYAV_SCRIPT, path, String(w), String(h), preset, String(GOP), String(PYAV_THREADS), String(FRAMES)],
     // The anchors' malloc settings (`anchorEnv`): libavcodec in Python allocates per frame the same way.
-    { encoding: 'utf8', env: ffmpegEnv((w * h * 3) / 2) },
+    { encoding: 'utf8', env: ffmpegEnv(frameByteLength('I420', w, h)) },
   );
   if (run.status !== 0) throw new Error(`PyAV anchor failed: ${run.stderr}`);
   const r = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { frames: number; seconds: number };

@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { frameByteLength, parseY4mHeader } from '@camstream/core/media';
 import { ffmpegEnv } from '@camstream/encoder-ffmpeg';
 
 /** Results folder (`bench/results/`, not committed). */
@@ -109,6 +110,14 @@ export const fmt = (n: number, digits = 2) => n.toFixed(digits);
  * The native anchor's x264 options, the same as camstream's encoders use (`encodeArgs`): zerolatency, no B-frames,
  * a keyframe exactly every `gop` frames.
  */
+export function nativeX264Args(preset: string, gop: number, threads: number): string[] {
+  const g = String(gop);
+  return [
+    ...['-c:v', 'libx264', '-preset', preset, '-tune', 'zerolatency', '-bf', '0'],
+    ...['-g', g, '-sc_threshold', '0', '-threads', String(threads)],
+  ];
+}
+
 /**
  * The environment of a native ffmpeg anchor reading the Y4M file `y4m`: the one `FfmpegEncoder` gives its own
  * ffmpeg (`ffmpegEnv`: glibc's malloc keeps frame-sized blocks on its heap). Without it, glibc settled into
@@ -116,31 +125,18 @@ export const fmt = (n: number, digits = 2) => n.toFixed(digits);
  * took 2–2.6× as long: the anchors are native ffmpeg at its best.
  */
 export function anchorEnv(y4m: string): NodeJS.ProcessEnv {
-  return ffmpegEnv(y4mFrameBytes(y4m));
-}
-
-/** Bytes of one 4:2:0 frame of a Y4M file, from its header's `W` and `H`. */
-export function y4mFrameBytes(y4m: string): number {
   const fd = openSync(y4m, 'r');
   try {
     const head = Buffer.alloc(256);
     const n = readSync(fd, head, 0, head.length, 0);
-    const header = head.subarray(0, n).toString('latin1').split('\n')[0] ?? '';
-    const w = Number(/ W(\d+)/.exec(header)?.[1]);
-    const h = Number(/ H(\d+)/.exec(header)?.[1]);
-    if (!(w > 0 && h > 0)) throw new Error(`${y4m}: not a Y4M header: ${JSON.stringify(header)}`);
-    return w * h + 2 * Math.ceil(w / 2) * Math.ceil(h / 2);
+    const { width, height } = parseY4mHeader(
+      head.subarray(0, n).toString('latin1').split('\n')[0] ?? '',
+      y4m,
+    );
+    return ffmpegEnv(frameByteLength('I420', width, height));
   } finally {
     closeSync(fd);
   }
-}
-
-export function nativeX264Args(preset: string, gop: number, threads: number): string[] {
-  const g = String(gop);
-  return [
-    ...['-c:v', 'libx264', '-preset', preset, '-tune', 'zerolatency', '-bf', '0'],
-    ...['-g', g, '-sc_threshold', '0', '-threads', String(threads)],
-  ];
 }
 
 /**
