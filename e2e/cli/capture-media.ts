@@ -60,6 +60,19 @@ export interface SavedRecording {
   readonly entities: string[];
 }
 
+/**
+ * The `time` values of `entity` in a `.rrd` still being written: what decodes so far (the last message may be
+ * only partly on disk, so decoding errors are expected and ignored).
+ */
+export function savedTimesSoFar(path: string, entity: string): bigint[] {
+  const { messages } = decodeRrd(new Uint8Array(readFileSync(path)));
+  return messages.flatMap((m) =>
+    m.kind === 'arrow_msg' && !m.chunk.isStatic && m.chunk.entityPath === entity
+      ? (m.chunk.timelines.find((t) => t.name === 'time')?.values ?? [])
+      : [],
+  );
+}
+
 /** Decodes a `.rrd` with core's decoder; a file that does not decode cleanly fails the test. */
 export function readSaved(path: string, entity = '/video_stream'): SavedRecording {
   const { messages, errors } = decodeRrd(new Uint8Array(readFileSync(path)));

@@ -18,7 +18,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, poll, watchPage } from '../harness/browser.js';
 import { assertCliBuilt, type CliProcess, runCli, startCli } from '../harness/cli-process.js';
-import { makeTestsrc2, readSaved } from './capture-media.js';
+import { makeTestsrc2, readSaved, savedTimesSoFar } from './capture-media.js';
 
 // Several sources in one `camstream capture` (decision 0019), run as the built binary: one .rrd checked per
 // entity by core's parser, an independent reader and ffprobe; --serve played by the real web viewer
@@ -420,7 +420,11 @@ describe('camstream capture with several sources → --serve, in the real web vi
         async () => (await timeRange(late, 'e2e-several-serve')) ?? undefined,
       );
       camera.stop();
-      await cli.waitFor(/"event":"source-ended"[^\n]*"entity":"replay"/, 'stderr');
+      const [ended] = await cli.waitFor(
+        /^\{[^\n]*"event":"source-ended"[^\n]*"entity":"replay"[^\n]*$/m,
+        'stderr',
+      );
+      const replayFrames = (JSON.parse(ended!) as { frames: number }).frames;
       const atEnd = await poll(
         'the time range',
         async () => (await timeRange(late, 'e2e-several-serve')) ?? undefined,
@@ -429,6 +433,15 @@ describe('camstream capture with several sources → --serve, in the real web vi
       await poll('the time range to grow after the end', async () => {
         const range = await timeRange(late, 'e2e-several-serve');
         return range !== null && range.max >= atEnd.max + 1.5e9 ? range : undefined;
+      });
+      // The viewer's range runs behind the recording by its latency, and the slower encoder's entity behind the
+      // faster one's: wait until the recording itself holds 1.5 s more of both others after the camera's last frame.
+      await poll('1.5 s more of the other sources saved after the piped camera ended', async () => {
+        const replay = savedTimesSoFar(save, '/replay');
+        if (replay.length < replayFrames) return undefined;
+        const after = replay.at(-1)! + 1_500_000_000n;
+        const others = ['/cams/front', '/cams/rear'].map((e) => savedTimesSoFar(save, e).at(-1));
+        return others.every((t) => t !== undefined && t > after) ? others : undefined;
       });
       expect(cli.output().stderr).not.toMatch(/"event":"source-failed"/);
 
