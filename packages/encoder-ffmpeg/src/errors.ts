@@ -1,4 +1,4 @@
-import { CamstreamError } from '@camstream/core/media';
+import { CamstreamError, isCamstreamError } from '@camstream/core/media';
 
 /** Machine-readable error codes of `@camstream/encoder-ffmpeg`. */
 export type FfmpegEncoderErrorCode =
@@ -30,4 +30,24 @@ export class FfmpegEncoderError extends CamstreamError<FfmpegEncoderErrorCode> {
     this.exitCode = options?.exitCode;
     this.logTail = options?.logTail ?? [];
   }
+}
+
+const OPTION_CODES = new Set<string>(['invalid-options', 'invalid-frame', 'unsupported-format']);
+
+/** Runs core's option checks, rethrowing their errors as {@link FfmpegEncoderError}s with the same code. */
+export function checkedOptions<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (isCamstreamError(error) && OPTION_CODES.has(error.code))
+      throw new FfmpegEncoderError(error.code as FfmpegEncoderErrorCode, error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** ffmpeg's output that core's splitter refused. */
+export function unparsedOutput(error: unknown): FfmpegEncoderError {
+  return new FfmpegEncoderError('encoder-failed', `ffmpeg's output did not parse: ${String(error)}`, {
+    cause: error,
+  });
 }

@@ -1,11 +1,10 @@
 import {
   type AccessUnit,
-  AccessUnitSplitter,
+  type AccessUnitSplitter,
   checkH264Frame,
   type EncodedSample,
   type Encoder,
   type H264EncoderOptions,
-  isCamstreamError,
   type RawFrame,
   type ResolvedH264Options,
   resolveH264Options,
@@ -13,12 +12,13 @@ import {
   VideoCodec,
 } from '@camstream/core/media';
 import { describeEncoder } from './encoders/encoder-family.js';
-import { FfmpegEncoderError, type FfmpegEncoderErrorCode } from './errors.js';
+import { checkedOptions, FfmpegEncoderError, unparsedOutput } from './errors.js';
 import { liveEncodeArgs } from './ffmpeg-args.js';
-import { FfmpegRun, type RunExit } from './ffmpeg-run.js';
+import { exitFailure, FfmpegRun, type RunExit } from './ffmpeg-run.js';
 import { FrameCopies } from './frame-copies.js';
 import { ffmpegEnv } from './malloc-env.js';
 import { SampleQueue } from './sample-queue.js';
+import { ffmpegSplitter, sampleOf } from './stream-samples.js';
 
 /**
  * Frames written to ffmpeg whose samples have not come out yet, at most, by default: beyond it frames wait in
@@ -125,19 +125,6 @@ export interface FfmpegEncoderStats {
 
 type State = 'open' | 'closing' | 'closed' | 'failed';
 
-const OPTION_CODES = new Set<string>(['invalid-options', 'invalid-frame', 'unsupported-format']);
-
-/** Runs core's option checks, rethrowing their errors as {@link FfmpegEncoderError}s with the same code. */
-function checked<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (isCamstreamError(error) && OPTION_CODES.has(error.code))
-      throw new FfmpegEncoderError(error.code as FfmpegEncoderErrorCode, error.message, { cause: error });
-    throw error;
-  }
-}
-
 /**
  * Live H.264 (or, with `codec: 'h265'`, H.265) encoder that drives the system's ffmpeg (libx264, libx265) as a
  * child process: raw frames (I420, NV12, RGBA) go to its stdin, each frame's sample comes out as soon as the
@@ -225,7 +212,7 @@ export class FfmpegEncoder implements Encoder {
    * `ffmpeg-not-found` when the executable cannot be started, `aborted` when `signal` has fired.
    */
   static async open(options: FfmpegEncoderOptions): Promise<FfmpegEncoder> {
-    const resolved = checked(() => resolveH264Options(options));
+    const resolved = checkedOptions(() => resolveH264Options(options));
     const integer = (name: string, value: number | undefined, min: number): void => {
       if (value !== undefined && (!Number.isSafeInteger(value) || value < min))
         throw new FfmpegEncoderError('invalid-options', `${name} must be an integer ≥ ${min}, got ${value}`);
@@ -275,7 +262,7 @@ export class FfmpegEncoder implements Encoder {
   encode(input: RawFrame): void | Promise<void> {
     if (this.state !== 'open')
       throw this.error ?? new FfmpegEncoderError('encoder-closed', 'encode() after close()');
-    checked(() => checkH264Frame(input, this.options));
+    checkedOptions(() => checkH264Frame(input, this.options));
     const frame = this.releaseFrame ? input : { ...input, data: this.copies.copy(input.data) };
     this.counts.framesIn++;
     if (this.keyframeWanted) {
@@ -332,18 +319,8 @@ export class FfmpegEncoder implements Encoder {
     return this.output;
   }
 
-  /**
-   * Live: packets are exact access units (one per frame), so the splitter may stop at each frame's first slice.
-   * Batch: the stream comes in arbitrary pieces, and frames may have several slices (threads). x265 is asked
-   * for closed GOPs (Rerun needs them): a CRA in its output is an error, not a keyframe.
-   */
   private newSplitter(): AccessUnitSplitter {
-    return new AccessUnitSplitter({
-      codec: this.options.codec,
-      copy: 'always',
-      firstSliceOnly: !this.batch,
-      ...(this.options.codec === 'h265' ? { openGop: 'error' as const } : {}),
-    });
+    return ffmpegSplitter(this.options.codec, !this.batch);
   }
 
   private async startRun(): Promise<void> {
@@ -403,13 +380,7 @@ export class FfmpegEncoder implements Encoder {
       this.emit(this.splitter.push(packet));
       if (!this.batch) this.emit(this.splitter.endAccessUnit());
     } catch (error) {
-      this.fail(
-        isCamstreamError(error) && error instanceof FfmpegEncoderError
-          ? error
-          : new FfmpegEncoderError('encoder-failed', `ffmpeg's output did not parse: ${String(error)}`, {
-              cause: error,
-            }),
-      );
+      this.fail(error instanceof FfmpegEncoderError ? error : unparsedOutput(error));
       return;
     }
     this.pump();
@@ -418,14 +389,7 @@ export class FfmpegEncoder implements Encoder {
   private onExit(exit: RunExit): void {
     if (this.state === 'failed' || this.state === 'closed') return;
     if (exit.exitCode !== 0) {
-      const how = exit.signal === null ? `exited with code ${exit.exitCode}` : `was killed (${exit.signal})`;
-      const tail = exit.logTail.length > 0 ? `:\n  ${exit.logTail.join('\n  ')}` : ' (no log)';
-      this.fail(
-        new FfmpegEncoderError('encoder-failed', `ffmpeg ${how}${tail}`, {
-          exitCode: exit.exitCode,
-          logTail: exit.logTail,
-        }),
-      );
+      this.fail(exitFailure(exit));
       return;
     }
     try {
@@ -433,11 +397,7 @@ export class FfmpegEncoder implements Encoder {
       this.emit(this.splitter.end());
       this.splitter = this.newSplitter();
     } catch (error) {
-      this.fail(
-        new FfmpegEncoderError('encoder-failed', `ffmpeg's output did not parse: ${String(error)}`, {
-          cause: error,
-        }),
-      );
+      this.fail(unparsedOutput(error));
       return;
     }
     if (this.ptsFifo.length > 0 || exit.leftoverBytes > 0) {
@@ -487,14 +447,7 @@ export class FfmpegEncoder implements Encoder {
         );
       this.counts.samplesOut++;
       this.runSamples++;
-      this.output.push({
-        codec: this.codec,
-        codecString: au.codecString ?? (this.codec === VideoCodec.H265 ? 'hev1' : 'avc1'),
-        data: au.data,
-        pts,
-        isKeyframe: au.isKeyframe,
-        index: this.counts.samplesOut - 1,
-      });
+      this.output.push(sampleOf(au, this.codec, pts, this.counts.samplesOut - 1));
     }
   }
 

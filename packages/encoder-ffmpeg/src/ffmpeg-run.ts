@@ -19,6 +19,16 @@ export interface RunExit {
   readonly leftoverBytes: number;
 }
 
+/** The failure of a run that exited with a non-zero code or was killed: how, and the tail of its log. */
+export function exitFailure(exit: RunExit): FfmpegEncoderError {
+  const how = exit.signal === null ? `exited with code ${exit.exitCode}` : `was killed (${exit.signal})`;
+  const tail = exit.logTail.length > 0 ? `:\n  ${exit.logTail.join('\n  ')}` : ' (no log)';
+  return new FfmpegEncoderError('encoder-failed', `ffmpeg ${how}${tail}`, {
+    exitCode: exit.exitCode,
+    logTail: exit.logTail,
+  });
+}
+
 /**
  * How a run's output arrives: `packets` cut whole with the sizes of fd 3 (see {@link PacketCutter}), or the
  * `stream` as it comes, in pieces.
