@@ -1,6 +1,7 @@
 /**
  * `@camstream/encoder-ffmpeg`: a live H.264 encoder behind core's `Encoder` interface that drives the system's
- * ffmpeg (libx264, or a hardware encoder by name) as a child process ({@link FfmpegEncoder}), and
+ * ffmpeg (libx264, or a hardware encoder by name) as a child process ({@link FfmpegEncoder}), the same for a
+ * file that ffmpeg reads itself ({@link FfmpegFileEncode}), and
  * {@link probeEncoders}, which finds out which encoders this machine's ffmpeg can use. MIT: ffmpeg is run, not
  * linked.
  * @packageDocumentation
@@ -37,4 +38,9 @@ export {
   type FfmpegEncoderStats,
   type FullQueuePolicy,
 } from './ffmpeg-encoder.js';
+export {
+  FfmpegFileEncode,
+  type FfmpegFileEncodeOptions,
+  type FfmpegFileInput,
+} from './file-encode.js';
 export { ffmpegEnv } from './malloc-env.js';
