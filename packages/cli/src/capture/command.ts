@@ -407,7 +407,7 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
               const on = several(info) ? `${source.entity}: ` : '';
               logger.info(
                 'start',
-                `capturing ${on}${source.source} ${source.width}x${source.height} at ${(source.fpsNum / source.fpsDen).toFixed(2)} fps (${source.mode} encoding with ${source.encoder}${behindText(source.whenBehind)})`,
+                `capturing ${on}${source.source} ${source.width}x${source.height} at ${(source.fpsNum / source.fpsDen).toFixed(2)} fps (${source.mode} encoding with ${source.encoder}${source.ffmpegReadsFile ? ', which reads the file itself' : ''}${behindText(source.whenBehind)})`,
                 {
                   ...(several(info) && { entity: source.entity }),
                   source: source.source,
@@ -415,6 +415,7 @@ carries it (/?token=…). Browsers on other machines show video only over HTTPS 
                   height: source.height,
                   mode: source.mode,
                   encoder: source.encoder,
+                  ffmpegReadsFile: source.ffmpegReadsFile,
                 },
               );
             }

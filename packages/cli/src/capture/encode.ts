@@ -1,5 +1,5 @@
 import type { EncodedSample, RawFrame } from '@camstream/core';
-import { FfmpegEncoder } from '@camstream/encoder-ffmpeg';
+import { FfmpegEncoder, FfmpegFileEncode, type FfmpegFileInput } from '@camstream/encoder-ffmpeg';
 import { EncoderPool, encodeBatch, type H264EncoderOptions, LiveEncoder } from '@camstream/encoder-wasm';
 import type { ChosenEncoder } from './encoder-choice.js';
 import type { EncodeMode } from './options.js';
@@ -56,7 +56,8 @@ export interface CaptureEncoder {
   readonly mode: EncodeMode;
   /**
    * Encodes `frames` and yields the samples in order. Iterate once. `stamp` is called on each frame as it is
-   * read, before the encoder takes it, with the wall-clock ms that becomes its `capturedAt`.
+   * read, before the encoder takes it, with the wall-clock ms that becomes its `capturedAt`. An encoder that
+   * reads a file itself ({@link openFileEncoder}) takes nothing from `frames`.
    */
   run(frames: AsyncIterable<RawFrame>, stamp?: StampFrame): AsyncGenerator<EncodedFrame, void, undefined>;
   /** Frames dropped so far (live mode under load). */
@@ -188,6 +189,42 @@ async function openBatch(h264: H264EncoderOptions, threads: number | undefined):
           head = 0;
         }
         yield encodedFrame(sample, read);
+      }
+    },
+  };
+}
+
+/**
+ * Opens the system ffmpeg on a file it reads itself (`FfmpegFileEncode`): a bounded run at native speed, no
+ * pixel through this process. Each sample's capture time is when it came out (nothing was read before).
+ * `signal` stops the run: what ffmpeg has read is still encoded and yielded.
+ */
+export async function openFileEncoder(
+  file: FfmpegFileInput,
+  options: CaptureEncoderOptions,
+  signal: AbortSignal,
+): Promise<CaptureEncoder> {
+  const { dropWhenBehind: _, threads, encoder: chosen, ...h264 } = options;
+  if (chosen.backend !== 'ffmpeg') throw new Error('openFileEncoder() takes the system ffmpeg');
+  const encode = await FfmpegFileEncode.start(file, {
+    ...h264,
+    ffmpegPath: chosen.ffmpegPath,
+    encoder: chosen.name,
+    ...(chosen.encoderArgs.length > 0 && { encoderArgs: chosen.encoderArgs }),
+    ...(threads !== undefined && { threads }),
+  });
+  return {
+    mode: 'batch',
+    dropped: () => 0,
+    close: async () => encode.abort(),
+    async *run() {
+      const stop = () => encode.stop();
+      signal.addEventListener('abort', stop, { once: true });
+      if (signal.aborted) stop();
+      try {
+        for await (const sample of encode.samples()) yield encodedFrame(sample, undefined);
+      } finally {
+        signal.removeEventListener('abort', stop);
       }
     },
   };

@@ -11,6 +11,7 @@ import { checkInputFile } from './sources/input-path.js';
 import { openRawFileSource } from './sources/raw-file-source.js';
 import { openStdinSource } from './sources/stdin-source.js';
 import { openTestSource } from './sources/test-source.js';
+import { countY4mFrames } from './sources/y4m-file-frames.js';
 import { openY4mStream } from './sources/y4m-stream.js';
 
 /** The test pattern's size and rate when none is given. */
@@ -109,7 +110,11 @@ async function openFile(path: string, options: CaptureOptions): Promise<FrameSou
       close: () => stream.destroy(),
     });
     checkSize(source, options);
-    return source;
+    const { width, height } = source;
+    return {
+      ...source,
+      file: { path, container: 'y4m', wholeFrames: () => countY4mFrames(path, bytes, width, height) },
+    };
   }
   return openDecodedFileSource(path, {
     ...(options.width !== undefined &&

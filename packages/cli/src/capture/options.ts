@@ -316,6 +316,11 @@ export interface CaptureSourceStartInfo {
   readonly encoder: string;
   /** Why `encoder: 'auto'` did not use the system ffmpeg (`no system ffmpeg: …`), when it did not. */
   readonly encoderFallback?: string;
+  /**
+   * The system ffmpeg reads the file itself (a batch run of a raw or Y4M file): no pixel passes through
+   * camstream, and each frame's capture time is when its sample came out.
+   */
+  readonly ffmpegReadsFile: boolean;
   /** Frames expected, when known. */
   readonly totalFrames: number | undefined;
 }

@@ -1,7 +1,20 @@
-import { type RawFrame, type RecordingStream, TextDocument, VideoCodec, VideoStream } from '@camstream/core';
+import {
+  frameTime,
+  type RawFrame,
+  type RecordingStream,
+  TextDocument,
+  VideoCodec,
+  VideoStream,
+} from '@camstream/core';
 import { errorMessage, isCamstreamError } from '@camstream/core/media';
+import type { FfmpegFileInput } from '@camstream/encoder-ffmpeg';
 import { CliError } from '../errors.js';
-import { type CaptureEncoder, type CaptureEncoderOptions, openCaptureEncoder } from './encode.js';
+import {
+  type CaptureEncoder,
+  type CaptureEncoderOptions,
+  openCaptureEncoder,
+  openFileEncoder,
+} from './encode.js';
 import type { CaptureCodec, ChosenEncoder } from './encoder-choice.js';
 import { limitFrames, type PaceCounters, paced, untilAborted } from './frame-flow.js';
 import type {
@@ -49,6 +62,8 @@ export class SourceRun {
   readonly paced: boolean;
   readonly #stats: StatsEntities;
   #encoder: CaptureEncoder | undefined;
+  /** The file the system ffmpeg reads itself, when it does. */
+  #readsFile: FfmpegFileInput | undefined;
   readonly #pace: PaceCounters = { late: 0 };
   readonly #rates = new RateWindow();
   #frames = 0;
@@ -93,13 +108,19 @@ export class SourceRun {
       whenBehind: mode === 'batch' ? undefined : source.dropWhenBehind || this.paced ? 'drop' : 'wait',
       encoder: chosen.label,
       ...(chosen.backend === 'wasm' && chosen.fallback !== undefined && { encoderFallback: chosen.fallback }),
-      totalFrames: source.totalFrames,
+      ffmpegReadsFile: this.#readsFile !== undefined,
+      totalFrames: this.#readsFile?.frames ?? source.totalFrames,
     };
   }
 
   /** Opens this source's encoder and logs what is static about its entity (the codec, the encoder's name). */
   async open(context: SourceRunContext): Promise<void> {
-    this.#encoder = await openCaptureEncoder(this.mode, this.#encoderOptions(context.codec));
+    const options = this.#encoderOptions(context.codec);
+    this.#readsFile = this.#fileForFfmpeg(context);
+    this.#encoder =
+      this.#readsFile === undefined
+        ? await openCaptureEncoder(this.mode, options)
+        : await openFileEncoder(this.#readsFile, options, context.signal);
     const { rec, codec } = context;
     rec.log(
       this.plan.entity,
@@ -259,6 +280,29 @@ export class SourceRun {
     const paceStart =
       context.runStartMs === undefined ? undefined : context.runStartMs + (context.paceOffsetMs ?? 0);
     return this.paced ? paced(frames, context.signal, this.#pace, paceStart) : frames;
+  }
+
+  /**
+   * The file the system ffmpeg reads itself, and how many of its frames (within `--frames`/`--duration`), when
+   * this run can leave the pixels out of this process: one file source encoded in batch mode through ffmpeg.
+   */
+  #fileForFfmpeg(context: SourceRunContext): FfmpegFileInput | undefined {
+    const { source, plan } = this;
+    if (source.file === undefined || this.mode !== 'batch' || this.chosen.backend !== 'ffmpeg')
+      return undefined;
+    if (context.runStartMs !== undefined || source.stamp !== undefined) return undefined;
+    const whole = source.file.wholeFrames();
+    if (whole === undefined) return undefined;
+    let frames = Math.min(whole, plan.options.frames ?? whole);
+    const seconds = plan.options.durationSeconds;
+    if (seconds !== undefined) {
+      // As limitFrames: the frames whose PTS is before the duration.
+      const maxPts = BigInt(Math.round(seconds * 1e9));
+      let n = Math.min(frames, Math.ceil((seconds * source.fpsNum) / source.fpsDen) + 1);
+      while (n > 0 && frameTime(n - 1, source.fpsNum, source.fpsDen) >= maxPts) n--;
+      frames = n;
+    }
+    return frames > 0 ? { path: source.file.path, container: source.file.container, frames } : undefined;
   }
 
   #encoderOptions(codec: CaptureCodec): CaptureEncoderOptions {

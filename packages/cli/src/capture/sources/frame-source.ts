@@ -1,5 +1,17 @@
 import type { PixelFormat, RawFrame } from '@camstream/core';
 
+/** A regular file of raw frames that the system ffmpeg can read itself (see {@link FrameSource.file}). */
+export interface SourceFile {
+  readonly path: string;
+  /** `y4m`: I420 frames after a YUV4MPEG2 header; `raw`: frames back to back at the source's size and format. */
+  readonly container: 'y4m' | 'raw';
+  /**
+   * Its whole frames, counted without reading their pixels; `undefined` when only a full read can tell (a Y4M
+   * frame line with parameters, a truncated last frame): its frames then go through camstream as usual.
+   */
+  wholeFrames(): number | undefined;
+}
+
 /**
  * Where `capture` gets its pictures: the test pattern, a file, Y4M on stdin or a V4L2 device. Opening a
  * source reads enough to know its size and rate, so the encoder can be opened before the first frame.
@@ -27,6 +39,11 @@ export interface FrameSource {
    * becomes its `log_time`, and before the encoder sees the frame. Absent for sources that draw nothing.
    */
   readonly stamp?: (frame: RawFrame, wallMs: number) => void;
+  /**
+   * Set for a file the system ffmpeg can read itself: a batch encode with it then leaves the pixels out of this
+   * process (`frames()` is not read), which saves two copies of every frame.
+   */
+  readonly file?: SourceFile;
   /** The frames, in order. Iterate once. */
   frames(): AsyncIterable<RawFrame>;
   /** Stops producing (kills a child process, destroys a stream); a pending read may end or fail. */

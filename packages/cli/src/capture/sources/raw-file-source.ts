@@ -63,6 +63,7 @@ export async function openRawFileSource(path: string, options: RawFileOptions): 
     live: false,
     dropWhenBehind: false,
     totalFrames: total,
+    file: { path, container: 'raw', wholeFrames: () => total },
     frames,
     close: () => {
       stopped = true;
