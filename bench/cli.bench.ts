@@ -11,7 +11,8 @@
  * thread's CPU time from /proc; the encoder's is the rest of the process): goal ≤ 5% of the encoder's.
  * Where `capture` has `--encoder`, the CLI runs twice per round: `--encoder wasm` (the rows above; the default,
  * auto, would take the system ffmpeg) and `--encoder ffmpeg` (the system ffmpeg) against the native anchor:
- * goal ≥ 0.85×. Without the flag those rows are skipped with a note.
+ * goal ≥ 0.85×; and a third time with `--encoder ffmpeg --input` the anchor's Y4M file, which ffmpeg then reads
+ * itself. Without the flag those rows are skipped with a note.
  * CAMSTREAM_BENCH_FRAMES (default 600) shortens smoke runs.
  */
 import { spawnSync } from 'node:child_process';
@@ -61,10 +62,13 @@ interface Profile {
 }
 
 const ENCODER_FLAG = captureHasEncoderFlag();
-/** The CLI's encoders measured: the default (wasm before `--encoder`), else wasm and the system ffmpeg. */
-type CliEncoder = 'default' | 'wasm' | 'ffmpeg';
-const profiles: Record<CliEncoder, Profile[]> = { default: [], wasm: [], ffmpeg: [] };
-const wallFps: Record<CliEncoder, number[]> = { default: [], wasm: [], ffmpeg: [] };
+/**
+ * The CLI's encoders measured: the default (wasm before `--encoder`), else wasm and the system ffmpeg, on the
+ * test pattern; `ffmpeg-file`: the system ffmpeg on the Y4M file of the same frames, which it reads itself.
+ */
+type CliEncoder = 'default' | 'wasm' | 'ffmpeg' | 'ffmpeg-file';
+const profiles: Record<CliEncoder, Profile[]> = { default: [], wasm: [], ffmpeg: [], 'ffmpeg-file': [] };
+const wallFps: Record<CliEncoder, number[]> = { default: [], wasm: [], ffmpeg: [], 'ffmpeg-file': [] };
 
 /**
  * One CLI run with `encoder` (`--encoder`, unless `default`): fps from first frame to last sample (the CLI's own
@@ -77,13 +81,12 @@ function cliFps(encoder: CliEncoder): number {
     CLI,
     '--quiet',
     'capture',
-    '--frames',
-    String(FRAMES),
-    '--size',
-    `${W}x${H}`,
+    ...(encoder === 'ffmpeg-file'
+      ? ['--input', y4m, '--encoder', 'ffmpeg']
+      : ['--frames', String(FRAMES), '--size', `${W}x${H}`]),
     '--preset',
     PRESET,
-    ...(encoder === 'default' ? [] : ['--encoder', encoder]),
+    ...(encoder === 'default' || encoder === 'ffmpeg-file' ? [] : ['--encoder', encoder]),
   ];
   const t0 = performance.now();
   const run = spawnSync(
@@ -226,8 +229,10 @@ try {
     'encodeBatch alone (fresh pool)': { unit: 'fps', run: () => encoderFps(true) },
     'native ffmpeg -threads 2': { unit: 'fps', run: () => nativeFps(y4m) },
   };
-  if (ENCODER_FLAG) cases['cli --encoder ffmpeg'] = { unit: 'fps', run: () => cliFps('ffmpeg') };
-  else notes.push('`capture --encoder` rows skipped: this build of the CLI has no `--encoder` flag.');
+  if (ENCODER_FLAG) {
+    cases['cli --encoder ffmpeg'] = { unit: 'fps', run: () => cliFps('ffmpeg') };
+    cases['cli --encoder ffmpeg --input Y4M'] = { unit: 'fps', run: () => cliFps('ffmpeg-file') };
+  } else notes.push('`capture --encoder` rows skipped: this build of the CLI has no `--encoder` flag.');
   if (python !== undefined) cases['PyAV (1 thread)'] = { unit: 'fps', run: () => pyAvFps(python, raw) };
   else notes.push('PyAV skipped: no Python with `import av` (run bench/setup.sh)');
   Object.assign(measurements, await interleave(ROUNDS, cases, 1));
@@ -254,6 +259,7 @@ const renderUs = (() => {
 for (const [name, encoder] of [
   ['cli process wall', wasm],
   ['cli --encoder ffmpeg process wall', 'ffmpeg'],
+  ['cli --encoder ffmpeg --input Y4M process wall', 'ffmpeg-file'],
 ] as const) {
   const rounds = wallFps[encoder].slice(-ROUNDS);
   if (rounds.length > 0)
@@ -355,6 +361,26 @@ if (ffmpegCli !== undefined) {
       goal: 'report',
     },
   );
+  const fromFile = measurements['cli --encoder ffmpeg --input Y4M'];
+  if (fromFile !== undefined) {
+    const fileVsNative = roundRatio('cli --encoder ffmpeg --input Y4M', 'native ffmpeg -threads 2');
+    summary.push(
+      {
+        metric: 'capture --input FRAMES.y4m --encoder ffmpeg fps (ffmpeg reads the file itself)',
+        value: fmt(fromFile.median, 1),
+        anchor: `native ffmpeg -threads 2 → Annex B file ${fmt(measurements['native ffmpeg -threads 2']!.median, 1)}`,
+        ratio: `${fmt(fileVsNative)}×`,
+        goal: goalMet('≥ 0.85×', fileVsNative, 0.85, true),
+      },
+      {
+        metric: 'capture --input FRAMES.y4m --encoder ffmpeg fps (whole process, start-up incl.)',
+        value: fmt(measurements['cli --encoder ffmpeg --input Y4M process wall']?.median ?? Number.NaN, 1),
+        anchor: '',
+        ratio: '',
+        goal: 'report',
+      },
+    );
+  }
 }
 notes.push(
   `${FRAMES} frames ${W}x${H}, ${PRESET}, zerolatency, GOP ${GOP}, ${THREADS} encoder threads; medians of ${ROUNDS} interleaved rounds after one warm-up round.`,

@@ -6,7 +6,8 @@
  * options for every encoder: preset, tune zerolatency, GOP 30 (keyframes exactly every 30 frames), x264's
  * default CRF, no B-frames. Rounds interleaved, medians of ROUNDS; ratios are medians of per-round ratios.
  * 1. batch, 640x480 and 1280x720, ultrafast and veryfast: `FfmpegEncoder` as a bounded source at full speed
- *    opens it (`whenFull: 'wait'`, 8 frames in flight, 2 threads), each run in a fresh Node process
+ *    opens it (`whenFull: 'wait'`, 8 frames in flight, 2 threads), and `FfmpegFileEncode` with ffmpeg reading
+ *    the Y4M file itself, each run in a fresh Node process
  *    (`ffmpeg-encoder-batch.ts`) so its CPU time (its own plus its ffmpeg's) is measurable, against native
  *    ffmpeg/libx264 `-threads 2` reading the Y4M file (fps, and CPU time per frame of the whole process) and
  *    PyAV (Debian's python3-av, the stack of Rerun's example; `bench/setup.sh` installs it;
@@ -176,24 +177,42 @@ function nativeFps(name: string, y4m: string, preset: string, threads: number): 
 const BATCH_RUNNER = join(import.meta.dirname, 'ffmpeg-encoder-batch.ts');
 
 /**
- * `FfmpegEncoder` with the batch settings on the raw file, in a fresh Node process (`ffmpeg-encoder-batch.ts`,
- * with this process's loader flags): fps from `open()` to the last sample, and the CPU time per frame of that
+ * A batch encode through the system ffmpeg in a fresh Node process (`ffmpeg-encoder-batch.ts`, with this
+ * process's loader flags): `pipe`, `FfmpegEncoder` fed the raw file's frames, or `file`, `FfmpegFileEncode` with
+ * ffmpeg reading the Y4M file itself. fps from the start to the last sample, and the CPU time per frame of that
  * process and its ffmpeg over the same span, recorded under `name`.
  */
-function ffmpegEncoderFps(name: string, raw: string, w: number, h: number, preset: string): number {
+function ffmpegEncoderFps(
+  name: string,
+  mode: 'pipe' | 'file',
+  path: string,
+  w: number,
+  h: number,
+  preset: string,
+): number {
   const run = spawnSync(
     process.execPath,
-    [...process.execArgv, BATCH_RUNNER, raw, String(w), String(h), preset, String(GOP), String(FRAMES)],
+    [
+      ...process.execArgv,
+      BATCH_RUNNER,
+      mode,
+      path,
+      String(w),
+      String(h),
+      preset,
+      String(GOP),
+      String(FRAMES),
+    ],
     { cwd: import.meta.dirname, encoding: 'utf8' },
   );
-  if (run.status !== 0) throw new Error(`FfmpegEncoder batch run failed: ${run.stderr}`);
+  if (run.status !== 0) throw new Error(`${name} run failed: ${run.stderr}`);
   const r = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
     frames: number;
     seconds: number;
     nodeCpuMs: number;
     ffmpegCpuMs: number;
   };
-  if (r.frames !== FRAMES) throw new Error(`FfmpegEncoder encoded ${r.frames} of ${FRAMES} frames`);
+  if (r.frames !== FRAMES) throw new Error(`${name} encoded ${r.frames} of ${FRAMES} frames`);
   recordCpu(name, (r.nodeCpuMs + r.ffmpegCpuMs) / FRAMES);
   recordCpu(`${name} (ffmpeg alone)`, r.ffmpegCpuMs / FRAMES);
   return r.frames / r.seconds;
@@ -314,7 +333,11 @@ if (SECTIONS.has('batch')) {
       const cell = `${w}x${h} ${preset}`;
       cases[`ffmpeg-encoder ${cell}`] = {
         unit: 'fps',
-        run: () => ffmpegEncoderFps(`ffmpeg-encoder ${cell}`, raw, w, h, preset),
+        run: () => ffmpegEncoderFps(`ffmpeg-encoder ${cell}`, 'pipe', raw, w, h, preset),
+      };
+      cases[`ffmpeg-file ${cell}`] = {
+        unit: 'fps',
+        run: () => ffmpegEncoderFps(`ffmpeg-file ${cell}`, 'file', y4m, w, h, preset),
       };
       cases[`native-t2 ${cell}`] = { unit: 'fps', run: () => nativeFps(`native-t2 ${cell}`, y4m, preset, 2) };
       if (pyAv) cases[`pyav ${cell}`] = { unit: 'fps', run: () => pyAvFps(pyAv.python, raw, w, h, preset) };
@@ -331,39 +354,43 @@ if (SECTIONS.has('batch')) {
   for (const [w, h] of SIZES) {
     for (const preset of PRESETS) {
       const cell = `${w}x${h} ${preset}`;
-      const enc = measurements[`ffmpeg-encoder ${cell}`] as Measurement;
       const t2 = measurements[`native-t2 ${cell}`] as Measurement;
-      const py = measurements[`pyav ${cell}`];
-      const encCpu = measurements[`ffmpeg-encoder ${cell} cpu`] as Measurement;
-      const ffmpegCpu = measurements[`ffmpeg-encoder ${cell} (ffmpeg alone) cpu`] as Measurement;
       const t2Cpu = measurements[`native-t2 ${cell} cpu`] as Measurement;
-      const vsNative = roundRatio(enc.rounds, t2.rounds);
-      const cpuVsNative = roundRatio(encCpu.rounds, t2Cpu.rounds);
-      const metric = `batch ${cell} FfmpegEncoder (batch mode, 2 threads)`;
-      summary.push({
-        metric,
-        value: `${fmt(enc.median, 0)} fps`,
-        anchor: `native ffmpeg -threads 2 (Y4M) ${fmt(t2.median, 0)} fps`,
-        ratio: `${fmt(vsNative)}×`,
-        goal: goalMet('≥ 0.9×', vsNative, 0.9, true),
-      });
-      if (py) {
-        const vsPyAv = roundRatio(enc.rounds, py.rounds);
+      const py = measurements[`pyav ${cell}`];
+      for (const [key, metric] of [
+        ['ffmpeg-encoder', `batch ${cell} FfmpegEncoder (frames through its pipe, batch mode, 2 threads)`],
+        ['ffmpeg-file', `batch ${cell} FfmpegFileEncode (ffmpeg reads the Y4M itself, 2 threads)`],
+      ] as const) {
+        const enc = measurements[`${key} ${cell}`] as Measurement;
+        const encCpu = measurements[`${key} ${cell} cpu`] as Measurement;
+        const ffmpegCpu = measurements[`${key} ${cell} (ffmpeg alone) cpu`] as Measurement;
+        const vsNative = roundRatio(enc.rounds, t2.rounds);
+        const cpuVsNative = roundRatio(encCpu.rounds, t2Cpu.rounds);
         summary.push({
           metric,
           value: `${fmt(enc.median, 0)} fps`,
-          anchor: `PyAV (${PYAV_THREADS} thread) ${fmt(py.median, 0)} fps`,
-          ratio: `${fmt(vsPyAv)}×`,
-          goal: goalMet('≥ 1.0×', vsPyAv, 1, true),
+          anchor: `native ffmpeg -threads 2 (Y4M) ${fmt(t2.median, 0)} fps`,
+          ratio: `${fmt(vsNative)}×`,
+          goal: goalMet('≥ 0.9×', vsNative, 0.9, true),
+        });
+        if (py) {
+          const vsPyAv = roundRatio(enc.rounds, py.rounds);
+          summary.push({
+            metric,
+            value: `${fmt(enc.median, 0)} fps`,
+            anchor: `PyAV (${PYAV_THREADS} thread) ${fmt(py.median, 0)} fps`,
+            ratio: `${fmt(vsPyAv)}×`,
+            goal: goalMet('≥ 1.0×', vsPyAv, 1, true),
+          });
+        }
+        summary.push({
+          metric: `${metric}, CPU per frame (Node + ffmpeg)`,
+          value: `${fmt(encCpu.median)} ms (ffmpeg ${fmt(ffmpegCpu.median)} ms)`,
+          anchor: `native ffmpeg -threads 2 ${fmt(t2Cpu.median)} ms`,
+          ratio: `${fmt(cpuVsNative)}×`,
+          goal: goalMet('≤ 1.15×', cpuVsNative, 1.15, false),
         });
       }
-      summary.push({
-        metric: `${metric}, CPU per frame (Node + ffmpeg)`,
-        value: `${fmt(encCpu.median)} ms (ffmpeg ${fmt(ffmpegCpu.median)} ms)`,
-        anchor: `native ffmpeg -threads 2 ${fmt(t2Cpu.median)} ms`,
-        ratio: `${fmt(cpuVsNative)}×`,
-        goal: goalMet('≤ 1.15×', cpuVsNative, 1.15, false),
-      });
     }
   }
   for (const [w, h] of SIZES) {
@@ -383,7 +410,7 @@ if (SECTIONS.has('batch')) {
     }
   }
   notes.push(
-    `batch: ${FRAMES} frames per run, ${ROUNDS} interleaved rounds (the wasm pool warmed up by one run per cell first); ratios are medians of per-round ratios. FfmpegEncoder runs in a fresh Node process per run (bench/ffmpeg-encoder-batch.ts): its fps and CPU span open() to the last sample after close() (ffmpeg's start included, Node's start and module loading not), CPU = that process's (every thread) + its ffmpeg's (waited-for children, /proc, 10 ms ticks). Native ffmpeg reads the Y4M copy of the frames to /dev/null; its fps and CPU are the whole process's. Wasm pool rows are the fallback (no ffmpeg installed).`,
+    `batch: ${FRAMES} frames per run, ${ROUNDS} interleaved rounds (the wasm pool warmed up by one run per cell first); ratios are medians of per-round ratios. FfmpegEncoder (frames written to its pipe) and FfmpegFileEncode (ffmpeg reading the Y4M file itself, as capture --input FILE.y4m does) run in a fresh Node process per run (bench/ffmpeg-encoder-batch.ts): fps and CPU span the encoder's start to the last sample (ffmpeg's start included, Node's start and module loading not), CPU = that process's (every thread) + its ffmpeg's (waited-for children, /proc, 10 ms ticks). Native ffmpeg reads the Y4M copy of the frames to /dev/null; its fps and CPU are the whole process's. Wasm pool rows are the fallback (no ffmpeg installed).`,
     pyAv
       ? `PyAV anchor: PyAV ${pyAv.version} (${pyAv.python}), libx264 with the same options, ${PYAV_THREADS} encoder thread (as in Rerun's example); its fps times the encode loop only (no interpreter start, import or codec open).`
       : 'PyAV anchor skipped: no Python here can `import av` (run bench/setup.sh to install python3-av).',

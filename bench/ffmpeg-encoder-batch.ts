@@ -1,75 +1,94 @@
 /**
- * One batch encode by `FfmpegEncoder` in a process of its own, for `encoder.bench.ts`: the raw I420 frames of a
- * file, read one by one into the buffers of a pool that `releaseFrame` refills (as a camera's ring of buffers;
- * no copy), encoded with the settings of a bounded source at full speed (batch mode: `whenFull: 'wait'`, 8
- * frames in flight, the stream unflushed, 2 x264 threads).
+ * One batch encode through the system ffmpeg in a process of its own, for `encoder.bench.ts`, in one of two ways:
+ * - `pipe`: `FfmpegEncoder` on the raw I420 frames of a file, read one by one into the buffers of a pool that
+ *   `releaseFrame` refills (as a camera's ring of buffers; no copy), encoded with the settings of a bounded
+ *   source at full speed (batch mode: `whenFull: 'wait'`, 8 frames in flight, the stream unflushed);
+ * - `file`: `FfmpegFileEncode` on a Y4M file, which ffmpeg reads itself (what `capture --input FILE.y4m` does).
+ * Both with 2 x264 threads.
  *
- * Timed from before `open()` (ffmpeg's start included, as in the native anchor's whole process) to the last
- * sample after `close()`; not Node's start or the module loading. CPU: this process's (`process.cpuUsage()`,
- * every thread) plus its ended children's, the ffmpeg runs (`/proc/self/stat`), over the same span.
+ * Timed from before the encoder starts (ffmpeg's start included, as in the native anchor's whole process) to the
+ * last sample; not Node's start or the module loading. CPU: this process's (`process.cpuUsage()`, every thread)
+ * plus its ended children's, the ffmpeg runs (`/proc/self/stat`), over the same span.
  *
- * Usage: ffmpeg-encoder-batch.ts RAW WIDTH HEIGHT PRESET GOP FRAMES
+ * Usage: ffmpeg-encoder-batch.ts pipe|file PATH WIDTH HEIGHT PRESET GOP FRAMES
  * Prints one JSON line: {"frames", "samples", "bytes", "seconds", "nodeCpuMs", "ffmpegCpuMs", "buffers"}.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { X264Preset } from '@camstream/core/media';
-import { FfmpegEncoder } from '@camstream/encoder-ffmpeg';
+import type { EncodedSample, X264Preset } from '@camstream/core/media';
+import { FfmpegEncoder, FfmpegFileEncode } from '@camstream/encoder-ffmpeg';
 import { procCpuMs } from './lib.js';
 
-const [path, width, height, preset, gop, frames] = process.argv.slice(2);
-if (frames === undefined)
-  throw new Error('usage: ffmpeg-encoder-batch.ts RAW WIDTH HEIGHT PRESET GOP FRAMES');
+const [mode, path, width, height, preset, gop, frames] = process.argv.slice(2);
+if (frames === undefined || (mode !== 'pipe' && mode !== 'file'))
+  throw new Error('usage: ffmpeg-encoder-batch.ts pipe|file PATH WIDTH HEIGHT PRESET GOP FRAMES');
 const w = Number(width);
 const h = Number(height);
 const count = Number(frames);
-const size = (w * h * 3) / 2;
-const fd = openSync(path as string, 'r');
-
-const spare: Buffer[] = [];
-let buffers = 0;
-
-const cpu0 = process.cpuUsage();
-const children0 = procCpuMs().children;
-const t0 = performance.now();
-const encoder = await FfmpegEncoder.open({
+const options = {
   width: w,
   height: h,
   fpsNum: 30,
   preset: preset as X264Preset,
   gop: Number(gop),
-  whenFull: 'wait',
-  mode: 'batch',
   threads: 2,
-  releaseFrame: (frame) => spare.push(frame.data as Buffer),
-});
+};
+
 let samples = 0;
 let bytes = 0;
-const reading = (async () => {
-  for await (const sample of encoder.samples()) {
+async function drain(all: AsyncIterable<EncodedSample>): Promise<void> {
+  for await (const sample of all) {
     samples++;
     bytes += sample.data.length;
   }
-})();
-for (let index = 0; index < count; index++) {
-  let data = spare.pop();
-  if (data === undefined) {
-    buffers++;
-    // Uninitialised: the read fills it whole.
-    data = Buffer.allocUnsafeSlow(size);
-  }
-  if (readSync(fd, data, 0, size, index * size) !== size)
-    throw new Error(`${path}: short read at frame ${index}`);
-  const pts = (BigInt(index) * 1_000_000_000n) / 30n;
-  const wait = encoder.encode({ format: 'I420', width: w, height: h, data, pts, index });
-  if (wait) await wait;
 }
-await encoder.close();
-await reading;
+
+/** Reads the raw file into pooled buffers and writes them to `FfmpegEncoder`; returns the buffers allocated. */
+async function throughThePipe(raw: string): Promise<number> {
+  const size = (w * h * 3) / 2;
+  const fd = openSync(raw, 'r');
+  const spare: Buffer[] = [];
+  let buffers = 0;
+  const encoder = await FfmpegEncoder.open({
+    ...options,
+    whenFull: 'wait',
+    mode: 'batch',
+    releaseFrame: (frame) => spare.push(frame.data as Buffer),
+  });
+  const reading = drain(encoder.samples());
+  for (let index = 0; index < count; index++) {
+    let data = spare.pop();
+    if (data === undefined) {
+      buffers++;
+      // Uninitialised: the read fills it whole.
+      data = Buffer.allocUnsafeSlow(size);
+    }
+    if (readSync(fd, data, 0, size, index * size) !== size)
+      throw new Error(`${raw}: short read at frame ${index}`);
+    const pts = (BigInt(index) * 1_000_000_000n) / 30n;
+    const wait = encoder.encode({ format: 'I420', width: w, height: h, data, pts, index });
+    if (wait) await wait;
+  }
+  await encoder.close();
+  await reading;
+  closeSync(fd);
+  return buffers;
+}
+
+const cpu0 = process.cpuUsage();
+const children0 = procCpuMs().children;
+const t0 = performance.now();
+let buffers = 0;
+if (mode === 'pipe') buffers = await throughThePipe(path as string);
+else
+  await drain(
+    (
+      await FfmpegFileEncode.start({ path: path as string, container: 'y4m', frames: count }, options)
+    ).samples(),
+  );
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const ffmpegCpuMs = procCpuMs().children - children0;
-closeSync(fd);
-if (samples !== count) throw new Error(`FfmpegEncoder gave ${samples} samples for ${count} frames`);
+if (samples !== count) throw new Error(`${mode}: ${samples} samples for ${count} frames`);
 console.log(
   JSON.stringify({
     frames: count,
