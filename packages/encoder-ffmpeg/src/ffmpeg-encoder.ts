@@ -76,7 +76,7 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
    * each packet's size, flushed per packet). `batch`, for bounded sources at full speed: ffmpeg writes the
    * stream alone and core's splitter finds where each frame ends, so a sample comes out when the next frame's
    * starts (one frame later), and 8 frames are kept in flight: no per-frame signal is needed, so the cheapest
-   * framing (one unflushed output) serves.
+   * framing (one output) serves.
    */
   readonly mode?: 'live' | 'batch';
   /**

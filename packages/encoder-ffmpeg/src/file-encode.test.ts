@@ -174,7 +174,9 @@ describe('FfmpegFileEncode', () => {
       for await (const _ of encode.samples()) if (++got === 2) encode.abort();
     });
     expect(error.code).toBe('aborted');
-    expect(got).toBe(2);
+    // The samples already read from ffmpeg's output still come out, then the failure.
+    expect(got).toBeGreaterThanOrEqual(2);
+    expect(got).toBeLessThan(300);
     await waitForExit(pid, 5_000);
   });
 

@@ -12,7 +12,7 @@ import {
 } from '@camstream/core/media';
 import { describeEncoder } from './encoders/encoder-family.js';
 import { checkedOptions, FfmpegEncoderError, unparsedOutput } from './errors.js';
-import { codecArgsFor } from './ffmpeg-args.js';
+import { codecArgsFor, UNFLUSHED } from './ffmpeg-args.js';
 import type { FfmpegEncoderOptions } from './ffmpeg-encoder.js';
 import { exitFailure, FfmpegRun, type RunExit } from './ffmpeg-run.js';
 import { ffmpegEnv } from './malloc-env.js';
@@ -107,6 +107,7 @@ export class FfmpegFileEncode {
       ...(options.encoderArgs ?? []),
       '-frames:v',
       String(input.frames),
+      ...UNFLUSHED,
       '-f',
       annexBFormat(resolved.codec),
       'pipe:1',

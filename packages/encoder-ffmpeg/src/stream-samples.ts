@@ -3,13 +3,15 @@ import { type AccessUnit, AccessUnitSplitter, type EncodedSample, VideoCodec } f
 /**
  * Core's splitter as ffmpeg's output needs it. `wholePackets`: each push is exactly one access unit (the live
  * tee's packets), so the splitter may stop at its first slice; otherwise the stream comes in arbitrary pieces
- * and frames may have several slices (threads). x265 is asked for closed GOPs (Rerun needs them): a CRA in
- * its output is an error, not a keyframe.
+ * and frames may have several slices (threads). Every piece pushed is a buffer of its own that nothing reuses
+ * (a pipe read, a packet cut out), so a sample inside one piece is a view of it, not a copy (an allocation
+ * and a copy less per frame). x265 is asked for closed GOPs (Rerun needs them): a CRA in its output is an
+ * error, not a keyframe.
  */
 export function ffmpegSplitter(codec: 'h264' | 'h265', wholePackets: boolean): AccessUnitSplitter {
   return new AccessUnitSplitter({
     codec,
-    copy: 'always',
+    copy: 'when-needed',
     firstSliceOnly: wholePackets,
     ...(codec === 'h265' ? { openGop: 'error' as const } : {}),
   });
