@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { decodeRrd, testPattern, VideoCodec, Y4M_FRAME_LINE, y4mHeaderBytes } from '@camstream/core';
+import { resolveH264Options, x264EncodeArgs } from '@camstream/core/media';
 import { startServer } from '@camstream/server';
 import { concatBytes } from '@camstream/test-helpers/bytes';
 import { probe } from '@camstream/test-helpers/oracle';
@@ -32,6 +33,18 @@ async function readRecording(path: string): Promise<{ samples: number; times: bi
   };
 }
 
+/** The video samples of a saved recording, in order. */
+async function samplesOf(path: string): Promise<Uint8Array[]> {
+  const { messages } = decodeRrd(new Uint8Array(await readFile(path)));
+  return messages.flatMap((m) =>
+    m.kind === 'arrow_msg' && !m.chunk.isStatic && m.chunk.entityPath === '/video_stream'
+      ? (m.chunk.components.find((c) => c.component === 'VideoStream:sample')?.rows ?? []).map((row) =>
+          Uint8Array.from(row?.[0] as Iterable<number>),
+        )
+      : [],
+  );
+}
+
 /** The rows of a static `TextDocument:text` on `entity`. */
 async function staticText(path: string, entity: string): Promise<unknown[]> {
   const { messages } = decodeRrd(new Uint8Array(await readFile(path)));
@@ -47,6 +60,21 @@ async function staticText(path: string, entity: string): Promise<unknown[]> {
 // Each case starts real encoder threads (their warm-up included): seconds on a busy 2-core machine, not the
 // default 5 s guard.
 describe('capture()', { timeout: 60_000 }, () => {
+  it('the system ffmpeg takes the pattern’s frames without a copy, in buffers it gives back: the bytes ffmpeg makes of them by hand', async () => {
+    const save = join(dir, 'recycled.rrd');
+    const options = { width: 160, height: 96, fpsNum: 30, preset: 'ultrafast', gop: 15 } as const;
+    await capture({ ...options, frames: 60, threads: 2, encoder: 'ffmpeg', save });
+    const raw = join(dir, 'pattern.yuv');
+    writeFileSync(raw, concatBytes([...testPattern({ ...options, frames: 60 })].map((f) => f.data.slice())));
+    const out = join(dir, 'pattern.h264');
+    const args = x264EncodeArgs(resolveH264Options({ ...options, tune: 'zerolatency' }), raw, out);
+    // -threads is an output option: before the output's format.
+    args.splice(args.length - 3, 0, '-threads', '2');
+    execFileSync('ffmpeg', ['-y', ...args]);
+    // A buffer given back before ffmpeg's pipe had taken it would carry a later frame's pixels.
+    expect(Buffer.from(concatBytes(await samplesOf(save))).equals(readFileSync(out))).toBe(true);
+  });
+
   for (const encoder of ['wasm', 'ffmpeg'] as const) {
     it(`encodes a bounded test pattern in batch mode to a file, with stats (${encoder})`, async () => {
       const save = join(dir, `batch-${encoder}.rrd`);

@@ -144,9 +144,10 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     const openOne = async (plan: SourcePlan): Promise<SourceRun> => {
       const chosen = await choose(plan.options.encoder ?? 'auto');
       const paceAlone = plan.kind === 'pattern' && !several && (plan.options.realtime === true || liveSink);
-      // The system ffmpeg and the wasm batch mode copy a frame before reading the next, so they may share one
-      // buffer; the live wasm encoder (paced or several sources) moves each frame to its worker.
-      const reuse = chosen.backend === 'ffmpeg' || (!several && !paceAlone);
+      // The wasm batch mode copies a frame before reading the next, so it may share one buffer; the live wasm
+      // encoder (paced or several sources) moves each frame to its worker; the system ffmpeg's pipe takes each
+      // frame's own buffer and gives it back (`FrameSource.recycle`).
+      const reuse = chosen.backend === 'wasm' && !several && !paceAlone;
       const source = await openSource(plan.options, reuse);
       opened.add(plan);
       return new SourceRun(plan, chosen, source, { several, liveSink });

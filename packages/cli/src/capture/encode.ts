@@ -71,6 +71,11 @@ export type CaptureEncoderOptions = H264EncoderOptions & {
   readonly threads?: number;
   readonly dropWhenBehind: boolean;
   readonly encoder: ChosenEncoder;
+  /**
+   * The source's `recycle`: called with a frame once the system ffmpeg's pipe has taken it (or it was dropped).
+   * Frames reach that pipe without a copy, so a source must not change a frame's buffer before this.
+   */
+  readonly recycle?: (frame: RawFrame) => void;
 };
 
 /** What the live path needs of an encoder: `LiveEncoder` (wasm) and `FfmpegEncoder` both have it. */
@@ -92,7 +97,7 @@ export async function openCaptureEncoder(
   mode: EncodeMode,
   options: CaptureEncoderOptions,
 ): Promise<CaptureEncoder> {
-  const { dropWhenBehind, threads, encoder: chosen, ...h264 } = options;
+  const { dropWhenBehind, threads, encoder: chosen, recycle, ...h264 } = options;
   const started = new Map<bigint, ReadTime>();
   const onDrop = (frame: RawFrame): void => {
     started.delete(frame.pts);
@@ -107,6 +112,8 @@ export async function openCaptureEncoder(
       mode,
       ...(threads !== undefined && { threads }),
       onDrop,
+      // Every source gives each frame a buffer of its own (or one it gets back through `recycle`): no copy.
+      releaseFrame: recycle ?? (() => {}),
     });
     return frameByFrame(mode, encoder, started);
   }
@@ -204,7 +211,7 @@ export async function openFileEncoder(
   options: CaptureEncoderOptions,
   signal: AbortSignal,
 ): Promise<CaptureEncoder> {
-  const { dropWhenBehind: _, threads, encoder: chosen, ...h264 } = options;
+  const { dropWhenBehind: _, recycle: __, threads, encoder: chosen, ...h264 } = options;
   if (chosen.backend !== 'ffmpeg') throw new Error('openFileEncoder() takes the system ffmpeg');
   const encode = await FfmpegFileEncode.start(file, {
     ...h264,

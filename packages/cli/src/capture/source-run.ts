@@ -317,6 +317,7 @@ export class SourceRun {
       fpsNum: source.fpsNum,
       fpsDen: source.fpsDen,
       pixelFormat: source.pixelFormat,
+      ...(source.recycle !== undefined && { recycle: source.recycle }),
       tune: options.tune ?? 'zerolatency',
       ...(options.preset !== undefined && { preset: options.preset }),
       ...(options.crf !== undefined && { crf: options.crf }),

@@ -44,6 +44,12 @@ export interface FrameSource {
    * process (`frames()` is not read), which saves two copies of every frame.
    */
   readonly file?: SourceFile;
+  /**
+   * Gives back a frame's buffer once nothing reads it any more (the system ffmpeg's pipe has taken it, or it
+   * was dropped): the source may then fill it with a later frame. Sources that fill a fresh buffer per frame
+   * need none. Never called for frames that went elsewhere (the wasm encoder moves them to its worker).
+   */
+  readonly recycle?: (frame: RawFrame) => void;
   /** The frames, in order. Iterate once. */
   frames(): AsyncIterable<RawFrame>;
   /** Stops producing (kills a child process, destroys a stream); a pending read may end or fail. */

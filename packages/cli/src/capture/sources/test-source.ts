@@ -13,7 +13,8 @@ export interface TestSourceOptions {
   readonly frames: number | undefined;
   /**
    * Render every frame into the same buffer. Only for consumers that copy a frame before asking for the next
-   * (the batch encoder does); saves allocating and collecting a frame's worth of memory per frame.
+   * (the wasm batch encoder does); saves allocating and collecting a frame's worth of memory per frame.
+   * Otherwise frames are rendered into the buffers given back by `recycle`, or fresh ones.
    */
   readonly reuseBuffer: boolean;
   /** Turns the pattern's colours by this many degrees of hue (core's `rotateTestPatternHue`). */
@@ -21,6 +22,9 @@ export interface TestSourceOptions {
   /** Gives the source a `stamp` that draws a frame's capture time into it (core's `drawTimeStamp`). */
   readonly stamp?: boolean;
 }
+
+/** Buffers kept for reuse, at most: beyond the frames an encoder holds, more would only be memory. */
+const MAX_SPARE = 16;
 
 /** The core's moving test pattern (bars, bouncing box, frame counter and clock) as a {@link FrameSource}. */
 export function openTestSource(options: TestSourceOptions): FrameSource {
@@ -39,10 +43,12 @@ export function openTestSource(options: TestSourceOptions): FrameSource {
   };
   const size = frameByteLength('I420', options.width, options.height);
   let stopped = false;
+  // Buffers given back by the encoder, for the next frames: a handful covers the frames in flight.
+  const spare: Uint8Array[] = [];
   async function* frames(): AsyncGenerator<RawFrame, void, undefined> {
     const shared = options.reuseBuffer ? new Uint8Array(size) : undefined;
     const end = options.frames ?? Number.POSITIVE_INFINITY;
-    for (let i = 0; i < end && !stopped; i++) yield renderTestPattern(pattern, i, shared);
+    for (let i = 0; i < end && !stopped; i++) yield renderTestPattern(pattern, i, shared ?? spare.pop());
   }
   return {
     name: 'testsrc',
@@ -57,6 +63,11 @@ export function openTestSource(options: TestSourceOptions): FrameSource {
       stamp: (frame: RawFrame, wallMs: number) => drawTimeStamp(frame, wallMs),
     }),
     frames,
+    ...(!options.reuseBuffer && {
+      recycle: (frame: RawFrame) => {
+        if (spare.length < MAX_SPARE) spare.push(frame.data);
+      },
+    }),
     close: () => {
       stopped = true;
     },
