@@ -203,8 +203,10 @@ async function openBatch(h264: H264EncoderOptions, threads: number | undefined):
 
 /**
  * Opens the system ffmpeg on a file it reads itself (`FfmpegFileEncode`): a bounded run at native speed, no
- * pixel through this process. Each sample's capture time is when it came out (nothing was read before).
- * `signal` stops the run: what ffmpeg has read is still encoded and yielded.
+ * pixel through this process. Each sample's capture time is when it came out (nothing was read before); the
+ * first counts as read when ffmpeg was started, so the run's fps includes ffmpeg's start and x264's set-up,
+ * as when camstream reads the frames. `signal` stops the run: what ffmpeg has read is still encoded and
+ * yielded.
  */
 export async function openFileEncoder(
   file: FfmpegFileInput,
@@ -213,6 +215,7 @@ export async function openFileEncoder(
 ): Promise<CaptureEncoder> {
   const { dropWhenBehind: _, recycle: __, threads, encoder: chosen, ...h264 } = options;
   if (chosen.backend !== 'ffmpeg') throw new Error('openFileEncoder() takes the system ffmpeg');
+  const started = readNow();
   const encode = await FfmpegFileEncode.start(file, {
     ...h264,
     ffmpegPath: chosen.ffmpegPath,
@@ -229,7 +232,12 @@ export async function openFileEncoder(
       signal.addEventListener('abort', stop, { once: true });
       if (signal.aborted) stop();
       try {
-        for await (const sample of encode.samples()) yield encodedFrame(sample, undefined);
+        for await (const sample of encode.samples()) {
+          const frame = encodedFrame(sample, undefined);
+          yield sample.index === 0
+            ? { ...frame, latencyMs: frame.readAtMs - started.at, readAtMs: started.at }
+            : frame;
+        }
       } finally {
         signal.removeEventListener('abort', stop);
       }
