@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { probe, psnr } from '@camstream/test-helpers/oracle';
 import { describe, expect, it } from 'vitest';
 import { FfmpegEncoderError } from './errors.js';
 import { FFMPEG_STARTUP_QUEUE, FfmpegEncoder, type FfmpegEncoderOptions } from './ffmpeg-encoder.js';
-import { movingFrame, waitForExit } from './test-frames.test-util.js';
+import { movingFrame, parentOfFfmpeg, waitForExit } from './test-frames.test-util.js';
 
 const SIZE = { width: 160, height: 120, fpsNum: 30 } as const;
 
@@ -386,18 +386,7 @@ describe('FfmpegEncoder', () => {
   });
 
   it('no ffmpeg outlives a parent killed with SIGKILL', async () => {
-    const script = new URL('./parent-death.test-util.ts', import.meta.url).pathname;
-    const parent = spawn(process.execPath, ['--conditions=@camstream/source', '--import', 'tsx', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const pid = await new Promise<number>((resolve, reject) => {
-      let text = '';
-      parent.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes('\n')) resolve(Number(text.trim()));
-      });
-      parent.once('exit', (code) => reject(new Error(`the parent exited early (${code})`)));
-    });
+    const { parent, pid } = await parentOfFfmpeg();
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, 0); // ffmpeg runs
     parent.kill('SIGKILL');

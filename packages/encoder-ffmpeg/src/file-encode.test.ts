@@ -1,4 +1,3 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +11,13 @@ import {
   y4mHeaderBytes,
 } from '@camstream/core/media';
 import { concatBytes } from '@camstream/test-helpers/bytes';
+import { encodeY4mByHand } from '@camstream/test-helpers/ffmpeg';
 import { probe } from '@camstream/test-helpers/oracle';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FfmpegEncoderError } from './errors.js';
 import { FfmpegEncoder } from './ffmpeg-encoder.js';
 import { FfmpegFileEncode, type FfmpegFileEncodeOptions, type FfmpegFileInput } from './file-encode.js';
-import { movingFrame, waitForExit } from './test-frames.test-util.js';
+import { movingFrame, parentOfFfmpeg, waitForExit } from './test-frames.test-util.js';
 
 const SIZE = { width: 160, height: 120, fpsNum: 30 } as const;
 const dir = mkdtempSync(join(tmpdir(), 'camstream-file-encode-'));
@@ -91,19 +91,7 @@ describe('FfmpegFileEncode', () => {
     const samples = await encodeFile({ path: y4m, container: 'y4m', frames: 40 }, { gop: 10 });
     const out = join(dir, 'by-hand.h264');
     const args = videoCodecArgs(resolveH264Options({ ...SIZE, gop: 10 }));
-    execFileSync('ffmpeg', [
-      '-y',
-      '-loglevel',
-      'error',
-      '-f',
-      'yuv4mpegpipe',
-      '-i',
-      y4m,
-      ...args,
-      '-f',
-      'h264',
-      out,
-    ]);
+    encodeY4mByHand(y4m, args, out);
     const stream = concatBytes(samples.map((s) => s.data));
     expect(Buffer.from(stream).equals(readFileSync(out))).toBe(true);
     expect(samples.map((s) => s.pts)).toEqual(frames.map((_, i) => frameTime(i, 30, 1)));
@@ -181,20 +169,7 @@ describe('FfmpegFileEncode', () => {
   });
 
   it('no ffmpeg outlives a parent killed with SIGKILL', async () => {
-    const script = new URL('./parent-death.test-util.ts', import.meta.url).pathname;
-    const parent = spawn(
-      process.execPath,
-      ['--conditions=@camstream/source', '--import', 'tsx', script, long],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const pid = await new Promise<number>((resolve, reject) => {
-      let text = '';
-      parent.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes('\n')) resolve(Number(text.trim()));
-      });
-      parent.once('exit', (code) => reject(new Error(`the parent exited early (${code})`)));
-    });
+    const { parent, pid } = await parentOfFfmpeg(long);
     process.kill(pid, 0); // ffmpeg runs, with seconds of the file to go
     parent.kill('SIGKILL');
     // Its next write to the closed stdout ends it, long before the file would.

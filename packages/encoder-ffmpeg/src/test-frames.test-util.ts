@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { frameByteLength, type PixelFormat, type RawFrame } from '@camstream/core/media';
 
@@ -34,4 +35,25 @@ export async function waitForExit(pid: number, ms = 10_000): Promise<void> {
     if (Date.now() > deadline) throw new Error(`process ${pid} still runs after ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Starts `parent-death.test-util.ts` in a Node process of its own (with `y4m`: ffmpeg reading that file itself)
+ * and resolves with it and the pid of the ffmpeg it started, once that ffmpeg runs.
+ */
+export function parentOfFfmpeg(y4m?: string): Promise<{ parent: ChildProcess; pid: number }> {
+  const script = new URL('./parent-death.test-util.ts', import.meta.url).pathname;
+  const parent = spawn(
+    process.execPath,
+    ['--conditions=@camstream/source', '--import', 'tsx', script, ...(y4m === undefined ? [] : [y4m])],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let text = '';
+    parent.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('\n')) resolve({ parent, pid: Number(text.trim()) });
+    });
+    parent.once('exit', (code) => reject(new Error(`the parent exited early (${code})`)));
+  });
 }

@@ -60,3 +60,17 @@ export function makeClip(dir: string, name: string, spec: ClipSpec): string {
   ]);
   return out;
 }
+
+/**
+ * Debian's ffmpeg run by hand on a Y4M file with `codecArgs` (e.g. core's `videoCodecArgs()`), writing the
+ * Annex B stream (`format`, default `h264`) to `output`: what an encoder that lets ffmpeg read the file must
+ * match byte for byte.
+ */
+export function encodeY4mByHand(
+  y4m: string,
+  codecArgs: readonly string[],
+  output: string,
+  format: 'h264' | 'hevc' = 'h264',
+): void {
+  ffmpeg(['-f', 'yuv4mpegpipe', '-i', y4m, ...codecArgs, '-f', format, output]);
+}

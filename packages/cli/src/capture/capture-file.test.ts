@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRrd, frameTime, testPattern, Y4M_FRAME_LINE, y4mHeaderBytes } from '@camstream/core';
 import { resolveH264Options, videoCodecArgs } from '@camstream/core/media';
 import { concatBytes } from '@camstream/test-helpers/bytes';
+import { encodeY4mByHand } from '@camstream/test-helpers/ffmpeg';
 import { probe } from '@camstream/test-helpers/oracle';
 import { afterAll, describe, expect, it } from 'vitest';
 import { capture } from './capture.js';
@@ -77,19 +77,7 @@ describe('capture() of a file through the system ffmpeg', { timeout: 60_000 }, (
         tune: 'zerolatency',
       }),
     );
-    execFileSync('ffmpeg', [
-      '-y',
-      '-loglevel',
-      'error',
-      '-f',
-      'yuv4mpegpipe',
-      '-i',
-      y4m,
-      ...args,
-      '-f',
-      'h264',
-      byHand,
-    ]);
+    encodeY4mByHand(y4m, args, byHand);
     expect(Buffer.from(concatBytes(saved.data)).equals(readFileSync(byHand))).toBe(true);
   });
 
