@@ -33,5 +33,6 @@ describe('countY4mFrames', () => {
     expect(count(header, frame, text('FRAME Ip\n'), pixels)).toBeUndefined();
     expect(count(header, frame, text('FRAMX\n'), pixels)).toBeUndefined();
     expect(count(text('YUV4MPEG2 W4 H2 F30:1'))).toBeUndefined();
+    expect(countY4mFrames(join(dir, 'missing.y4m'), 100, 4, 2)).toBeUndefined();
   });
 });

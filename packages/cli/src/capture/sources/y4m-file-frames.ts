@@ -19,8 +19,9 @@ export function countY4mFrames(
   height: number,
 ): number | undefined {
   if (!Number.isSafeInteger(fileBytes)) return undefined;
-  const fd = openSync(path, 'r');
+  let fd: number | undefined;
   try {
+    fd = openSync(path, 'r');
     const head = new Uint8Array(Math.min(MAX_LINE, fileBytes));
     const bytesRead = readSync(fd, head, 0, head.length, 0);
     const newline = head.subarray(0, bytesRead).indexOf(0x0a);
@@ -37,7 +38,10 @@ export function countY4mFrames(
         return undefined;
     }
     return frames;
+  } catch {
+    // Gone or unreadable since it was opened: the full read says so in its own words.
+    return undefined;
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
