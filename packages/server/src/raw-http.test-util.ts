@@ -99,6 +99,9 @@ export function trickle(
 export function openAfter(socket: Socket, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     if (socket.destroyed) return resolve(false);
+    // Read what the server says: a socket with unread data never sees the server's end, so a drop with an
+    // answer (Node's 408 for a request that never came) would look like an open connection.
+    socket.resume();
     const tickMs = 50;
     let counted = 0;
     let last = performance.now();
