@@ -1,4 +1,5 @@
 import { CamstreamError, isCamstreamError } from '@camstream/core/media';
+import { describeEncoder } from './encoders/encoder-family.js';
 
 /** Machine-readable error codes of `@camstream/encoder-ffmpeg`. */
 export type FfmpegEncoderErrorCode =
@@ -50,4 +51,20 @@ export function unparsedOutput(error: unknown): FfmpegEncoderError {
   return new FfmpegEncoderError('encoder-failed', `ffmpeg's output did not parse: ${String(error)}`, {
     cause: error,
   });
+}
+
+/** Throws `invalid-options` unless `value` is undefined or an integer ≥ `min`. */
+export function checkIntegerOption(name: string, value: number | undefined, min: number): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < min))
+    throw new FfmpegEncoderError('invalid-options', `${name} must be an integer ≥ ${min}, got ${value}`);
+}
+
+/** Throws `invalid-options` when the encoder named (if any) makes another codec than `codec`. */
+export function checkEncoderCodec(encoder: string | undefined, codec: 'h264' | 'h265'): void {
+  const named = encoder === undefined ? undefined : describeEncoder(encoder);
+  if (named !== undefined && named.codec !== codec)
+    throw new FfmpegEncoderError(
+      'invalid-options',
+      `encoder ${named.name} makes ${named.codec === 'h265' ? 'H.265' : 'H.264'}; set codec: '${named.codec}' or pick a ${codec === 'h265' ? 'H.265' : 'H.264'} encoder`,
+    );
 }

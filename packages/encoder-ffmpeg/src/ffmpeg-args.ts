@@ -27,7 +27,7 @@ export function codecArgsFor(
  * ultrafast: 99 reads instead of 300 for 300 frames). Not for frames fed through stdin: with a bounded number
  * of frames in flight, samples held in ffmpeg's buffer would stop the feeding.
  */
-export const UNFLUSHED: readonly string[] = ['-flush_packets', '0'];
+const UNFLUSHED: readonly string[] = ['-flush_packets', '0'];
 
 /** What a run adds to the codec arguments. */
 export interface LiveRunOptions {
@@ -43,10 +43,14 @@ export interface LiveRunOptions {
   readonly encoderArgs?: readonly string[];
   /** The VA-API device of `*_vaapi` encoders. */
   readonly vaapiDevice?: string;
+  /** ffmpeg's input arguments; default raw frames of `o` from stdin. */
+  readonly input?: readonly string[];
+  /** With `stream` framing: stop after this many frames, and write unflushed blocks (a file ffmpeg reads). */
+  readonly fileFrames?: number;
 }
 
 /**
- * The arguments of a live run: raw frames from stdin, the codec arguments (for libx264 the same as core's
+ * The arguments of a run: raw frames from stdin (or `run.input`, a file ffmpeg reads), the codec arguments (for libx264 the same as core's
  * `x264EncodeArgs`, so the stream is byte-identical to `ffmpeg … -f h264 out.h264` by hand), `threads` and
  * `encoderArgs` after them, and a tee muxer that writes the stream to fd 1 and each packet's `framecrc` line (its size) to
  * fd 3, both flushed per packet (the sizes by framecrc's default on a pipe).
@@ -59,12 +63,17 @@ export function liveEncodeArgs(o: ResolvedH264Options, encoder: string, run: Liv
   );
   return [
     ...codec.input,
-    ...rawVideoInputArgs(o, 'pipe:0'),
+    ...(run.input ?? rawVideoInputArgs(o, 'pipe:0')),
     ...codec.output,
     ...(run.threads === undefined ? [] : ['-threads', String(run.threads)]),
     ...(run.encoderArgs ?? []),
     ...(run.framing === 'stream'
-      ? ['-f', annexBFormat(o.codec), 'pipe:1']
+      ? [
+          ...(run.fileFrames === undefined ? [] : ['-frames:v', String(run.fileFrames), ...UNFLUSHED]),
+          '-f',
+          annexBFormat(o.codec),
+          'pipe:1',
+        ]
       : [
           '-map',
           '0:v',

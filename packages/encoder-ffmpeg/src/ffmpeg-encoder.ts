@@ -12,7 +12,13 @@ import {
   VideoCodec,
 } from '@camstream/core/media';
 import { describeEncoder } from './encoders/encoder-family.js';
-import { checkedOptions, FfmpegEncoderError, unparsedOutput } from './errors.js';
+import {
+  checkEncoderCodec,
+  checkedOptions,
+  checkIntegerOption,
+  FfmpegEncoderError,
+  unparsedOutput,
+} from './errors.js';
 import { liveEncodeArgs } from './ffmpeg-args.js';
 import { exitFailure, FfmpegRun, type RunExit } from './ffmpeg-run.js';
 import { FrameCopies } from './frame-copies.js';
@@ -213,24 +219,15 @@ export class FfmpegEncoder implements Encoder {
    */
   static async open(options: FfmpegEncoderOptions): Promise<FfmpegEncoder> {
     const resolved = checkedOptions(() => resolveH264Options(options));
-    const integer = (name: string, value: number | undefined, min: number): void => {
-      if (value !== undefined && (!Number.isSafeInteger(value) || value < min))
-        throw new FfmpegEncoderError('invalid-options', `${name} must be an integer ≥ ${min}, got ${value}`);
-    };
-    integer('maxQueuedFrames', options.maxQueuedFrames, 0);
-    integer('framesInFlight', options.framesInFlight, 1);
-    integer('threads', options.threads, 1);
+    checkIntegerOption('maxQueuedFrames', options.maxQueuedFrames, 0);
+    checkIntegerOption('framesInFlight', options.framesInFlight, 1);
+    checkIntegerOption('threads', options.threads, 1);
     if (options.whenFull !== undefined && options.whenFull !== 'drop-oldest' && options.whenFull !== 'wait')
       throw new FfmpegEncoderError(
         'invalid-options',
         `whenFull must be drop-oldest or wait, got ${options.whenFull}`,
       );
-    const named = options.encoder === undefined ? undefined : describeEncoder(options.encoder);
-    if (named !== undefined && named.codec !== resolved.codec)
-      throw new FfmpegEncoderError(
-        'invalid-options',
-        `encoder ${named.name} makes ${named.codec === 'h265' ? 'H.265' : 'H.264'}; set codec: '${named.codec}' or pick a ${resolved.codec === 'h265' ? 'H.265' : 'H.264'} encoder`,
-      );
+    checkEncoderCodec(options.encoder, resolved.codec);
     const signal = options.signal;
     if (signal?.aborted)
       throw new FfmpegEncoderError('aborted', 'the ffmpeg encoder was aborted before it opened', {

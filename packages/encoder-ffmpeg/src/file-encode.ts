@@ -1,7 +1,6 @@
 import {
   type AccessUnit,
   type AccessUnitSplitter,
-  annexBFormat,
   type EncodedSample,
   frameTime,
   type ResolvedH264Options,
@@ -10,9 +9,14 @@ import {
   softwareEncoderName,
   VideoCodec,
 } from '@camstream/core/media';
-import { describeEncoder } from './encoders/encoder-family.js';
-import { checkedOptions, FfmpegEncoderError, unparsedOutput } from './errors.js';
-import { codecArgsFor, UNFLUSHED } from './ffmpeg-args.js';
+import {
+  checkEncoderCodec,
+  checkedOptions,
+  checkIntegerOption,
+  FfmpegEncoderError,
+  unparsedOutput,
+} from './errors.js';
+import { liveEncodeArgs } from './ffmpeg-args.js';
 import type { FfmpegEncoderOptions } from './ffmpeg-encoder.js';
 import { exitFailure, FfmpegRun, type RunExit } from './ffmpeg-run.js';
 import { ffmpegEnv } from './malloc-env.js';
@@ -75,43 +79,27 @@ export class FfmpegFileEncode {
     const resolved = checkedOptions(() => resolveH264Options(options));
     if (!Number.isSafeInteger(input.frames) || input.frames < 1)
       throw new FfmpegEncoderError('invalid-options', `frames must be an integer ≥ 1, got ${input.frames}`);
-    if (options.threads !== undefined && (!Number.isSafeInteger(options.threads) || options.threads < 1))
-      throw new FfmpegEncoderError(
-        'invalid-options',
-        `threads must be an integer ≥ 1, got ${options.threads}`,
-      );
+    checkIntegerOption('threads', options.threads, 1);
     if (input.container === 'y4m' && resolved.pixelFormat !== 'I420')
       throw new FfmpegEncoderError(
         'unsupported-format',
         `a Y4M file holds I420 frames, not ${resolved.pixelFormat}`,
       );
-    const encoder = options.encoder ?? softwareEncoderName(resolved.codec);
-    if (describeEncoder(encoder).codec !== resolved.codec)
-      throw new FfmpegEncoderError('invalid-options', `encoder ${encoder} does not make ${resolved.codec}`);
+    checkEncoderCodec(options.encoder, resolved.codec);
     const signal = options.signal;
     if (signal?.aborted)
       throw new FfmpegEncoderError('aborted', 'the ffmpeg file encode was aborted before it started', {
         cause: signal.reason,
       });
     const encode = new FfmpegFileEncode(resolved, input);
-    const codec = codecArgsFor(
-      resolved,
-      encoder,
-      options.vaapiDevice === undefined ? {} : { vaapiDevice: options.vaapiDevice },
-    );
-    const args = [
-      ...codec.input,
-      ...fileInputArgs(resolved, input),
-      ...codec.output,
-      ...(options.threads === undefined ? [] : ['-threads', String(options.threads)]),
-      ...(options.encoderArgs ?? []),
-      '-frames:v',
-      String(input.frames),
-      ...UNFLUSHED,
-      '-f',
-      annexBFormat(resolved.codec),
-      'pipe:1',
-    ];
+    const args = liveEncodeArgs(resolved, options.encoder ?? softwareEncoderName(resolved.codec), {
+      framing: 'stream',
+      input: fileInputArgs(resolved, input),
+      fileFrames: input.frames,
+      ...(options.threads !== undefined && { threads: options.threads }),
+      ...(options.encoderArgs !== undefined && { encoderArgs: options.encoderArgs }),
+      ...(options.vaapiDevice !== undefined && { vaapiDevice: options.vaapiDevice }),
+    });
     encode.run = await FfmpegRun.start(
       options.ffmpegPath ?? 'ffmpeg',
       args,
