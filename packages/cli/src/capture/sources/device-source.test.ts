@@ -1,6 +1,8 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { frameByteLength } from '@camstream/core';
+import { ffmpegEnv } from '@camstream/encoder-ffmpeg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeFor } from '../../output/exit-codes.js';
 import { openDeviceSource } from './device-source.js';
@@ -84,7 +86,7 @@ describe('openDeviceSource on macOS and Windows (names, not paths)', () => {
     // Records its arguments and fails as ffmpeg does for a camera it cannot open.
     writeFileSync(
       ffmpeg,
-      `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\necho 'Could not find video device with name [FaceTime HD Camera] among source devices of type video.' >&2\nexit 1\n`,
+      `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nprintf '%s' "$GLIBC_TUNABLES" > '${argsFile}.env'\necho 'Could not find video device with name [FaceTime HD Camera] among source devices of type video.' >&2\nexit 1\n`,
     );
     chmodSync(ffmpeg, 0o755);
     const mac = await failure('FaceTime HD Camera', { platform: 'darwin', ffmpeg });
@@ -100,6 +102,10 @@ describe('openDeviceSource on macOS and Windows (names, not paths)', () => {
       '-i',
       'FaceTime HD Camera:none',
     ]);
+    // The encoder's malloc settings, planned for a 1080p frame when no size is asked.
+    expect(readFileSync(`${argsFile}.env`, 'utf8')).toBe(
+      ffmpegEnv(frameByteLength('I420', 1920, 1080), {}).GLIBC_TUNABLES,
+    );
     const windows = await failure('USB Camera', { platform: 'win32', ffmpeg, rate: { num: 15, den: 1 } });
     expect(windows.error.message).toMatch(
       /; list cameras with: camstream devices \(--device takes a DirectShow name/,
@@ -112,6 +118,15 @@ describe('openDeviceSource on macOS and Windows (names, not paths)', () => {
       '-i',
       'video=USB Camera',
     ]);
+    const sized = await failure('USB Camera', {
+      platform: 'win32',
+      ffmpeg,
+      size: { width: 3840, height: 2160 },
+    });
+    expect(sized.error.code).toBe('input');
+    expect(readFileSync(`${argsFile}.env`, 'utf8')).toBe(
+      ffmpegEnv(frameByteLength('I420', 3840, 2160), {}).GLIBC_TUNABLES,
+    );
   });
 
   it('a missing ffmpeg names the install of that system', async () => {

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { frameByteLength } from '@camstream/core';
+import { ffmpegEnv } from '@camstream/encoder-ffmpeg';
 import {
   type CameraPlatform,
   cameraPlatform,
@@ -25,6 +27,17 @@ export interface DeviceOptions {
   readonly platform?: string;
 }
 
+/** A frame size to plan ffmpeg's memory for when the camera's own mode is not known before it opens. */
+const UNKNOWN_CAMERA_SIZE: FrameSize = { width: 1920, height: 1080 };
+
+/**
+ * The camera's ffmpeg converts and writes a frame-sized buffer per frame, as the encoder's does: the same
+ * malloc settings keep those buffers on the heap instead of mapped and unmapped at every frame.
+ */
+function cameraFfmpegEnv(size: FrameSize = UNKNOWN_CAMERA_SIZE): NodeJS.ProcessEnv {
+  return ffmpegEnv(frameByteLength('I420', size.width, size.height));
+}
+
 /**
  * A camera through the system's ffmpeg (V4L2 on Linux, AVFoundation on macOS, DirectShow on Windows;
  * `… -f yuv4mpegpipe -`), read as Y4M so that capture time and drops stay known here. ffmpeg.wasm cannot
@@ -48,7 +61,10 @@ export async function openDeviceSource(device: string, options: DeviceOptions = 
   });
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', ...input];
   args.push('-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', '-');
-  const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(ffmpeg, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: cameraFfmpegEnv(options.size),
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
     stderr = (stderr + text).slice(-2000);
