@@ -4,23 +4,27 @@
  *   `releaseFrame` refills (as a camera's ring of buffers; no copy), encoded with the settings of a bounded
  *   source at full speed (batch mode: `whenFull: 'wait'`, 8 frames in flight, the stream unflushed);
  * - `file`: `FfmpegFileEncode` on a Y4M file, which ffmpeg reads itself (what `capture --input FILE.y4m` does).
- * Both with 2 x264 threads.
+ * With THREADS x264 threads (default 2).
  *
  * Timed from before the encoder starts (ffmpeg's start included, as in the native anchor's whole process) to the
- * last sample; not Node's start or the module loading. CPU: this process's (`process.cpuUsage()`, every thread)
+ * last sample; not Node's start or the module loading. `steadySeconds`: from the arrival of sample STEADY_FROM
+ * (counted from 0) to the last, the window `pyav_encode.py` times too (start-ups left out on both sides). CPU: this process's (`process.cpuUsage()`, every thread)
  * plus its ended children's, the ffmpeg runs (`/proc/self/stat`), over the same span.
  *
- * Usage: ffmpeg-encoder-batch.ts pipe|file PATH WIDTH HEIGHT PRESET GOP FRAMES
- * Prints one JSON line: {"frames", "samples", "bytes", "seconds", "nodeCpuMs", "ffmpegCpuMs", "buffers"}.
+ * Usage: ffmpeg-encoder-batch.ts pipe|file PATH WIDTH HEIGHT PRESET GOP FRAMES [THREADS]
+ * Prints one JSON line: {"frames", "samples", "bytes", "seconds", "steadySeconds", "steadyFrom", "nodeCpuMs",
+ * "ffmpegCpuMs", "buffers"}.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { EncodedSample, X264Preset } from '@camstream/core/media';
 import { FfmpegEncoder, FfmpegFileEncode } from '@camstream/encoder-ffmpeg';
 import { procCpuMs } from './lib.js';
 
-const [mode, path, width, height, preset, gop, frames] = process.argv.slice(2);
+const [mode, path, width, height, preset, gop, frames, threads = '2'] = process.argv.slice(2);
 if (frames === undefined || (mode !== 'pipe' && mode !== 'file'))
-  throw new Error('usage: ffmpeg-encoder-batch.ts pipe|file PATH WIDTH HEIGHT PRESET GOP FRAMES');
+  throw new Error('usage: ffmpeg-encoder-batch.ts pipe|file PATH WIDTH HEIGHT PRESET GOP FRAMES [THREADS]');
+/** As `pyav_encode.py`'s STEADY_FROM. */
+const STEADY_FROM = 30;
 const w = Number(width);
 const h = Number(height);
 const count = Number(frames);
@@ -30,13 +34,15 @@ const options = {
   fpsNum: 30,
   preset: preset as X264Preset,
   gop: Number(gop),
-  threads: 2,
+  threads: Number(threads),
 };
 
 let samples = 0;
 let bytes = 0;
+let steadyFrom = Number.NaN;
 async function drain(all: AsyncIterable<EncodedSample>): Promise<void> {
   for await (const sample of all) {
+    if (samples === STEADY_FROM) steadyFrom = performance.now();
     samples++;
     bytes += sample.data.length;
   }
@@ -85,7 +91,8 @@ else
       await FfmpegFileEncode.start({ path: path as string, container: 'y4m', frames: count }, options)
     ).samples(),
   );
-const seconds = (performance.now() - t0) / 1000;
+const end = performance.now();
+const seconds = (end - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const ffmpegCpuMs = procCpuMs().children - children0;
 if (samples !== count) throw new Error(`${mode}: ${samples} samples for ${count} frames`);
@@ -95,6 +102,8 @@ console.log(
     samples,
     bytes,
     seconds,
+    steadySeconds: (end - steadyFrom) / 1000,
+    steadyFrom: STEADY_FROM,
     nodeCpuMs: (cpu.user + cpu.system) / 1000,
     buffers,
     ffmpegCpuMs,
