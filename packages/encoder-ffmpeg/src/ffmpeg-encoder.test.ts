@@ -319,7 +319,9 @@ describe('FfmpegEncoder', () => {
     expect(released).toHaveLength(frames.length);
     expect(new Set(released).size).toBe(frames.length);
     expect(released.every((frame, i) => frame === frames[i])).toBe(true);
-    expect(allocated).toBeLessThan(frames.length);
+    // With `wait`, ffmpeg starting is no reason to run ahead: the source holds about the frames in flight and
+    // the queue (15 measured), not a start's allowance on top (39 measured).
+    expect(allocated).toBeLessThan(FFMPEG_STARTUP_QUEUE);
   }, 60_000);
 
   it('refuses a frame of the wrong size with invalid-frame, and encode() after close() with encoder-closed', async () => {

@@ -88,8 +88,11 @@ export function renderTestPattern(options: TestPatternOptions, index: number, ou
     paintRect(planes, { ...rect, height: 1 });
   }
   if (i > 0) {
+    // Doubling the rows copied each time: a dozen large copies per plane instead of one per row.
     for (const { data: plane, stride, rows } of planes) {
-      for (let row = 1; row < rows; row++) plane.copyWithin(row * stride, 0, stride);
+      for (let done = 1; done < rows; done *= 2) {
+        plane.copyWithin(done * stride, 0, Math.min(done, rows - done) * stride);
+      }
     }
   }
   for (; i < rects.length; i++) {
