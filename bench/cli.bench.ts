@@ -4,7 +4,8 @@
  * (core's test pattern, the CLI's default source) with the same options (ultrafast, zerolatency, GOP 30, no
  * B-frames, CRF 23), rounds interleaved, medians of ROUNDS (default 5; CAMSTREAM_BENCH_ROUNDS):
  * - the encoder alone: `encodeBatch` on a 2-thread `EncoderPool` in this process, frames rendered in place;
- * - native ffmpeg/libx264 `-threads 2` reading the frames from a Y4M file and writing an Annex B file, and PyAV
+ * - native ffmpeg/libx264 `-threads 2` reading the frames from a Y4M file and writing an Annex B file, the same
+ *   fed the raw frames through a pipe by `cat` (what a pipe costs without Node), and PyAV
  *   (Debian's python3-av, one thread as in Rerun's example) reading them from a raw file (both files written
  *   once, removed at the end).
  * And the CLI's own main-thread CPU time per frame outside the encoder, from its `--profile` JSON (the main
@@ -24,6 +25,7 @@ import { ffmpegEnv } from '@camstream/encoder-ffmpeg';
 import { EncoderPool, encodeBatch } from '@camstream/encoder-wasm';
 import {
   anchorEnv,
+  catIntoFfmpeg,
   fmt,
   goalMet,
   interleave,
@@ -196,6 +198,18 @@ function nativeFps(y4m: string): number {
   return FRAMES / ((performance.now() - t0) / 1000);
 }
 
+/** Native ffmpeg fed the raw frames by `cat` through a pipe, writing an Annex B file: fps of the pipeline. */
+function nativePipeFps(rawFrames: string): number {
+  const seconds = catIntoFfmpeg(
+    rawFrames,
+    W,
+    H,
+    nativeX264Args(PRESET, GOP, THREADS),
+    join(dir, 'piped.h264'),
+  );
+  return FRAMES / seconds;
+}
+
 /** The Python that has PyAV (see encoder.bench.ts). */
 function findPyAv(): string | undefined {
   const candidates = process.env.CAMSTREAM_BENCH_PYTHON
@@ -228,6 +242,7 @@ try {
     'encodeBatch alone (warm pool)': { unit: 'fps', run: () => encoderFps(false) },
     'encodeBatch alone (fresh pool)': { unit: 'fps', run: () => encoderFps(true) },
     'native ffmpeg -threads 2': { unit: 'fps', run: () => nativeFps(y4m) },
+    'native ffmpeg -threads 2 fed by cat': { unit: 'fps', run: () => nativePipeFps(raw) },
   };
   if (ENCODER_FLAG) {
     cases['cli --encoder ffmpeg'] = { unit: 'fps', run: () => cliFps('ffmpeg') };
@@ -345,6 +360,13 @@ if (ffmpegCli !== undefined) {
       anchor: `native ffmpeg -threads 2 → Annex B file ${fmt(measurements['native ffmpeg -threads 2']!.median, 1)}`,
       ratio: `${fmt(vsNative)}×`,
       goal: goalMet('≥ 0.85×', vsNative, 0.85, true),
+    },
+    {
+      metric: 'capture --encoder ffmpeg fps (frames made in Node cross a pipe)',
+      value: fmt(ffmpegCli.median, 1),
+      anchor: `native ffmpeg -threads 2 fed the raw frames by cat through a pipe ${fmt(measurements['native ffmpeg -threads 2 fed by cat']!.median, 1)}`,
+      ratio: `${fmt(roundRatio('cli --encoder ffmpeg', 'native ffmpeg -threads 2 fed by cat'))}×`,
+      goal: 'report (what a pipe costs)',
     },
     {
       metric: 'capture --encoder ffmpeg fps',

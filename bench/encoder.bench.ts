@@ -57,6 +57,7 @@ import {
 } from '@camstream/encoder-wasm';
 import {
   anchorEnv,
+  catIntoFfmpeg,
   fmt,
   goalMet,
   interleave,
@@ -174,18 +175,7 @@ function recordSteady(name: string, fps: number): void {
  */
 function nativePipeFps(name: string, raw: string, w: number, h: number, preset: string): number {
   const cpu0 = procCpuMs().children;
-  const t0 = performance.now();
-  const ffmpeg = [
-    ...['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p'],
-    ...['-s', `${w}x${h}`, '-framerate', '30', '-i', 'pipe:0'],
-    ...nativeX264Args(preset, GOP, 2),
-    ...['-f', 'h264', '-y', '/dev/null'],
-  ];
-  const run = spawnSync('sh', ['-c', `cat "$0" | ${ffmpeg.join(' ')}`, raw], {
-    env: ffmpegEnv(frameByteLength('I420', w, h)),
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  if (run.status !== 0) throw new Error(`cat | ffmpeg failed: ${run.stderr}`);
+  const seconds = catIntoFfmpeg(raw, w, h, nativeX264Args(preset, GOP, 2), '/dev/null');
   recordCpu(name, (procCpuMs().children - cpu0) / FRAMES);
   return FRAMES / seconds;
 }

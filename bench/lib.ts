@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameByteLength, parseY4mHeader } from '@camstream/core/media';
@@ -116,6 +117,32 @@ export function nativeX264Args(preset: string, gop: number, threads: number): st
     ...['-c:v', 'libx264', '-preset', preset, '-tune', 'zerolatency', '-bf', '0'],
     ...['-g', g, '-sc_threshold', '0', '-threads', String(threads)],
   ];
+}
+
+/**
+ * Native ffmpeg fed the raw I420 frames of `raw` through a pipe that `cat` fills, encoding them with
+ * `codecArgs` to `output` (format `h264`): what a pipe costs ffmpeg itself, without Node. Returns the
+ * pipeline's wall seconds; both processes are waited for, so their CPU time is in `procCpuMs().children`.
+ */
+export function catIntoFfmpeg(
+  raw: string,
+  width: number,
+  height: number,
+  codecArgs: readonly string[],
+  output: string,
+): number {
+  const ffmpeg = [
+    ...['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p'],
+    ...['-s', `${width}x${height}`, '-framerate', '30', '-i', 'pipe:0', ...codecArgs, '-f', 'h264', '-y'],
+  ];
+  const t0 = performance.now();
+  // The paths go in as positional parameters, never into the script's text.
+  const run = spawnSync('sh', ['-c', `cat "$0" | ${ffmpeg.join(' ')} "$1"`, raw, output], {
+    env: ffmpegEnv(frameByteLength('I420', width, height)),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (run.status !== 0) throw new Error(`cat | ffmpeg failed: ${run.stderr}`);
+  return seconds;
 }
 
 /**
