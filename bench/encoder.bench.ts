@@ -16,10 +16,9 @@
  *    the same window for ours, so that start-ups of different kinds stay out (a codec open there, ffmpeg's
  *    process start here); `FfmpegFileEncode` also runs with PyAV's one thread. CPU per frame is given for the
  *    whole run and beyond the first 30 frames (each case also runs 30 frames; the difference over the other
- *    frames, start-ups cancelled out). Reported beside them: native
- *    ffmpeg fed the raw frames through a pipe by `cat` (what a pipe costs without Node), the wasm piscina pool
- *    (2 threads, 30-frame GOP segments) and native `-threads 1`. PyAV is skipped, with a note, when no Python
- *    can `import av`.
+ *    frames, start-ups cancelled out). Reported beside them: native ffmpeg fed the raw frames through a pipe
+ *    by `cat` (what a pipe costs without Node), the wasm piscina pool (2 threads, 30-frame GOP segments) and
+ *    native `-threads 1`. PyAV is skipped, with a note, when no Python can `import av`.
  * 2. live at 30 fps: frame-in → sample-out latency (frames paced at 30 fps from the raw file, paired by pts).
  *    `FfmpegEncoder` with live defaults (`drop-oldest`, 2 in flight) against native ffmpeg with the same
  *    arguments writing `-f h264` to a pipe, timed from the write of a frame to the arrival of its last byte

@@ -8,8 +8,9 @@
  *
  * Timed from before the encoder starts (ffmpeg's start included, as in the native anchor's whole process) to the
  * last sample; not Node's start or the module loading. `steadySeconds`: from the arrival of sample STEADY_FROM
- * (counted from 0) to the last, the window `pyav_encode.py` times too (start-ups left out on both sides). CPU: this process's (`process.cpuUsage()`, every thread)
- * plus its ended children's, the ffmpeg runs (`/proc/self/stat`), over the same span.
+ * (counted from 0) to the last, the window `pyav_encode.py` times too (start-ups left out on both sides). CPU:
+ * this process's (`process.cpuUsage()`, every thread) plus its ended children's, the ffmpeg runs
+ * (`/proc/self/stat`), over the whole span.
  *
  * Usage: ffmpeg-encoder-batch.ts pipe|file PATH WIDTH HEIGHT PRESET GOP FRAMES [THREADS]
  * Prints one JSON line: {"frames", "samples", "bytes", "seconds", "steadySeconds", "steadyFrom", "nodeCpuMs",

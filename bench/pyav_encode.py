@@ -8,9 +8,8 @@ thread by default (the encoder of Rerun's example runs with one thread).
 Timed: the encode loop only (read a frame from the file, copy it into an AVFrame, encode, then flush), not the
 interpreter start, the import or the codec open. Packets are counted, not written. `steady_seconds` is the
 same loop from the arrival of packet STEADY_FROM (counted from 0; the first GOP encoded) to the last, in which
-the other FRAMES - STEADY_FROM - 1 packets came: the window the bench
-times every encoder by, so that start-ups of different kinds (a codec open here, a process start there) stay
-out of the comparison.
+the other FRAMES - STEADY_FROM - 1 packets came: the window the bench times every encoder by, so that
+start-ups of different kinds (a codec open here, a process start there) stay out of the comparison.
 
 Usage: pyav_encode.py RAW WIDTH HEIGHT PRESET GOP THREADS FRAMES
 Prints one JSON line: {"frames", "packets", "bytes", "seconds", "steady_seconds", "steady_from", "fps",

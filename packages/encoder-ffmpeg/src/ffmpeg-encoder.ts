@@ -286,7 +286,7 @@ export class FfmpegEncoder implements Encoder {
    * Frames that may wait before `whenFull` applies. A start's allowance is only for `drop-oldest`, where it
    * saves frames from being dropped; with `wait` nothing is dropped anyway, and the allowance would only let
    * the source run ahead, holding a frame buffer for each frame queued (measured: 44 buffers of 1280x720
-   * instead of 11 for a test pattern, each fresh buffer paid in page faults).
+   * instead of 16 for the CLI's test pattern, each fresh buffer paid in page faults).
    */
   private queueLimit(): number {
     return this.catchingUp && this.whenFull === 'drop-oldest'
