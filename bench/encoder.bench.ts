@@ -215,9 +215,10 @@ function marginalCpu(name: string): number[] {
   const whole = cpuPerFrame[name] ?? [];
   const short = cpuPerFrame[`${name} short`] ?? [];
   const n = Math.min(whole.length, short.length);
+  const shortRounds = short.slice(-n);
   return whole
     .slice(-n)
-    .map((w, i) => (w * FRAMES - (short.slice(-n)[i] as number) * SHORT_FRAMES) / (FRAMES - SHORT_FRAMES));
+    .map((w, i) => (w * FRAMES - (shortRounds[i] as number) * SHORT_FRAMES) / (FRAMES - SHORT_FRAMES));
 }
 
 const BATCH_RUNNER = join(import.meta.dirname, 'ffmpeg-encoder-batch.ts');

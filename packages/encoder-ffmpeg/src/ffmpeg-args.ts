@@ -50,10 +50,11 @@ export interface LiveRunOptions {
 }
 
 /**
- * The arguments of a run: raw frames from stdin (or `run.input`, a file ffmpeg reads), the codec arguments (for libx264 the same as core's
- * `x264EncodeArgs`, so the stream is byte-identical to `ffmpeg … -f h264 out.h264` by hand), `threads` and
- * `encoderArgs` after them, and a tee muxer that writes the stream to fd 1 and each packet's `framecrc` line (its size) to
- * fd 3, both flushed per packet (the sizes by framecrc's default on a pipe).
+ * The arguments of a run: raw frames from stdin (or `run.input`, a file ffmpeg reads), the codec arguments
+ * (for libx264 the same as core's `x264EncodeArgs`, so the stream is byte-identical to `ffmpeg … -f h264
+ * out.h264` by hand), `threads` and `encoderArgs` after them, then the output. With `packets` framing, a tee
+ * muxer that writes the stream to fd 1 and each packet's `framecrc` line (its size) to fd 3, both flushed per
+ * packet (the sizes by framecrc's default on a pipe); with `stream` framing, the stream alone on fd 1.
  */
 export function liveEncodeArgs(o: ResolvedH264Options, encoder: string, run: LiveRunOptions = {}): string[] {
   const codec = codecArgsFor(
