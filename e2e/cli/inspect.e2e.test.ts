@@ -1,17 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InspectReport, RrdReport, VideoFileReport } from '@camstream/cli';
 import { decodeRrd } from '@camstream/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { type ClipSpec, encodeMp4, probePackets, probeStream, rewrap, runCli } from './remux-fixtures.js';
 
 const FPS = 25;
-let dir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'camstream-inspect-e2e-'));
-});
+const dir = tempDir('camstream-inspect-e2e-');
 
 function inspectJson(path: string): InspectReport {
   const run = runCli(['inspect', path, '--json']);

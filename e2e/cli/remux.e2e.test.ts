@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AccessUnit, AccessUnitSplitter, splitAnnexB, VideoCodec } from '@camstream/core';
 import { ffmpeg } from '@camstream/test-helpers/ffmpeg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type HarnessWindow, launchBrowser, openViewer, poll } from '../harness/browser.js';
 import { showsColourBars } from '../harness/pixels.js';
 import { startHarnessServer } from '../harness/static-server.js';
@@ -19,11 +20,7 @@ import {
 const FPS = 25;
 const FRAME_NS = 40_000_000n;
 const artifacts = join(import.meta.dirname, '..', 'test-results');
-let dir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'camstream-remux-e2e-'));
-});
+const dir = tempDir('camstream-remux-e2e-');
 
 /** The access units core's parser cuts from an Annex B stream. */
 function parseAnnexB(path: string, codec: 'h264' | 'h265'): AccessUnit[] {

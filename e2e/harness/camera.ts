@@ -1,10 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
-import { testsrcArgs } from './media.js';
+import { cachedMedia, testsrcArgs } from './media.js';
 
 /** How the browser's camera behaves. */
 export type FakeCamera =
@@ -36,7 +33,7 @@ export function cameraArgs(camera: FakeCamera): string[] {
   }
 }
 
-/** A camera playing a fresh 1 s, 30 fps {@link makeY4mClip} of `testsrc2` at `width`x`height` (made now). */
+/** A camera playing a 1 s, 30 fps {@link makeY4mClip} of `testsrc2` at `width`x`height`. */
 export function testsrcCamera(width: number, height: number): FakeCamera {
   return { kind: 'file', path: makeY4mClip({ width, height, fps: 30, seconds: 1 }) };
 }
@@ -52,7 +49,8 @@ export function launchWithCamera(camera: FakeCamera): Promise<Browser> {
 
 /**
  * A Y4M clip of ffmpeg's `testsrc2` (its colour bars are what `pixels.ts` looks for), made by Debian's ffmpeg
- * in the test run into a fresh temp dir (raw video: ~14 MB per second at 640x480; never committed).
+ * in the test run (raw video: ~14 MB per second at 640x480; never committed), once per machine
+ * ({@link cachedMedia}).
  */
 export function makeY4mClip(options: {
   width: number;
@@ -61,12 +59,11 @@ export function makeY4mClip(options: {
   seconds: number;
 }): string {
   const { width, height, fps, seconds } = options;
-  const dir = mkdtempSync(join(tmpdir(), 'camstream-camera-'));
-  const path = join(dir, `testsrc2-${width}x${height}-${fps}.y4m`);
-  execFileSync(
-    'ffmpeg',
-    [...testsrcArgs({ width, height, fps }), '-t', String(seconds), '-pix_fmt', 'yuv420p', path],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+  return cachedMedia(`testsrc2-${width}x${height}-${fps}fps-${seconds}s.y4m`, (path) =>
+    execFileSync(
+      'ffmpeg',
+      [...testsrcArgs({ width, height, fps }), '-t', String(seconds), '-pix_fmt', 'yuv420p', path],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    ),
   );
-  return path;
 }

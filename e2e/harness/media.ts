@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { type AccessUnit, AccessUnitSplitter } from '@camstream/core';
 
 /**
@@ -43,12 +44,32 @@ export interface ClipOptions {
 }
 
 /**
+ * Test media made by Debian's ffmpeg once per machine: `<temp dir>/camstream-<name>`, where `name` says every
+ * parameter of the media. `make` writes it to the path it is given, which is renamed into place whole, so test
+ * files running at once share one copy and repeated runs leave one file, not one per run.
+ */
+export function cachedMedia(name: string, make: (path: string) => void): string {
+  const path = join(tmpdir(), `camstream-${name}`);
+  if (existsSync(path)) return path;
+  // The partial file keeps the extension: ffmpeg picks its muxer from it.
+  const partial = join(tmpdir(), `camstream-partial-${process.pid}-${threadId}-${name}`);
+  make(partial);
+  renameSync(partial, path);
+  return path;
+}
+
+/**
  * Encodes `testsrc2` with Debian's libx264 (`-bf 0`) to a raw Annex B stream: reference clips of real
- * encoder output, made in the test run.
+ * encoder output, made in the test run (once per machine, {@link cachedMedia}).
  */
 export function makeH264Clip(options: ClipOptions): { path: string; bytes: Uint8Array } {
-  const dir = mkdtempSync(join(tmpdir(), 'camstream-e2e-'));
-  const out = join(dir, `clip-${options.profile}.h264`);
+  const { width, height, fps, frames, profile, gop } = options;
+  const name = `clip-${width}x${height}-${fps}fps-${frames}f-${profile}-g${gop}.h264`;
+  const path = cachedMedia(name, (out) => encodeClip(options, out));
+  return { path, bytes: new Uint8Array(readFileSync(path)) };
+}
+
+function encodeClip(options: ClipOptions, out: string): void {
   execFileSync(
     'ffmpeg',
     [
@@ -75,7 +96,6 @@ export function makeH264Clip(options: ClipOptions): { path: string; bytes: Uint8
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  return { path: out, bytes: new Uint8Array(readFileSync(out)) };
 }
 
 /** Splits an Annex B stream into access units (one frame each) with the core's bitstream parser. */

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   concatStream,
@@ -11,6 +10,7 @@ import {
   VideoStream,
 } from '@camstream/core';
 import { FileSink } from '@camstream/core/node';
+import { testTempDir } from '@camstream/test-helpers/temp-dir';
 import { describe, expect, it } from 'vitest';
 import { type HarnessWindow, openViewer, poll, sendRrd, type ViewerPage } from '../harness/browser.js';
 import { makeH264Clip, probeFrames, splitAccessUnits } from '../harness/media.js';
@@ -120,7 +120,7 @@ describe('the real web viewer (@rerun-io/web-viewer 0.33.0) plays what Recording
       profile: 'high',
       gop: 30,
     });
-    const dir = mkdtempSync(join(tmpdir(), 'camstream-rrd-'));
+    const dir = testTempDir('camstream-rrd-');
     const path = join(dir, 'clip.rrd');
     const rec = new RecordingStream({
       applicationId: 'camstream_e2e',

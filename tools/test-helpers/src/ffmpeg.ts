@@ -1,7 +1,5 @@
 // Media made by Debian's ffmpeg in the test run: testsrc2 clips encoded with libx264/libx265.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Runs Debian's ffmpeg quietly, overwriting its outputs; a failure throws with ffmpeg's stderr in the message. */
@@ -30,11 +28,6 @@ export interface ClipSpec {
   readonly openGop?: boolean;
   /** `WxH`, default 160x120. */
   readonly size?: string;
-}
-
-/** A fresh temporary folder for one test file's clips. */
-export function clipDir(): string {
-  return mkdtempSync(join(tmpdir(), 'camstream-clips-'));
 }
 
 /** Encodes a clip with libx264/libx265 in the run as `<dir>/<name>.<container>`; returns its path. */

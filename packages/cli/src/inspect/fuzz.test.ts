@@ -1,18 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCamstreamError } from '@camstream/core/media';
-import { clipDir, makeClip } from '@camstream/test-helpers/ffmpeg';
+import { makeClip } from '@camstream/test-helpers/ffmpeg';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { remux } from '../remux/remux.js';
 import { inspect } from './inspect.js';
 
-let dir: string;
+const dir = tempDir('camstream-clips-');
 const originals = new Map<string, Uint8Array>();
 
 beforeAll(async () => {
-  dir = clipDir();
   for (const container of ['mp4', 'mkv', 'h264'] as const) {
     const path = makeClip(dir, 'src', { codec: 'h264', container, frames: 12, gop: 6 });
     originals.set(container, new Uint8Array(readFileSync(path)));

@@ -2,18 +2,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingStream, VideoCodec, VideoStream } from '@camstream/core';
 import { FileSink } from '@camstream/core/node';
-import { clipDir, makeClip } from '@camstream/test-helpers/ffmpeg';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { makeClip } from '@camstream/test-helpers/ffmpeg';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { remux } from '../remux/remux.js';
 import { formatReport } from './format-text.js';
 import { inspect } from './inspect.js';
 
-let dir: string;
-
-beforeAll(() => {
-  dir = clipDir();
-});
+const dir = tempDir('camstream-clips-');
 
 describe('inspect of video files', () => {
   it('reports an x264 clip: codec, size, frames, keyframes, GOPs, duration', async () => {

@@ -6,17 +6,17 @@ import {
   removeEmulationPrevention,
   splitAnnexB,
 } from '@camstream/core';
-import { clipDir, makeClip } from '@camstream/test-helpers/ffmpeg';
+import { makeClip } from '@camstream/test-helpers/ffmpeg';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { openAnnexB } from './annexb-reader.js';
 import { probeInputFile } from './input-file.js';
 
-let dir: string;
+const dir = tempDir('camstream-clips-');
 let stream: Uint8Array;
 
 beforeAll(() => {
-  dir = clipDir();
   stream = new Uint8Array(
     readFileSync(makeClip(dir, 'clip', { codec: 'h264', container: 'h264', frames: 5, fps: 50 })),
   );

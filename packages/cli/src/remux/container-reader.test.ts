@@ -1,18 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clipDir, makeClip } from '@camstream/test-helpers/ffmpeg';
+import { makeClip } from '@camstream/test-helpers/ffmpeg';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readContainerInChild } from './read-container.test-util.js';
 
 const CLUSTER_ID = Buffer.from([0x1f, 0x43, 0xb6, 0x75]);
 
-let dir: string;
+const dir = tempDir('camstream-clips-');
 let mkv: Buffer;
 let mp4: Buffer;
 let firstCluster: number;
 
 beforeAll(() => {
-  dir = clipDir();
   mkv = readFileSync(makeClip(dir, 'clip', { codec: 'h264', container: 'mkv', frames: 10, size: '64x48' }));
   mp4 = readFileSync(makeClip(dir, 'clip', { codec: 'h264', container: 'mp4', frames: 10, size: '64x48' }));
   firstCluster = mkv.indexOf(CLUSTER_ID);

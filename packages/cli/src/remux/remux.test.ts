@@ -1,17 +1,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AccessUnitSplitter, decodeRrd, VideoCodec } from '@camstream/core';
-import { clipDir, makeClip } from '@camstream/test-helpers/ffmpeg';
+import { makeClip } from '@camstream/test-helpers/ffmpeg';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { type RemuxProgress, remux } from './remux.js';
 
-let dir: string;
+const dir = tempDir('camstream-clips-');
 let mp4: string;
 let annexB: string;
 
 beforeAll(() => {
-  dir = clipDir();
   mp4 = makeClip(dir, 'high', { codec: 'h264', container: 'mp4', frames: 30, gop: 10 });
   annexB = makeClip(dir, 'high', { codec: 'h264', container: 'h264', frames: 30, gop: 10 });
 });

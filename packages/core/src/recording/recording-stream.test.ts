@@ -242,10 +242,10 @@ describe('RecordingStream', () => {
 
   it('keeps the file intact when another sink transfers its bytes away', async () => {
     const { FileSink } = await import('../sinks/file-sink.js');
-    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const path = join(mkdtempSync(join(tmpdir(), 'camstream-transfer-')), 'a.rrd');
+    const { testTempDir } = await import('@camstream/test-helpers/temp-dir');
+    const path = join(testTempDir('camstream-transfer-'), 'a.rrd');
     const rec = new RecordingStream({
       applicationId: 'a',
       sinks: [

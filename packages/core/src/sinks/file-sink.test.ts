@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamstreamError } from '../errors.js';
 import { VideoStream } from '../model/archetypes.js';
@@ -12,7 +13,7 @@ import { decodeRrd } from '../rerun/rrd/decoder.js';
 import { STREAM_HEADER_LENGTH } from '../rerun/rrd/stream-header.js';
 import { FileSink } from './file-sink.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'camstream-file-sink-'));
+const dir = tempDir('camstream-file-sink-');
 
 describe('FileSink', () => {
   it('writes a stream that decodes back', async () => {

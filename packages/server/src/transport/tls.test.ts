@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect as connectTcp } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { grpc, rawMessageProxy, unwrapLogMsg } from '@camstream/test-helpers/grpc-peer';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { openAfter } from '../raw-http.test-util.js';
@@ -15,9 +15,9 @@ import { logFrame, videoRecording } from '../test-util.js';
 let cert: Buffer;
 let key: Buffer;
 let server: CamstreamServer;
+const dir = tempDir('camstream-tls-');
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'camstream-tls-'));
   execFileSync(
     'openssl',
     ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost']
