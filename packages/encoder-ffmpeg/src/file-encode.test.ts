@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type EncodedSample,
@@ -13,15 +12,15 @@ import {
 import { concatBytes } from '@camstream/test-helpers/bytes';
 import { encodeY4mByHand } from '@camstream/test-helpers/ffmpeg';
 import { probe } from '@camstream/test-helpers/oracle';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { FfmpegEncoderError } from './errors.js';
 import { FfmpegEncoder } from './ffmpeg-encoder.js';
 import { FfmpegFileEncode, type FfmpegFileEncodeOptions, type FfmpegFileInput } from './file-encode.js';
 import { movingFrame, parentOfFfmpeg, waitForExit } from './test-frames.test-util.js';
 
 const SIZE = { width: 160, height: 120, fpsNum: 30 } as const;
-const dir = mkdtempSync(join(tmpdir(), 'camstream-file-encode-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-file-encode-');
 
 const frames = Array.from({ length: 40 }, (_, i) => movingFrame(i));
 const raw = join(dir, 'in.yuv');

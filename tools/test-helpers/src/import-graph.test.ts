@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importGraph } from './import-graph.js';
+import { tempDir } from './temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'camstream-import-graph-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-import-graph-');
 
 const files: Record<string, string> = {
   'entry.ts': [

@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 // Core only WRITES the recording here; it is imported from the checkout by path because this package depends
 // on no workspace package. The reader under test imports nothing of core.
 import {
@@ -17,9 +16,9 @@ import { concatBytes } from './bytes.js';
 import { lz4jsCompress } from './lz4.js';
 import { messageHeader } from './rrd.js';
 import { readRrdVideo } from './rrd-reader.js';
+import { tempDir } from './temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'camstream-rrd-reader-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-rrd-reader-');
 
 const RECORDING_ID = 'rrd-reader-recording';
 // Known bytes, not real H.264: the reader must hand back exactly these. Two GOPs so that chunks hold several rows.

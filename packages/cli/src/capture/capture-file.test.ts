@@ -1,19 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeRrd, frameTime, testPattern, Y4M_FRAME_LINE, y4mHeaderBytes } from '@camstream/core';
 import { resolveH264Options, videoCodecArgs } from '@camstream/core/media';
 import { concatBytes } from '@camstream/test-helpers/bytes';
 import { encodeY4mByHand } from '@camstream/test-helpers/ffmpeg';
 import { probe } from '@camstream/test-helpers/oracle';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { capture } from './capture.js';
 import type { CaptureOptions, CaptureStartInfo } from './options.js';
 
 // Files encoded by the system ffmpeg reading them itself, against ffmpeg run by hand and the frames sent through
 // camstream.
-const dir = mkdtempSync(join(tmpdir(), 'camstream-capture-file-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-capture-file-');
 
 const pattern = { width: 160, height: 96, fpsNum: 30, frames: 90 };
 const frames = [...testPattern(pattern)].map((f) => f.data.slice());

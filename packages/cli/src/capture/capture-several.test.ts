@@ -1,6 +1,5 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -12,13 +11,13 @@ import {
   y4mHeaderBytes,
 } from '@camstream/core';
 import { concatBytes } from '@camstream/test-helpers/bytes';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { capture } from './capture.js';
 import type { CaptureProgress, CaptureSourceEnd, CaptureStartInfo } from './options.js';
 
 // Several sources in one capture (decision 0019) against the real encoders, at small sizes.
-const dir = mkdtempSync(join(tmpdir(), 'camstream-several-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-several-');
 
 /** A Y4M file of `frames` test-pattern frames, and half a frame more when `truncated`. */
 function writeY4m(name: string, frames: number, truncated = false): string {

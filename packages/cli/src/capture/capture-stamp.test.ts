@@ -1,19 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRrd, renderTestPattern } from '@camstream/core';
 import { drawTimeStamp, readTimeStamp, TIME_STAMP_LAYOUT } from '@camstream/core/media';
 import { concatBytes } from '@camstream/test-helpers/bytes';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { capture } from './capture.js';
 import type { CaptureOptions } from './options.js';
 
 // The test pattern's `stamp` against the real encoders: the system ffmpeg decodes what camstream saved, and the
 // time read from each picture must be that frame's log_time in the recording.
-const dir = mkdtempSync(join(tmpdir(), 'camstream-stamp-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-stamp-');
 
 /** The video samples of `/video_stream` in a saved recording, each with its `log_time` (ns). */
 async function savedVideo(path: string): Promise<{ samples: Uint8Array[]; logTimes: bigint[] }> {

@@ -9,14 +9,14 @@ import { resolveH264Options, x264EncodeArgs } from '@camstream/core/media';
 import { startServer } from '@camstream/server';
 import { concatBytes } from '@camstream/test-helpers/bytes';
 import { probe } from '@camstream/test-helpers/oracle';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { capture } from './capture.js';
 import type { CaptureProgress, CaptureSinkFailure } from './options.js';
 
 // The Node API against the real x264 (ffmpeg.wasm workers and the system ffmpeg) and real files, at small sizes.
-const dir = mkdtempSync(join(tmpdir(), 'camstream-capture-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-capture-');
 
 /** The video samples and stats rows of a saved recording. */
 async function readRecording(path: string): Promise<{ samples: number; times: bigint[]; stats: string[] }> {

@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRrd } from '@camstream/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../output/exit-codes.js';
 import { runCaptured } from '../run-captured.test-util.js';
 import { type CaptureFlags, captureOptions } from './command.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'camstream-command-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-command-');
 
 const base: CaptureFlags = { tune: 'zerolatency', encoder: 'auto', timeline: 'time', appId: 'camstream' };
 

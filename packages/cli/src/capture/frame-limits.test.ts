@@ -1,17 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { testPattern, Y4M_FRAME_LINE, y4mHeaderBytes } from '@camstream/core';
 import { isCamstreamError } from '@camstream/core/media';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { capture } from './capture.js';
 import { frameRateProblem, frameSizeProblem, MAX_FRAME_MACROBLOCKS, MAX_FRAME_SIDE } from './frame-limits.js';
 
 // Frame sizes and rates the encoder cannot take are refused before anything is allocated, for every source.
-const dir = mkdtempSync(join(tmpdir(), 'camstream-limits-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-limits-');
 
 /** A Y4M stream whose header claims `width`x`height`, followed by a FRAME line and a few bytes. */
 function forgedY4m(width: number, height: number): Readable {

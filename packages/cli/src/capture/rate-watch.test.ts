@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawFrame } from '@camstream/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { capture } from './capture.js';
 import { type PaceCounters, paced } from './frame-flow.js';
 import type { CaptureProgress, CaptureWarning } from './options.js';
@@ -10,8 +9,7 @@ import { type RateShortfall, RateWatch } from './rate-watch.js';
 
 // A live capture that cannot keep its frame rate says so once and counts what it lost: frames the encoder
 // dropped, frames the paced pattern made late.
-const dir = mkdtempSync(join(tmpdir(), 'camstream-rate-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-rate-');
 
 interface FeedState {
   readonly ms: number;

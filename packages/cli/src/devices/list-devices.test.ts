@@ -1,11 +1,10 @@
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { listDevices } from './list-devices.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'camstream-devices-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-devices-');
 
 /** An ffmpeg stand-in that prints `listing` on stderr whatever it is asked, as ffmpeg prints listings. */
 function fakeFfmpeg(name: string, listing: string): string {

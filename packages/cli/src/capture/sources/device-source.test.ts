@@ -1,14 +1,13 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameByteLength } from '@camstream/core';
 import { ffmpegEnv } from '@camstream/encoder-ffmpeg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeFor } from '../../output/exit-codes.js';
 import { openDeviceSource } from './device-source.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'camstream-device-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-device-');
 
 /** The error `openDeviceSource` fails with, and the exit code the CLI gives it. */
 async function failure(

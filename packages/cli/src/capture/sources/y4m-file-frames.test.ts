@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { concatBytes } from '@camstream/test-helpers/bytes';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
 import { countY4mFrames } from './y4m-file-frames.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'camstream-y4m-frames-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('camstream-y4m-frames-');
 
 const text = (s: string) => new TextEncoder().encode(s);
 const pixels = new Uint8Array(4 * 2 * 1.5);
