@@ -143,6 +143,70 @@ describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
     expect(saved.samples).toBe(Number(failed![1]));
     expect(saved.samples).toBeGreaterThanOrEqual(30);
   });
+
+  it('Ctrl-C at a terminal (SIGINT to its whole process group): exit 0, and every frame read is in the file', async () => {
+    const save = join(dir, 'ctrl-c.rrd');
+    const cli = startCli(
+      [
+        '--log-format',
+        'json',
+        'capture',
+        '--encoder',
+        'ffmpeg',
+        '--realtime',
+        '--size',
+        '320x180',
+        '--preset',
+        'ultrafast',
+        '--save',
+        save,
+      ],
+      { processGroup: true },
+    );
+    await cli.waitFor(/"event":"start"/, 'stderr');
+    await poll('a second of frames on disk', async () => {
+      try {
+        return readSaved(save).samples >= 30 ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    // The terminal's signal reaches every process of the group: an ffmpeg among them would stop mid-stream.
+    cli.ctrlC();
+    const result = await cli.done;
+    expect(result.code, result.stderr).toBe(0);
+    const events = lines(result.stderr).map(
+      (line) => JSON.parse(line) as { event: string; frames?: number; stopped?: boolean },
+    );
+    const done = events.find((e) => e.event === 'done');
+    expect(done?.stopped).toBe(true);
+    expect(readSaved(save).samples).toBe(done?.frames);
+  });
+
+  it('--encoder-args that make x264 hold more frames than are in flight (a 200-frame lookahead): every frame comes out', async () => {
+    const save = join(dir, 'long-lookahead.rrd');
+    const run = await runCli(
+      [
+        '--quiet',
+        'capture',
+        '--encoder',
+        'ffmpeg',
+        '--frames',
+        '150',
+        '--size',
+        '160x96',
+        '--gop',
+        '300',
+        '--encoder-args',
+        '-tune film -rc-lookahead 200',
+        '--save',
+        save,
+      ],
+      { timeoutMs: 60_000 },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(readSaved(save).samples).toBe(150);
+  });
 });
 
 describe('camstream capture: choosing the encoder', () => {
@@ -236,6 +300,23 @@ describe('camstream capture: choosing the encoder', () => {
     const bogus = await runCli(['--quiet', 'capture', ...bounded, '--encoder', 'x264', '--save', save]);
     expect(bogus.code).toBe(2);
     expect(bogus.stderr).toMatch(/--encoder "x264": expected auto, wasm, ffmpeg or ffmpeg:<encoder>/);
+  });
+
+  it('--encoder-args that set what camstream sets itself (-c:v): exit 2, one line naming the flag for it', async () => {
+    const run = await runCli([
+      '--quiet',
+      'capture',
+      ...bounded,
+      '--encoder',
+      'ffmpeg',
+      '--encoder-args',
+      '-c:v libx265',
+      '--save',
+      join(dir, 'never.rrd'),
+    ]);
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/--encoder-args may not give -c:v: .*\(--encoder ffmpeg:NAME\)/);
   });
 
   it('--encoder ffmpeg:h264_nvenc on a machine without an NVIDIA GPU: exit 1 with ffmpeg’s reason', async () => {

@@ -23,6 +23,8 @@ export interface CliProcess {
   waitFor(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
   /** Resolves when the process has ended. */
   readonly done: Promise<CliResult>;
+  /** A terminal's Ctrl-C: SIGINT to every process of its group (started with `processGroup`). */
+  ctrlC(): void;
 }
 
 /** Options of {@link startCli}. */
@@ -33,6 +35,11 @@ export interface StartCliOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Kill the process after this long (default 100 s) so a hung run fails instead of blocking CI. */
   readonly timeoutMs?: number;
+  /**
+   * Run it in a process group of its own, as a shell runs a command in a terminal, so that
+   * {@link CliProcess.ctrlC} can signal the whole group as the terminal's Ctrl-C does.
+   */
+  readonly processGroup?: boolean;
 }
 
 /** Throws a clear error when the CLI has not been built. */
@@ -48,7 +55,12 @@ export function startCli(args: readonly string[], options: StartCliOptions = {})
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+    detached: options.processGroup === true,
   });
+  const signalAll = (signal: NodeJS.Signals): void => {
+    if (options.processGroup === true && child.pid !== undefined) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  };
   let stdout = '';
   let stderr = '';
   const watchers = new Set<() => void>();
@@ -62,7 +74,7 @@ export function startCli(args: readonly string[], options: StartCliOptions = {})
   });
   // A CLI that exits before reading its stdin closes the pipe: that is not the test's failure.
   child.stdin.on('error', () => {});
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 100_000);
+  const timer = setTimeout(() => signalAll('SIGKILL'), options.timeoutMs ?? 100_000);
   const done = new Promise<CliResult>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {
@@ -79,6 +91,10 @@ export function startCli(args: readonly string[], options: StartCliOptions = {})
     child,
     done,
     output: () => ({ stdout, stderr }),
+    ctrlC: () => {
+      if (options.processGroup !== true) throw new Error('ctrlC() needs startCli(…, { processGroup: true })');
+      signalAll('SIGINT');
+    },
     waitFor(pattern, stream) {
       return new Promise((resolve, reject) => {
         const check = (): void => {

@@ -6,6 +6,7 @@ import {
 } from '@camstream/core/media';
 import { describeEncoder } from './encoders/encoder-family.js';
 import { type EncoderArgs, type HardwareArgsOptions, hardwareCodecArgs } from './encoders/hardware-args.js';
+import { FfmpegEncoderError } from './errors.js';
 
 /**
  * The codec arguments for ffmpeg encoder `encoder`: core's for the software encoders (x264's or x265's), the
@@ -19,6 +20,47 @@ export function codecArgsFor(
   if (describeEncoder(encoder).family === 'software')
     return { input: [], output: videoCodecArgs(o, encoder) };
   return hardwareCodecArgs(o, encoder, options);
+}
+
+/** An argument of `encoderArgs` that camstream's own arguments depend on, and why (see {@link ownedEncoderArg}). */
+export interface OwnedEncoderArg {
+  /** The argument, as given. */
+  readonly arg: string;
+  /** What it is: the encoder, the output's format, a stream map, an input. */
+  readonly owns: 'encoder' | 'format' | 'map' | 'input';
+  /** Why it may not be given, in a few words. */
+  readonly why: string;
+}
+
+const OWNED: readonly (Omit<OwnedEncoderArg, 'arg'> & { readonly pattern: RegExp })[] = [
+  {
+    pattern: /^-(c|codec)(:v(:0)?)?$|^-vcodec$/,
+    owns: 'encoder',
+    why: 'the encoder is named on its own, and its codec decides how the stream is cut',
+  },
+  { pattern: /^-f$/, owns: 'format', why: 'the output is read as an Annex B stream' },
+  { pattern: /^-map$/, owns: 'map', why: 'the one video stream is mapped by camstream' },
+  { pattern: /^-i$/, owns: 'input', why: 'the input is camstream’s' },
+];
+
+/**
+ * The first of `encoderArgs` that sets what camstream's own arguments depend on: the encoder (its codec must be
+ * the one the samples are cut as), the output's format, a stream map, an input. With any of them the stream
+ * ffmpeg writes would not be the samples camstream cuts, and frames would be lost with no clear reason.
+ */
+export function ownedEncoderArg(encoderArgs: readonly string[] | undefined): OwnedEncoderArg | undefined {
+  for (const arg of encoderArgs ?? []) {
+    const owned = OWNED.find((o) => o.pattern.test(arg));
+    if (owned !== undefined) return { arg, owns: owned.owns, why: owned.why };
+  }
+  return undefined;
+}
+
+/** Throws `invalid-options` when `encoderArgs` hold an {@link ownedEncoderArg}. */
+export function checkEncoderArgs(encoderArgs: readonly string[] | undefined): void {
+  const owned = ownedEncoderArg(encoderArgs);
+  if (owned !== undefined)
+    throw new FfmpegEncoderError('invalid-options', `encoderArgs may not give ${owned.arg}: ${owned.why}`);
 }
 
 /**

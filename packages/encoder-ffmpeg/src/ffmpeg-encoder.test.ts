@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -117,6 +117,40 @@ describe('FfmpegEncoder', () => {
     const { samples } = await encodeAll(frames, { tune: 'psnr', gop: 15 });
     expect(samples.map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
     expect(samples.flatMap((s, i) => (s.isKeyframe ? [i] : []))).toEqual([0, 15]);
+  });
+
+  it('encoderArgs that bring a lookahead back (-tune film) still give every frame, in live and batch mode', async () => {
+    const frames = Array.from({ length: 20 }, (_, i) => movingFrame(i));
+    for (const mode of ['live', 'batch'] as const) {
+      const { samples } = await encodeAll(frames, { mode, encoderArgs: ['-tune', 'film'] });
+      expect(samples.map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
+    }
+  });
+
+  it('with wait, an encoder that holds more frames than framesInFlight still gets them, at its pipe’s pace', async () => {
+    // x264 with a lookahead holds several frames before its first sample; one frame in flight would wait for a
+    // sample that never comes.
+    const frames = Array.from({ length: 40 }, (_, i) => movingFrame(i));
+    for (const mode of ['live', 'batch'] as const) {
+      const { samples } = await encodeAll(frames, { mode, tune: 'psnr', framesInFlight: 1 });
+      expect(samples.map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
+    }
+  });
+
+  it('close() writes the frames still waiting even when the encoder holds more than framesInFlight', async () => {
+    // x264 with a lookahead holds several frames before its first sample: with one frame in flight nothing comes
+    // out, and the frames after it wait in the queue until close().
+    const encoder = await FfmpegEncoder.open({ ...SIZE, tune: 'psnr', framesInFlight: 1, whenFull: 'wait' });
+    const collected = (async () => {
+      const out: EncodedSample[] = [];
+      for await (const s of encoder.samples()) out.push(s);
+      return out;
+    })();
+    const frames = Array.from({ length: 12 }, (_, i) => movingFrame(i));
+    const waits = frames.map((frame) => encoder.encode(frame));
+    await encoder.close();
+    await Promise.all(waits);
+    expect((await collected).map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
   });
 
   it('refuses an encoder whose codec is not the codec asked for', async () => {
@@ -336,6 +370,15 @@ describe('FfmpegEncoder', () => {
     );
   });
 
+  it('runs ffmpeg in a process group of its own, so a terminal’s Ctrl-C is the caller’s to handle', async () => {
+    const encoder = await FfmpegEncoder.open(SIZE);
+    const group = (pid: number | string) =>
+      readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[2];
+    expect(group(encoder.pid as number)).toBe(String(encoder.pid));
+    expect(group('self')).not.toBe(String(encoder.pid));
+    await encoder.close();
+  });
+
   it('abort() kills ffmpeg: samples() throws aborted, the process is gone', async () => {
     const encoder = await FfmpegEncoder.open(SIZE);
     const pid = encoder.pid as number;
@@ -378,7 +421,13 @@ describe('FfmpegEncoder', () => {
   });
 
   it('invalid options are refused with invalid-options before ffmpeg starts', async () => {
-    for (const bad of [{ framesInFlight: 0 }, { threads: 1.5 }, { maxQueuedFrames: -1 }]) {
+    for (const bad of [
+      { framesInFlight: 0 },
+      { threads: 1.5 },
+      { maxQueuedFrames: -1 },
+      { encoderArgs: ['-crf', '20', '-c:v', 'libx265'] },
+      { encoderArgs: ['-f', 'null'] },
+    ]) {
       const error = await failureOf(() => FfmpegEncoder.open({ ...SIZE, ...bad }));
       expect(error).toMatchObject({ code: 'invalid-options' });
     }

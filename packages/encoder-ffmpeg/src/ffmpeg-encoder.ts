@@ -19,7 +19,7 @@ import {
   FfmpegEncoderError,
   unparsedOutput,
 } from './errors.js';
-import { liveEncodeArgs } from './ffmpeg-args.js';
+import { checkEncoderArgs, liveEncodeArgs } from './ffmpeg-args.js';
 import { exitFailure, FfmpegRun, type RunExit } from './ffmpeg-run.js';
 import { FrameCopies } from './frame-copies.js';
 import { ffmpegEnv } from './malloc-env.js';
@@ -34,8 +34,9 @@ export const FFMPEG_DEPTH = 2;
 
 /**
  * Frames in flight, by default, for an encoder that may hold frames back: a tune other than `zerolatency`
- * (x264's and x265's lookahead: up to 60 frames in their slowest presets, plus frame threads) or an encoder of
- * unknown behaviour. Fewer than it holds and no sample would ever come out.
+ * (x264's and x265's lookahead: up to 60 frames in their slowest presets, plus frame threads), an encoder of
+ * unknown behaviour, or extra `encoderArgs` (which may turn a lookahead back on). Fewer than it holds and no
+ * sample would come out until `close()`.
  */
 export const FFMPEG_LOOKAHEAD_DEPTH = 96;
 
@@ -67,7 +68,9 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
   readonly encoder?: string;
   /**
    * Extra ffmpeg output arguments, placed after the codec arguments camstream builds (so they win): the way to
-   * set what the options do not cover, e.g. `['-x264-params', 'ref=1']` or `['-rc-lookahead', '0']`.
+   * set what the options do not cover, e.g. `['-x264-params', 'ref=1']` or `['-rc-lookahead', '0']`. They may
+   * make the encoder hold frames (`-tune film` undoes `zerolatency`), so with them `framesInFlight` defaults to
+   * {@link FFMPEG_LOOKAHEAD_DEPTH}; give it when you know they hold none.
    */
   readonly encoderArgs?: readonly string[];
   /** The VA-API device for `*_vaapi` encoders. Default `/dev/dri/renderD128`. */
@@ -87,10 +90,11 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
   readonly mode?: 'live' | 'batch';
   /**
    * Frames written to ffmpeg ahead of their samples (default {@link FFMPEG_BATCH_DEPTH} in batch mode, else
-   * {@link FFMPEG_DEPTH} with `tune: 'zerolatency'`,
-   * else {@link FFMPEG_LOOKAHEAD_DEPTH}: those tunes hold frames for their lookahead). A bounded source encoded as
+   * {@link FFMPEG_DEPTH} with `tune: 'zerolatency'`; {@link FFMPEG_LOOKAHEAD_DEPTH} in either mode for an
+   * encoder that may hold frames: another tune, an unknown encoder, `encoderArgs`). A bounded source encoded as
    * fast as possible wants more (e.g. 8), so the pipe never runs dry while a sample travels back; each one is
-   * a frame of memory in the pipe, not of latency for a live source, which has at most one frame waiting.
+   * a frame of memory in the pipe, not of latency for a live source, which has at most one frame waiting. Fewer
+   * than the encoder holds and its samples only come out at `close()`, which writes every frame still queued.
    */
   readonly framesInFlight?: number;
   /** ffmpeg's `-threads` for the encoder (default: ffmpeg's choice, one per core or more). */
@@ -175,6 +179,9 @@ export class FfmpegEncoder implements Encoder {
   private run: FfmpegRun | undefined;
   private runFrames = 0;
   private runSamples = 0;
+  /** Frames written whose bytes ffmpeg's pipe has not all taken yet. */
+  private untaken = 0;
+  private pumping = false;
   private restarting = false;
   /** Since ffmpeg (re)started, until the frames that queued meanwhile are written: a start is no backlog. */
   private catchingUp = true;
@@ -199,7 +206,9 @@ export class FfmpegEncoder implements Encoder {
     });
     this.maxQueued = o.maxQueuedFrames ?? 2;
     const mayHoldFrames =
-      options.tune !== 'zerolatency' || describeEncoder(this.encoderName).family === 'other';
+      options.tune !== 'zerolatency' ||
+      describeEncoder(this.encoderName).family === 'other' ||
+      (o.encoderArgs?.length ?? 0) > 0;
     this.depth =
       o.framesInFlight ??
       (mayHoldFrames ? FFMPEG_LOOKAHEAD_DEPTH : this.batch ? FFMPEG_BATCH_DEPTH : FFMPEG_DEPTH);
@@ -228,6 +237,7 @@ export class FfmpegEncoder implements Encoder {
         `whenFull must be drop-oldest or wait, got ${options.whenFull}`,
       );
     checkEncoderCodec(options.encoder, resolved.codec);
+    checkEncoderArgs(options.encoderArgs);
     const signal = options.signal;
     if (signal?.aborted)
       throw new FfmpegEncoderError('aborted', 'the ffmpeg encoder was aborted before it opened', {
@@ -349,35 +359,54 @@ export class FfmpegEncoder implements Encoder {
     this.runSamples = 0;
   }
 
-  /** Writes queued frames while ffmpeg holds fewer than `framesInFlight`; ends stdin when closing. */
+  /**
+   * Writes queued frames while ffmpeg holds fewer than `framesInFlight`, and with `wait` also whenever its pipe
+   * has taken every frame written (ffmpeg reads a frame when it wants one, so its pipe keeps the pace: an
+   * encoder that holds more frames than `framesInFlight` for its lookahead still gets them, where waiting for a
+   * sample first would wait for ever). When closing, every queued frame (no latency is left to keep low), then
+   * stdin ends.
+   */
   private pump(): void {
     const run = this.run;
     if (run === undefined || this.restarting || this.state === 'closed' || this.state === 'failed') return;
-    while (this.queue.length > 0 && this.ptsFifo.length < this.depth) {
-      const frame = this.queue[0] as RawFrame;
-      if (this.keyframes.has(frame) && this.runFrames > 0) {
-        this.restarting = true;
-        this.catchingUp = true;
-        run.end();
-        return;
+    const depth = this.state === 'closing' ? Number.POSITIVE_INFINITY : this.depth;
+    const pipePaced = this.whenFull === 'wait';
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 && (this.ptsFifo.length < depth || (pipePaced && this.untaken === 0))) {
+        const frame = this.queue[0] as RawFrame;
+        if (this.keyframes.has(frame) && this.runFrames > 0) {
+          this.restarting = true;
+          this.catchingUp = true;
+          run.end();
+          return;
+        }
+        this.queue.shift();
+        this.keyframes.delete(frame);
+        this.ptsFifo.push(frame.pts);
+        this.untaken++;
+        run.write(frame.data, () => {
+          this.untaken--;
+          this.release(frame);
+          // Called at once when stdin has ended: this loop goes on by itself.
+          if (!this.pumping) this.pump();
+        });
+        this.runFrames++;
+        this.counts.framesWritten++;
+        this.waiters.shift()?.();
       }
-      this.queue.shift();
-      this.keyframes.delete(frame);
-      this.ptsFifo.push(frame.pts);
-      run.write(frame.data, () => this.release(frame));
-      this.runFrames++;
-      this.counts.framesWritten++;
-      this.waiters.shift()?.();
+      // Caught up once every waiting frame is written; an encoder still behind after a start's worth of frames
+      // is slower than the source, and drops as usual.
+      if (
+        this.catchingUp &&
+        this.runSamples > 0 &&
+        (this.queue.length === 0 || this.runFrames >= FFMPEG_STARTUP_QUEUE)
+      )
+        this.catchingUp = false;
+      if (this.state === 'closing' && this.queue.length === 0) run.end();
+    } finally {
+      this.pumping = false;
     }
-    // Caught up once every waiting frame is written; an encoder still behind after a start's worth of frames
-    // is slower than the source, and drops as usual.
-    if (
-      this.catchingUp &&
-      this.runSamples > 0 &&
-      (this.queue.length === 0 || this.runFrames >= FFMPEG_STARTUP_QUEUE)
-    )
-      this.catchingUp = false;
-    if (this.state === 'closing' && this.queue.length === 0) run.end();
   }
 
   private onPacket(packet: Uint8Array): void {

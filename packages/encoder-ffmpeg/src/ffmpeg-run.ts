@@ -106,7 +106,14 @@ export class FfmpegRun {
   ): Promise<FfmpegRun> {
     return new Promise<FfmpegRun>((resolve, reject) => {
       const stdio = framing === 'packets' ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
-      const child = spawn(ffmpegPath, args, { stdio: stdio as ('pipe' | 'ignore')[], env });
+      const child = spawn(ffmpegPath, args, {
+        stdio: stdio as ('pipe' | 'ignore')[],
+        env,
+        // A process group of its own: a terminal's Ctrl-C reaches this process alone, which then ends ffmpeg in
+        // order (what it holds is flushed), instead of ffmpeg stopping mid-stream on the signal. The pipes
+        // still end it when this process dies. (Windows: a detached child would get a console of its own.)
+        detached: process.platform !== 'win32',
+      });
       child.once('error', (error: NodeJS.ErrnoException) => {
         if (child.pid !== undefined) return;
         const code =

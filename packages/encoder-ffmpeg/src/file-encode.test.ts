@@ -122,13 +122,22 @@ describe('FfmpegFileEncode', () => {
     expect(error.logTail.join('\n')).toContain('No such file or directory');
   });
 
-  it('refuses a Y4M file of other than I420 frames, and nonsense frame counts, before starting ffmpeg', async () => {
+  it('refuses a Y4M file of other than I420 frames, nonsense frame counts and another encoder in encoderArgs, before starting ffmpeg', async () => {
     await expect(
       FfmpegFileEncode.start({ path: y4m, container: 'y4m', frames: 1 }, { ...SIZE, pixelFormat: 'RGBA' }),
     ).rejects.toMatchObject({ code: 'unsupported-format' });
     await expect(
       FfmpegFileEncode.start({ path: y4m, container: 'y4m', frames: 0 }, SIZE),
     ).rejects.toMatchObject({ code: 'invalid-options' });
+    await expect(
+      FfmpegFileEncode.start(
+        { path: y4m, container: 'y4m', frames: 1 },
+        { ...SIZE, encoderArgs: ['-c:v', 'libx265'] },
+      ),
+    ).rejects.toMatchObject({
+      code: 'invalid-options',
+      message: expect.stringContaining('may not give -c:v'),
+    });
   });
 
   // ffmpeg's realtime filter holds each frame until its time: the 300 frames take 10 s, so stop() and abort()

@@ -16,7 +16,7 @@ import {
   FfmpegEncoderError,
   unparsedOutput,
 } from './errors.js';
-import { liveEncodeArgs } from './ffmpeg-args.js';
+import { checkEncoderArgs, liveEncodeArgs } from './ffmpeg-args.js';
 import type { FfmpegEncoderOptions } from './ffmpeg-encoder.js';
 import { exitFailure, FfmpegRun, type RunExit } from './ffmpeg-run.js';
 import { ffmpegEnv } from './malloc-env.js';
@@ -86,6 +86,7 @@ export class FfmpegFileEncode {
         `a Y4M file holds I420 frames, not ${resolved.pixelFormat}`,
       );
     checkEncoderCodec(options.encoder, resolved.codec);
+    checkEncoderArgs(options.encoderArgs);
     const signal = options.signal;
     if (signal?.aborted)
       throw new FfmpegEncoderError('aborted', 'the ffmpeg file encode was aborted before it started', {

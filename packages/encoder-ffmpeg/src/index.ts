@@ -28,6 +28,7 @@ export {
   probeEncoders,
 } from './encoders/probe-encoders.js';
 export { FfmpegEncoderError, type FfmpegEncoderErrorCode } from './errors.js';
+export { type OwnedEncoderArg, ownedEncoderArg } from './ffmpeg-args.js';
 export {
   FFMPEG_BATCH_DEPTH,
   FFMPEG_DEPTH,

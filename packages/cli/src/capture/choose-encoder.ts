@@ -1,5 +1,5 @@
 import { errorMessage } from '@camstream/core/media';
-import { type EncoderProbeReport, probeEncoders } from '@camstream/encoder-ffmpeg';
+import { type EncoderProbeReport, ownedEncoderArg, probeEncoders } from '@camstream/encoder-ffmpeg';
 import { CliError } from '../errors.js';
 import { autoEncoder, NOT_IN_BUILD } from './auto-encoder.js';
 import {
@@ -23,13 +23,20 @@ export interface ChooseEncoderOptions {
  * Decides the encoder of a capture by a one-frame trial encode with the system ffmpeg (decision 0018). `auto`
  * never fails: without a working system ffmpeg it picks ffmpeg.wasm and says why. An explicit `ffmpeg…`
  * choice never falls back: an encoder ffmpeg does not have is a `usage` error listing what works here, a
- * missing ffmpeg or an encoder that fails its trial (no device, no driver) a `runtime` error.
+ * missing ffmpeg or an encoder that fails its trial (no device, no driver) a `runtime` error. `--encoder-args`
+ * that set what camstream sets itself (the encoder, the format, maps, inputs) are a `usage` error.
  */
 export async function chooseEncoder(
   choice: EncoderChoice,
   options: ChooseEncoderOptions,
 ): Promise<ChosenEncoder> {
   const { codec } = options;
+  const owned = ownedEncoderArg(options.encoderArgs);
+  if (owned !== undefined)
+    throw new CliError(
+      'usage',
+      `--encoder-args may not give ${owned.arg}: ${owned.why}${owned.owns === 'encoder' ? ' (--encoder ffmpeg:NAME)' : ''}`,
+    );
   const ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
   const wasm = (fallback?: string): ChosenEncoder => {
     const name = softwareEncoder(codec);

@@ -35,7 +35,11 @@ export function runToEnd(
       reject(signal.reason);
       return;
     }
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, as the encoder's ffmpeg (see `FfmpegRun`): a Ctrl-C is this process's to handle.
+    const child = spawn(command, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

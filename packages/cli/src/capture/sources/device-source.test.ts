@@ -85,7 +85,7 @@ describe('openDeviceSource on macOS and Windows (names, not paths)', () => {
     // Records its arguments and fails as ffmpeg does for a camera it cannot open.
     writeFileSync(
       ffmpeg,
-      `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nprintf '%s' "$GLIBC_TUNABLES" > '${argsFile}.env'\necho 'Could not find video device with name [FaceTime HD Camera] among source devices of type video.' >&2\nexit 1\n`,
+      `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nprintf '%s' "$GLIBC_TUNABLES" > '${argsFile}.env'\ncut -d' ' -f5 /proc/$$/stat > '${argsFile}.pgid'\necho 'Could not find video device with name [FaceTime HD Camera] among source devices of type video.' >&2\nexit 1\n`,
     );
     chmodSync(ffmpeg, 0o755);
     const mac = await failure('FaceTime HD Camera', { platform: 'darwin', ffmpeg });
@@ -101,6 +101,9 @@ describe('openDeviceSource on macOS and Windows (names, not paths)', () => {
       '-i',
       'FaceTime HD Camera:none',
     ]);
+    // A process group of its own: a terminal's Ctrl-C reaches camstream alone, which stops the camera in order.
+    const ownGroup = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[2];
+    expect(readFileSync(`${argsFile}.pgid`, 'utf8').trim()).not.toBe(ownGroup);
     // The encoder's malloc settings, planned for a 1080p frame when no size is asked.
     expect(readFileSync(`${argsFile}.env`, 'utf8')).toBe(
       ffmpegEnv(frameByteLength('I420', 1920, 1080), {}).GLIBC_TUNABLES,

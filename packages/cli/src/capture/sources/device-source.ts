@@ -64,6 +64,10 @@ export async function openDeviceSource(device: string, options: DeviceOptions = 
   const child = spawn(ffmpeg, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: cameraFfmpegEnv(options.size),
+    // A process group of its own: a terminal's Ctrl-C reaches camstream alone, which stops the camera in
+    // order (`close`). Its stdout still ends it when camstream dies. (Windows: a detached child would get a
+    // console of its own.)
+    detached: process.platform !== 'win32',
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
