@@ -16,7 +16,14 @@ import { readRrdVideo } from '@camstream/test-helpers/rrd-reader';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, poll, watchPage } from '../harness/browser.js';
-import { assertCliBuilt, runCli, startCli } from '../harness/cli-process.js';
+import {
+  assertCliBuilt,
+  type CliProcess,
+  realtimeCaptureArgs,
+  runCli,
+  type StartCliOptions,
+  startCli,
+} from '../harness/cli-process.js';
 import { showsTestPattern } from '../harness/test-pattern-pixels.js';
 import { readSaved } from './capture-media.js';
 
@@ -55,6 +62,24 @@ afterAll(async () => {
 
 /** The lines a run printed on stderr. */
 const lines = (stderr: string): string[] => stderr.trimEnd().split('\n');
+
+/** A real-time capture of the test pattern through the system ffmpeg, once a second of it is on disk. */
+async function ffmpegCaptureUnderway(
+  save: string,
+  recordingId: string,
+  options: StartCliOptions = {},
+): Promise<CliProcess> {
+  const cli = startCli(realtimeCaptureArgs(save, recordingId, ['--log-format', 'json'], 'ffmpeg'), options);
+  await cli.waitFor(/"event":"start"/, 'stderr');
+  await poll('a second of frames on disk', async () => {
+    try {
+      return readSaved(save).samples >= 30 ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  return cli;
+}
 
 describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
   it('--serve: the hosted viewer plays it live; Ctrl-C ends with a complete file', async () => {
@@ -101,31 +126,7 @@ describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
 
   it('ffmpeg killed mid-stream: exit 1 with one line, and the frames before it are in the file', async () => {
     const save = join(dir, 'killed.rrd');
-    const cli = startCli([
-      '--log-format',
-      'json',
-      'capture',
-      '--encoder',
-      'ffmpeg',
-      '--realtime',
-      '--size',
-      '320x180',
-      '--preset',
-      'ultrafast',
-      '--save',
-      save,
-      '--recording-id',
-      'e2e-ffmpeg-killed',
-    ]);
-    await cli.waitFor(/"event":"start"/, 'stderr');
-    // The encoder is the capture's ffmpeg child; let a second of frames through it first.
-    await poll('a second of frames on disk', async () => {
-      try {
-        return readSaved(save).samples >= 30 ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    });
+    const cli = await ffmpegCaptureUnderway(save, 'e2e-ffmpeg-killed');
     const pid = Number(execFileSync('pgrep', ['-P', String(cli.child.pid), 'ffmpeg'], { encoding: 'utf8' }));
     process.kill(pid, 'SIGKILL');
     const result = await cli.done;
@@ -146,31 +147,7 @@ describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
 
   it('Ctrl-C at a terminal (SIGINT to its whole process group): exit 0, and every frame read is in the file', async () => {
     const save = join(dir, 'ctrl-c.rrd');
-    const cli = startCli(
-      [
-        '--log-format',
-        'json',
-        'capture',
-        '--encoder',
-        'ffmpeg',
-        '--realtime',
-        '--size',
-        '320x180',
-        '--preset',
-        'ultrafast',
-        '--save',
-        save,
-      ],
-      { processGroup: true },
-    );
-    await cli.waitFor(/"event":"start"/, 'stderr');
-    await poll('a second of frames on disk', async () => {
-      try {
-        return readSaved(save).samples >= 30 ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    });
+    const cli = await ffmpegCaptureUnderway(save, 'e2e-ffmpeg-ctrl-c', { processGroup: true });
     // The terminal's signal reaches every process of the group: an ffmpeg among them would stop mid-stream.
     cli.ctrlC();
     const result = await cli.done;
@@ -211,6 +188,9 @@ describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
 
 describe('camstream capture: choosing the encoder', () => {
   const bounded = ['--frames', '10', '--size', '160x96', '--preset', 'ultrafast'];
+  /** A short capture with `flags` that is not expected to write its file. */
+  const boundedRun = (...flags: string[]) =>
+    runCli(['--quiet', 'capture', ...bounded, ...flags, '--save', join(dir, 'never.rrd')]);
 
   it('auto without a system ffmpeg: ffmpeg.wasm, and the run says why', async () => {
     const save = join(dir, 'auto-no-ffmpeg.rrd');
@@ -303,32 +283,14 @@ describe('camstream capture: choosing the encoder', () => {
   });
 
   it('--encoder-args that set what camstream sets itself (-c:v): exit 2, one line naming the flag for it', async () => {
-    const run = await runCli([
-      '--quiet',
-      'capture',
-      ...bounded,
-      '--encoder',
-      'ffmpeg',
-      '--encoder-args',
-      '-c:v libx265',
-      '--save',
-      join(dir, 'never.rrd'),
-    ]);
+    const run = await boundedRun('--encoder', 'ffmpeg', '--encoder-args', '-c:v libx265');
     expect(run.code).toBe(2);
     expect(lines(run.stderr)).toHaveLength(1);
     expect(run.stderr).toMatch(/--encoder-args may not give -c:v: .*\(--encoder ffmpeg:NAME\)/);
   });
 
   it('--encoder ffmpeg:h264_nvenc on a machine without an NVIDIA GPU: exit 1 with ffmpeg’s reason', async () => {
-    const run = await runCli([
-      '--quiet',
-      'capture',
-      ...bounded,
-      '--encoder',
-      'ffmpeg:h264_nvenc',
-      '--save',
-      join(dir, 'never.rrd'),
-    ]);
+    const run = await boundedRun('--encoder', 'ffmpeg:h264_nvenc');
     expect(run.code).toBe(1);
     expect(lines(run.stderr)).toHaveLength(1);
     expect(run.stderr).toMatch(/h264_nvenc does not work on this machine \(.+\); see camstream encoders/);

@@ -129,18 +129,19 @@ export async function runCli(
 }
 
 /**
- * The arguments of a real-time `camstream capture` of the test pattern (320x180, x264 ultrafast) saved to
- * `save`, then `more` flags.
+ * The arguments of a real-time `camstream capture` of the test pattern (320x180, x264 ultrafast, ffmpeg.wasm
+ * unless `encoder` says otherwise) saved to `save`, then `more` flags.
  */
 export function realtimeCaptureArgs(
   save: string,
   recordingId: string,
   more: readonly string[] = [],
+  encoder = 'wasm',
 ): string[] {
   return [
     'capture',
     '--encoder',
-    'wasm',
+    encoder,
     '--realtime',
     '--size',
     '320x180',
