@@ -99,11 +99,15 @@ export async function sendRrd(page: Page, streams: readonly Uint8Array[]): Promi
   }
 }
 
-/** Polls `check` until it returns a value other than `undefined`, or throws after `timeoutMs`. */
+/**
+ * Polls `check` until it returns a value other than `undefined`, or throws after `timeoutMs`. The default is a
+ * guard against a hang, not a speed check: a viewer in headless Chromium drawing on two cores shared with a
+ * busy machine took over 30 s for a condition it meets in a few seconds when idle.
+ */
 export async function poll<T>(
   what: string,
   check: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
