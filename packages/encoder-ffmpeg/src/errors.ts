@@ -1,4 +1,4 @@
-import { CamstreamError, isCamstreamError } from '@camstream/core/media';
+import { CamstreamError, errorMessage, isCamstreamError } from '@camstream/core/media';
 import { describeEncoder } from './encoders/encoder-family.js';
 
 /** Machine-readable error codes of `@camstream/encoder-ffmpeg`. */
@@ -46,11 +46,19 @@ export function checkedOptions<T>(run: () => T): T {
   }
 }
 
-/** ffmpeg's output that core's splitter refused. */
+/**
+ * ffmpeg's output that core's splitter refused. B-frames and open GOPs can only come from `encoderArgs`
+ * (camstream's own arguments turn both off), so the message says that rather than the splitter's options.
+ */
 export function unparsedOutput(error: unknown): FfmpegEncoderError {
-  return new FfmpegEncoderError('encoder-failed', `ffmpeg's output did not parse: ${String(error)}`, {
-    cause: error,
-  });
+  const what = isCamstreamError(error, 'bitstream-b-frames')
+    ? 'B-frames, which Rerun’s VideoStream cannot play (remove what turns them on from the encoder arguments, or add -bf 0)'
+    : isCamstreamError(error, 'bitstream-open-gop')
+      ? 'an open GOP, which Rerun’s VideoStream cannot start at (remove what turns it on from the encoder arguments)'
+      : undefined;
+  const message =
+    what === undefined ? `ffmpeg's output did not parse: ${errorMessage(error)}` : `ffmpeg wrote ${what}`;
+  return new FfmpegEncoderError('encoder-failed', message, { cause: error });
 }
 
 /** Throws `invalid-options` unless `value` is undefined or an integer ≥ `min`. */

@@ -26,15 +26,16 @@ export function codecArgsFor(
 export interface OwnedEncoderArg {
   /** The argument, as given. */
   readonly arg: string;
-  /** What it is: the encoder, the output's format, a stream map, an input. */
-  readonly owns: 'encoder' | 'format' | 'map' | 'input';
+  /** What it is: the encoder, the output's format, a stream map, an input, an output. */
+  readonly owns: 'encoder' | 'format' | 'map' | 'input' | 'output';
   /** Why it may not be given, in a few words. */
   readonly why: string;
 }
 
 const OWNED: readonly (Omit<OwnedEncoderArg, 'arg'> & { readonly pattern: RegExp })[] = [
   {
-    pattern: /^-(c|codec)(:v(:0)?)?$|^-vcodec$/,
+    // Any stream specifier (`-c:v`, `-c:0`, `-codec:V`): each one names an encoder.
+    pattern: /^-(c|codec)(:.*)?$|^-vcodec$/,
     owns: 'encoder',
     why: 'the encoder is named on its own, and its codec decides how the stream is cut',
   },
@@ -45,16 +46,26 @@ const OWNED: readonly (Omit<OwnedEncoderArg, 'arg'> & { readonly pattern: RegExp
 
 /**
  * The first of `encoderArgs` that sets what camstream's own arguments depend on: the encoder (its codec must be
- * the one the samples are cut as), the output's format, a stream map, an input. With any of them the stream
- * ffmpeg writes would not be the samples camstream cuts, and frames would be lost with no clear reason.
+ * the one the samples are cut as), the output's format, a stream map, an input, or an output (a word that is
+ * no option's value). With any of them the stream ffmpeg writes would not be the samples camstream cuts, and
+ * frames would be lost with no clear reason (or a file written where none was asked for).
  */
 export function ownedEncoderArg(encoderArgs: readonly string[] | undefined): OwnedEncoderArg | undefined {
+  let afterOption = false;
   for (const arg of encoderArgs ?? []) {
+    const isOption = OPTION.test(arg);
+    // ffmpeg takes a word that is no option's value for an output file: a second output, beside camstream's.
+    if (!isOption && !afterOption)
+      return { arg, owns: 'output', why: 'a word that follows no option is an output file to ffmpeg' };
+    afterOption = isOption;
     const owned = OWNED.find((o) => o.pattern.test(arg));
     if (owned !== undefined) return { arg, owns: owned.owns, why: owned.why };
   }
   return undefined;
 }
+
+/** An option's name (`-crf`, `-x264-params`), not a value (`-1`, `-0.5`). */
+const OPTION = /^-[^\d.]/;
 
 /** Throws `invalid-options` when `encoderArgs` hold an {@link ownedEncoderArg}. */
 export function checkEncoderArgs(encoderArgs: readonly string[] | undefined): void {

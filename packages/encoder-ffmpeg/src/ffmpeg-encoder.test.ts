@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,9 +12,15 @@ import {
 } from '@camstream/core/media';
 import { concatBytes } from '@camstream/test-helpers/bytes';
 import { probe, psnr } from '@camstream/test-helpers/oracle';
+import { testTempDir } from '@camstream/test-helpers/temp-dir';
 import { describe, expect, it } from 'vitest';
 import { FfmpegEncoderError } from './errors.js';
-import { FFMPEG_STARTUP_QUEUE, FfmpegEncoder, type FfmpegEncoderOptions } from './ffmpeg-encoder.js';
+import {
+  FFMPEG_BATCH_DEPTH,
+  FFMPEG_STARTUP_QUEUE,
+  FfmpegEncoder,
+  type FfmpegEncoderOptions,
+} from './ffmpeg-encoder.js';
 import { movingFrame, parentOfFfmpeg, waitForExit } from './test-frames.test-util.js';
 
 const SIZE = { width: 160, height: 120, fpsNum: 30 } as const;
@@ -31,6 +37,8 @@ async function encodeAll(
     for await (const sample of encoder.samples()) out.push(sample);
     return out;
   })();
+  // A failure also surfaces from encode() or close(), which this rejects with.
+  collected.catch(() => {});
   for (const [i, frame] of frames.entries()) {
     beforeFrame?.(encoder, i);
     await encoder.encode(frame);
@@ -52,6 +60,26 @@ function ffmpegByHand(frames: readonly RawFrame[], options: FfmpegEncoderOptions
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * An "ffmpeg" that never reads or writes: a shell script whose child holds the pipes (a wrapper, as `--ffmpeg`
+ * may name), and the child's pid once it runs.
+ */
+function hangingFfmpeg(): { wrapper: string; childPid: () => Promise<number> } {
+  const dir = testTempDir('camstream-hanging-ffmpeg-');
+  const wrapper = join(dir, 'ffmpeg');
+  const pidFile = join(dir, 'child.pid');
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nsleep 600 &\necho $! > ${pidFile}.tmp && mv ${pidFile}.tmp ${pidFile}\nwait\n`,
+  );
+  chmodSync(wrapper, 0o755);
+  const childPid = async (): Promise<number> => {
+    await until(() => existsSync(pidFile));
+    return Number(readFileSync(pidFile, 'utf8'));
+  };
+  return { wrapper, childPid };
 }
 
 /** Resolves once `condition` holds (checked every 5 ms). */
@@ -135,6 +163,39 @@ describe('FfmpegEncoder', () => {
       const { samples } = await encodeAll(frames, { mode, tune: 'psnr', framesInFlight: 1 });
       expect(samples.map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
     }
+  });
+
+  it('with wait, encoderArgs keep the usual frames in flight: the pipe paces them, a stop flushes few', async () => {
+    // The source outruns x264 at veryslow: what is in flight is what the bound lets through.
+    const frames = Array.from({ length: 60 }, (_, i) => movingFrame(i, 320, 240));
+    let most = 0;
+    const { samples } = await encodeAll(
+      frames,
+      { width: 320, height: 240, mode: 'batch', preset: 'veryslow', encoderArgs: ['-rc-lookahead', '0'] },
+      (encoder) => {
+        const { framesWritten, samplesOut } = encoder.stats();
+        most = Math.max(most, framesWritten - samplesOut);
+      },
+    );
+    expect(samples).toHaveLength(60);
+    expect(most).toBeLessThanOrEqual(FFMPEG_BATCH_DEPTH + 4);
+  });
+
+  it('with drop-oldest, encoderArgs that bring a lookahead back still give every frame of a paced source', async () => {
+    const encoder = await FfmpegEncoder.open({ ...SIZE, encoderArgs: ['-tune', 'film'] });
+    const collected = (async () => {
+      const out: EncodedSample[] = [];
+      for await (const s of encoder.samples()) out.push(s);
+      return out;
+    })();
+    const frames = Array.from({ length: 40 }, (_, i) => movingFrame(i));
+    for (const frame of frames) {
+      encoder.encode(frame);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await encoder.close();
+    expect((await collected).map((s) => s.pts)).toEqual(frames.map((f) => f.pts));
+    expect(encoder.stats().framesDropped).toBe(0);
   });
 
   it('close() writes the frames still waiting even when the encoder holds more than framesInFlight', async () => {
@@ -415,6 +476,25 @@ describe('FfmpegEncoder', () => {
     expect(error.logTail.join('\n')).toMatch(/no-such-encoder/);
   });
 
+  it('encoderArgs that turn B-frames on: encoder-failed saying so, in product words', async () => {
+    const frames = Array.from({ length: 30 }, (_, i) => movingFrame(i));
+    const error = await failureOf(() => encodeAll(frames, { encoderArgs: ['-tune', 'film', '-bf', '2'] }));
+    expect(error).toMatchObject({
+      code: 'encoder-failed',
+      message: expect.stringMatching(
+        /^ffmpeg wrote B-frames, which Rerun’s VideoStream cannot play .*-bf 0\)$/,
+      ),
+    });
+  });
+
+  it('an encoder of another codec (mpeg4): encoder-failed that says it may not write H.264', async () => {
+    const error = await failureOf(() => encodeAll([movingFrame(0), movingFrame(1)], { encoder: 'mpeg4' }));
+    expect(error).toMatchObject({
+      code: 'encoder-failed',
+      message: expect.stringContaining('mpeg4 may not write H.264'),
+    });
+  });
+
   it('ffmpegPath pointing nowhere: open() rejects with ffmpeg-not-found', async () => {
     const error = await failureOf(() => FfmpegEncoder.open({ ...SIZE, ffmpegPath: '/nonexistent/ffmpeg' }));
     expect((error as FfmpegEncoderError).code).toBe('ffmpeg-not-found');
@@ -427,6 +507,9 @@ describe('FfmpegEncoder', () => {
       { maxQueuedFrames: -1 },
       { encoderArgs: ['-crf', '20', '-c:v', 'libx265'] },
       { encoderArgs: ['-f', 'null'] },
+      { encoderArgs: ['-c:0', 'libx265'] },
+      { encoderArgs: ['-crf', '20', 'second-output.h264'] },
+      { finishTimeoutMs: 0 },
     ]) {
       const error = await failureOf(() => FfmpegEncoder.open({ ...SIZE, ...bad }));
       expect(error).toMatchObject({ code: 'invalid-options' });
@@ -435,6 +518,23 @@ describe('FfmpegEncoder', () => {
     expect(error).toBeInstanceOf(FfmpegEncoderError);
     expect((error as FfmpegEncoderError).code).toBe('invalid-options');
   });
+
+  it('an ffmpeg that stalls while finishing (a wrapper whose child never reads) is killed: close() rejects', async () => {
+    const { wrapper, childPid } = hangingFfmpeg();
+    const encoder = await FfmpegEncoder.open({ ...SIZE, ffmpegPath: wrapper, finishTimeoutMs: 300 });
+    for (let i = 0; i < 3; i++) encoder.encode(movingFrame(i));
+    const error = (await failureOf(() => encoder.close())) as FfmpegEncoderError;
+    expect(error.code).toBe('encoder-failed');
+    expect(error.message).toContain('ffmpeg wrote nothing for 300 ms while finishing, and was killed');
+    await waitForExit(await childPid());
+  });
+
+  it('no ffmpeg outlives a parent that exits (process.exit) while ffmpeg stalls', async () => {
+    const { wrapper, childPid } = hangingFfmpeg();
+    const { parent } = await parentOfFfmpeg({ exitWith: wrapper });
+    if (parent.exitCode === null) await new Promise((resolve) => parent.once('exit', resolve));
+    await waitForExit(await childPid());
+  }, 20_000);
 
   it('no ffmpeg outlives a parent killed with SIGKILL', async () => {
     const { parent, pid } = await parentOfFfmpeg();

@@ -33,10 +33,11 @@ import { ffmpegSplitter, sampleOf } from './stream-samples.js';
 export const FFMPEG_DEPTH = 2;
 
 /**
- * Frames in flight, by default, for an encoder that may hold frames back: a tune other than `zerolatency`
- * (x264's and x265's lookahead: up to 60 frames in their slowest presets, plus frame threads), an encoder of
- * unknown behaviour, or extra `encoderArgs` (which may turn a lookahead back on). Fewer than it holds and no
- * sample would come out until `close()`.
+ * Frames in flight, by default with `whenFull: 'drop-oldest'`, for an encoder that may hold frames back: a tune
+ * other than `zerolatency` (x264's and x265's lookahead: up to 60 frames in their slowest presets, plus frame
+ * threads), an encoder of unknown behaviour, or extra `encoderArgs` (which may turn a lookahead back on). Fewer
+ * than it holds and frames would be dropped while no sample comes out. (With `wait` the pipe paces the frames,
+ * so the usual depth serves.)
  */
 export const FFMPEG_LOOKAHEAD_DEPTH = 96;
 
@@ -51,6 +52,12 @@ export const FFMPEG_BATCH_DEPTH = 8;
  * instead of being lost. A second at 30 fps.
  */
 export const FFMPEG_STARTUP_QUEUE = 30;
+
+/**
+ * Milliseconds, by default, that ffmpeg may write nothing while it finishes (its input ended) before it counts as
+ * stuck and is killed: a slow preset flushing a large frame writes one every few seconds at worst.
+ */
+export const FFMPEG_FINISH_TIMEOUT_MS = 20_000;
 
 /** What {@link FfmpegEncoder.encode} does when its queue is full. */
 export type FullQueuePolicy = 'drop-oldest' | 'wait';
@@ -69,8 +76,8 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
   /**
    * Extra ffmpeg output arguments, placed after the codec arguments camstream builds (so they win): the way to
    * set what the options do not cover, e.g. `['-x264-params', 'ref=1']` or `['-rc-lookahead', '0']`. They may
-   * make the encoder hold frames (`-tune film` undoes `zerolatency`), so with them `framesInFlight` defaults to
-   * {@link FFMPEG_LOOKAHEAD_DEPTH}; give it when you know they hold none.
+   * make the encoder hold frames (`-tune film` undoes `zerolatency`), so with them and `drop-oldest`,
+   * `framesInFlight` defaults to {@link FFMPEG_LOOKAHEAD_DEPTH}; give it when you know they hold none.
    */
   readonly encoderArgs?: readonly string[];
   /** The VA-API device for `*_vaapi` encoders. Default `/dev/dri/renderD128`. */
@@ -90,8 +97,8 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
   readonly mode?: 'live' | 'batch';
   /**
    * Frames written to ffmpeg ahead of their samples (default {@link FFMPEG_BATCH_DEPTH} in batch mode, else
-   * {@link FFMPEG_DEPTH} with `tune: 'zerolatency'`; {@link FFMPEG_LOOKAHEAD_DEPTH} in either mode for an
-   * encoder that may hold frames: another tune, an unknown encoder, `encoderArgs`). A bounded source encoded as
+   * {@link FFMPEG_DEPTH} with `tune: 'zerolatency'`; with `drop-oldest`, {@link FFMPEG_LOOKAHEAD_DEPTH} in either
+   * mode for an encoder that may hold frames: another tune, an unknown encoder, `encoderArgs`). A bounded source encoded as
    * fast as possible wants more (e.g. 8), so the pipe never runs dry while a sample travels back; each one is
    * a frame of memory in the pipe, not of latency for a live source, which has at most one frame waiting. Fewer
    * than the encoder holds and its samples only come out at `close()`, which writes every frame still queued.
@@ -113,6 +120,12 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
    * discarded. Saves a copy per frame (about 0.2 ms at 640x480 here). Without it, `encode()` copies.
    */
   readonly releaseFrame?: (frame: RawFrame) => void;
+  /**
+   * Once ffmpeg's input has ended (`close()`, a keyframe request's restart), the milliseconds it may write
+   * nothing before it exits (default {@link FFMPEG_FINISH_TIMEOUT_MS}). One that stalls longer (a wrapper
+   * that never answers, a filter that hangs) is killed, and `close()` rejects with `encoder-failed`.
+   */
+  readonly finishTimeoutMs?: number;
   /** Aborts the encoder (like `abort()`). */
   readonly signal?: AbortSignal;
 }
@@ -165,6 +178,7 @@ export class FfmpegEncoder implements Encoder {
   private readonly depth: number;
   private readonly encoderName: string;
   private readonly whenFull: FullQueuePolicy;
+  private readonly finishTimeoutMs: number;
   private readonly onDrop: ((frame: RawFrame) => void) | undefined;
   private readonly releaseFrame: ((frame: RawFrame) => void) | undefined;
   private splitter: AccessUnitSplitter;
@@ -205,14 +219,17 @@ export class FfmpegEncoder implements Encoder {
       ...(o.vaapiDevice !== undefined && { vaapiDevice: o.vaapiDevice }),
     });
     this.maxQueued = o.maxQueuedFrames ?? 2;
+    this.whenFull = o.whenFull ?? 'drop-oldest';
+    // With `wait` the pipe paces the frames (see `pump`); `drop-oldest` must give a lookahead its frames.
     const mayHoldFrames =
-      options.tune !== 'zerolatency' ||
-      describeEncoder(this.encoderName).family === 'other' ||
-      (o.encoderArgs?.length ?? 0) > 0;
+      this.whenFull === 'drop-oldest' &&
+      (options.tune !== 'zerolatency' ||
+        describeEncoder(this.encoderName).family === 'other' ||
+        (o.encoderArgs?.length ?? 0) > 0);
     this.depth =
       o.framesInFlight ??
       (mayHoldFrames ? FFMPEG_LOOKAHEAD_DEPTH : this.batch ? FFMPEG_BATCH_DEPTH : FFMPEG_DEPTH);
-    this.whenFull = o.whenFull ?? 'drop-oldest';
+    this.finishTimeoutMs = o.finishTimeoutMs ?? FFMPEG_FINISH_TIMEOUT_MS;
     this.onDrop = o.onDrop;
     this.releaseFrame = o.releaseFrame;
     this.finished = new Promise<void>((resolve, reject) => {
@@ -231,6 +248,7 @@ export class FfmpegEncoder implements Encoder {
     checkIntegerOption('maxQueuedFrames', options.maxQueuedFrames, 0);
     checkIntegerOption('framesInFlight', options.framesInFlight, 1);
     checkIntegerOption('threads', options.threads, 1);
+    checkIntegerOption('finishTimeoutMs', options.finishTimeoutMs, 1);
     if (options.whenFull !== undefined && options.whenFull !== 'drop-oldest' && options.whenFull !== 'wait')
       throw new FfmpegEncoderError(
         'invalid-options',
@@ -378,7 +396,7 @@ export class FfmpegEncoder implements Encoder {
         if (this.keyframes.has(frame) && this.runFrames > 0) {
           this.restarting = true;
           this.catchingUp = true;
-          run.end();
+          this.endRun(run);
           return;
         }
         this.queue.shift();
@@ -403,10 +421,16 @@ export class FfmpegEncoder implements Encoder {
         (this.queue.length === 0 || this.runFrames >= FFMPEG_STARTUP_QUEUE)
       )
         this.catchingUp = false;
-      if (this.state === 'closing' && this.queue.length === 0) run.end();
+      if (this.state === 'closing' && this.queue.length === 0) this.endRun(run);
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Ends ffmpeg's input: it encodes what it has, flushes and exits, or is killed as stuck. */
+  private endRun(run: FfmpegRun): void {
+    run.end();
+    run.finishWithin(this.finishTimeoutMs);
   }
 
   private onPacket(packet: Uint8Array): void {
@@ -439,7 +463,7 @@ export class FfmpegEncoder implements Encoder {
       this.fail(
         new FfmpegEncoderError(
           'encoder-failed',
-          `ffmpeg ended with ${this.ptsFifo.length} frame(s) not encoded and ${exit.leftoverBytes} byte(s) not cut into samples`,
+          `ffmpeg ended with ${this.ptsFifo.length} frame(s) not encoded and ${exit.leftoverBytes} byte(s) not cut into samples${this.unknownEncoderHint()}`,
           { exitCode: 0, logTail: exit.logTail },
         ),
       );
@@ -470,6 +494,13 @@ export class FfmpegEncoder implements Encoder {
         logTail: exit.logTail,
       }),
     );
+  }
+
+  /** For an encoder camstream does not know, whose output did not cut into samples: it may write another codec. */
+  private unknownEncoderHint(): string {
+    if (describeEncoder(this.encoderName).family !== 'other') return '';
+    const codec = this.codec === VideoCodec.H265 ? 'H.265' : 'H.264';
+    return ` (${this.encoderName} may not write ${codec}: probeEncoders() tells which encoders work)`;
   }
 
   private emit(units: readonly AccessUnit[]): void {

@@ -1,7 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
+import { errorMessage } from '@camstream/core/media';
 import { FfmpegEncoderError } from './errors.js';
+import { signalFfmpeg, spawnFfmpeg } from './ffmpeg-process.js';
 import { PacketCutter } from './packet-cutter.js';
 
 /** Lines of ffmpeg's stderr kept for an error's `logTail`. */
@@ -53,6 +55,7 @@ export class FfmpegRun {
   private readonly log: string[] = [];
   private stderrRest = '';
   private stdinEnded = false;
+  private stuckTimer: NodeJS.Timeout | undefined;
 
   private constructor(child: ChildProcess, framing: RunFraming, events: RunEvents) {
     this.child = child;
@@ -65,9 +68,10 @@ export class FfmpegRun {
       } catch (error) {
         // A packet handler's or the size parser's failure: stop reading and report it with the exit.
         unreadable = error;
-        child.kill('SIGKILL');
+        signalFfmpeg(child, 'SIGKILL');
       }
     };
+    child.stdout?.on('data', () => this.stuckTimer?.refresh());
     if (cutter === undefined) {
       child.stdout?.on('data', (chunk: Buffer) => guard(() => events.packet(chunk)));
     } else {
@@ -81,8 +85,9 @@ export class FfmpegRun {
     // EPIPE when ffmpeg has gone: its exit says why.
     child.stdin?.on('error', () => {});
     child.once('close', (code, signal) => {
+      clearTimeout(this.stuckTimer);
       if (this.stderrRest.trim() !== '') this.log.push(this.stderrRest.trim());
-      if (unreadable !== undefined) this.log.push(`camstream: ${String(unreadable)}`);
+      if (unreadable !== undefined) this.log.push(`camstream: ${errorMessage(unreadable)}`);
       const signalNumber = signal === null ? 0 : (constants.signals[signal] ?? 0);
       events.exit({
         exitCode: code ?? 128 + signalNumber,
@@ -106,14 +111,7 @@ export class FfmpegRun {
   ): Promise<FfmpegRun> {
     return new Promise<FfmpegRun>((resolve, reject) => {
       const stdio = framing === 'packets' ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
-      const child = spawn(ffmpegPath, args, {
-        stdio: stdio as ('pipe' | 'ignore')[],
-        env,
-        // A process group of its own: a terminal's Ctrl-C reaches this process alone, which then ends ffmpeg in
-        // order (what it holds is flushed), instead of ffmpeg stopping mid-stream on the signal. The pipes
-        // still end it when this process dies. (Windows: a detached child would get a console of its own.)
-        detached: process.platform !== 'win32',
-      });
+      const child = spawnFfmpeg(ffmpegPath, args, { stdio: stdio as ('pipe' | 'ignore')[], env });
       child.once('error', (error: NodeJS.ErrnoException) => {
         if (child.pid !== undefined) return;
         const code =
@@ -153,11 +151,27 @@ export class FfmpegRun {
     this.child.stdin?.end();
   }
 
-  /** Kills the process at once (SIGKILL). */
+  /**
+   * From now on ffmpeg only finishes (its input has ended, or it was told to stop): if it writes nothing for
+   * `ms` at a time before it exits, it is stuck (a wrapper that never answers, a filter that stalls), and is
+   * killed; its exit then says so.
+   */
+  finishWithin(ms: number): void {
+    if (this.stuckTimer !== undefined) return;
+    this.stuckTimer = setTimeout(() => {
+      this.log.push(`camstream: ffmpeg wrote nothing for ${ms} ms while finishing, and was killed`);
+      this.kill();
+      // What it left running (a wrapper's ffmpeg that outlived it) must not keep the run open.
+      for (const pipe of this.child.stdio) pipe?.destroy();
+    }, ms);
+    this.stuckTimer.unref();
+  }
+
+  /** Kills the process (and any it started) at once: SIGKILL to its group. */
   kill(): void {
     this.stdinEnded = true;
     this.child.stdin?.destroy();
-    this.child.kill('SIGKILL');
+    signalFfmpeg(this.child, 'SIGKILL');
   }
 
   private keepLog(text: string): void {

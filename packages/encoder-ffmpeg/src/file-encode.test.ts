@@ -177,7 +177,7 @@ describe('FfmpegFileEncode', () => {
   });
 
   it('no ffmpeg outlives a parent killed with SIGKILL', async () => {
-    const { parent, pid } = await parentOfFfmpeg(long);
+    const { parent, pid } = await parentOfFfmpeg({ y4m: long });
     process.kill(pid, 0); // ffmpeg runs, with seconds of the file to go
     parent.kill('SIGKILL');
     // Its next write to the closed stdout ends it, long before the file would.

@@ -17,7 +17,7 @@ import {
   unparsedOutput,
 } from './errors.js';
 import { checkEncoderArgs, liveEncodeArgs } from './ffmpeg-args.js';
-import type { FfmpegEncoderOptions } from './ffmpeg-encoder.js';
+import { FFMPEG_FINISH_TIMEOUT_MS, type FfmpegEncoderOptions } from './ffmpeg-encoder.js';
 import { exitFailure, FfmpegRun, type RunExit } from './ffmpeg-run.js';
 import { ffmpegEnv } from './malloc-env.js';
 import { SampleQueue } from './sample-queue.js';
@@ -65,6 +65,7 @@ export class FfmpegFileEncode {
   private constructor(
     private readonly options: ResolvedH264Options,
     input: FfmpegFileInput,
+    private readonly finishTimeoutMs: number,
   ) {
     this.codec = options.codec === 'h265' ? VideoCodec.H265 : VideoCodec.H264;
     this.expected = input.frames;
@@ -80,6 +81,7 @@ export class FfmpegFileEncode {
     if (!Number.isSafeInteger(input.frames) || input.frames < 1)
       throw new FfmpegEncoderError('invalid-options', `frames must be an integer ≥ 1, got ${input.frames}`);
     checkIntegerOption('threads', options.threads, 1);
+    checkIntegerOption('finishTimeoutMs', options.finishTimeoutMs, 1);
     if (input.container === 'y4m' && resolved.pixelFormat !== 'I420')
       throw new FfmpegEncoderError(
         'unsupported-format',
@@ -92,7 +94,7 @@ export class FfmpegFileEncode {
       throw new FfmpegEncoderError('aborted', 'the ffmpeg file encode was aborted before it started', {
         cause: signal.reason,
       });
-    const encode = new FfmpegFileEncode(resolved, input);
+    const encode = new FfmpegFileEncode(resolved, input, options.finishTimeoutMs ?? FFMPEG_FINISH_TIMEOUT_MS);
     const args = liveEncodeArgs(resolved, options.encoder ?? softwareEncoderName(resolved.codec), {
       framing: 'stream',
       input: fileInputArgs(resolved, input),
@@ -128,12 +130,16 @@ export class FfmpegFileEncode {
     return this.count;
   }
 
-  /** Stops reading the file: what ffmpeg has read is still encoded and delivered, then `samples()` ends. */
+  /**
+   * Stops reading the file: what ffmpeg has read is still encoded and delivered, then `samples()` ends (or,
+   * when ffmpeg stalls longer than `finishTimeoutMs`, throws `encoder-failed`).
+   */
   stop(): void {
     if (this.done || this.stopped) return;
     this.stopped = true;
     // ffmpeg reads its keys from stdin between frames (about every 100 ms): `q` ends the run as the last frame would.
     this.run?.write(new Uint8Array([0x71]), () => {});
+    this.run?.finishWithin(this.finishTimeoutMs);
   }
 
   /** Kills ffmpeg at once; `samples()` throws `aborted` after the samples already out. */

@@ -32,6 +32,7 @@ export { type OwnedEncoderArg, ownedEncoderArg } from './ffmpeg-args.js';
 export {
   FFMPEG_BATCH_DEPTH,
   FFMPEG_DEPTH,
+  FFMPEG_FINISH_TIMEOUT_MS,
   FFMPEG_LOOKAHEAD_DEPTH,
   FFMPEG_STARTUP_QUEUE,
   FfmpegEncoder,
@@ -39,6 +40,7 @@ export {
   type FfmpegEncoderStats,
   type FullQueuePolicy,
 } from './ffmpeg-encoder.js';
+export { signalFfmpeg, spawnFfmpeg } from './ffmpeg-process.js';
 export {
   FfmpegFileEncode,
   type FfmpegFileEncodeOptions,

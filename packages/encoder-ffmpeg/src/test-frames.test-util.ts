@@ -38,15 +38,26 @@ export async function waitForExit(pid: number, ms = 10_000): Promise<void> {
 }
 
 /**
- * Starts `parent-death.test-util.ts` in a Node process of its own (with `y4m`: ffmpeg reading that file itself)
- * and resolves with it and the pid of the ffmpeg it started, once that ffmpeg runs.
+ * Starts `parent-death.test-util.ts` in a Node process of its own (with `y4m`: ffmpeg reading that file itself;
+ * with `exitWith`: that ffmpeg, after which the process exits at once) and resolves with it and the pid of the
+ * ffmpeg it started, once that ffmpeg runs.
  */
-export function parentOfFfmpeg(y4m?: string): Promise<{ parent: ChildProcess; pid: number }> {
+export function parentOfFfmpeg(
+  how: { readonly y4m?: string; readonly exitWith?: string } = {},
+): Promise<{ parent: ChildProcess; pid: number }> {
   const script = new URL('./parent-death.test-util.ts', import.meta.url).pathname;
+  const mode =
+    how.y4m !== undefined
+      ? ['--y4m', how.y4m]
+      : how.exitWith !== undefined
+        ? ['--exit-with', how.exitWith]
+        : [];
   const parent = spawn(
     process.execPath,
-    ['--conditions=@camstream/source', '--import', 'tsx', script, ...(y4m === undefined ? [] : [y4m])],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    ['--conditions=@camstream/source', '--import', 'tsx', script, ...mode],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
   return new Promise((resolve, reject) => {
     let text = '';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { failureReason, parseEncoderList, parseFfmpegVersion } from './ffmpeg-output.js';
 
 describe('parseEncoderList', () => {
-  it('returns the video encoders after the legend', () => {
+  it('returns the video encoders after the legend, each with the codec it writes', () => {
     const text = [
       'Encoders:',
       ' V..... = Video',
@@ -11,10 +11,16 @@ describe('parseEncoderList', () => {
       ' V....D a64multi             Multicolor charset for Commodore 64 (codec a64_multi)',
       ' V....D libx264              libx264 H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10 (codec h264)',
       ' V..... h264_qsv             H.264 / AVC / MPEG-4 AVC (Intel Quick Sync Video acceleration) (codec h264)',
+      ' V.S... mpeg4                MPEG-4 part 2',
       ' A....D aac                  AAC (Advanced Audio Coding)',
       '',
     ].join('\n');
-    expect([...parseEncoderList(text)]).toEqual(['a64multi', 'libx264', 'h264_qsv']);
+    expect([...parseEncoderList(text)]).toEqual([
+      ['a64multi', 'a64_multi'],
+      ['libx264', 'h264'],
+      ['h264_qsv', 'h264'],
+      ['mpeg4', 'mpeg4'],
+    ]);
   });
 });
 

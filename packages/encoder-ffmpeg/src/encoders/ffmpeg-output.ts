@@ -1,16 +1,19 @@
 /**
- * The video encoders `ffmpeg -encoders` lists: its lines look like ` V....D libx264   libx264 H.264 / AVC …`
- * (flags, name, description); the legend above the `------` line is skipped.
+ * The video encoders `ffmpeg -encoders` lists, each with the codec it writes: its lines look like
+ * ` V....D libx264   libx264 H.264 / AVC … (codec h264)` (flags, name, description, and the codec when its name
+ * is not the encoder's: ` V.S... mpeg4   MPEG-4 part 2` writes `mpeg4`); the legend above the `------` line is
+ * skipped.
  */
-export function parseEncoderList(text: string): Set<string> {
-  const names = new Set<string>();
+export function parseEncoderList(text: string): Map<string, string> {
+  const encoders = new Map<string, string>();
   const lines = text.split('\n');
   const start = lines.findIndex((line) => line.trim().startsWith('------'));
   for (const line of lines.slice(start + 1)) {
     const match = /^\s*V[.A-Z]{5}\s+(\S+)/.exec(line);
-    if (match?.[1] !== undefined) names.add(match[1]);
+    const name = match?.[1];
+    if (name !== undefined) encoders.set(name, /\(codec (\S+)\)\s*$/.exec(line)?.[1] ?? name);
   }
-  return names;
+  return encoders;
 }
 
 /** The version in ffmpeg's banner (`ffmpeg version 5.1.9-0+deb12u1 Copyright …` → `5.1.9-0+deb12u1`). */

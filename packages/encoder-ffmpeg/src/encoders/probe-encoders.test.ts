@@ -1,6 +1,12 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isCamstreamError } from '@camstream/core/media';
+import { tempDir } from '@camstream/test-helpers/temp-dir';
 import { describe, expect, it } from 'vitest';
+import { waitForExit } from '../test-frames.test-util.js';
 import { probeEncoders } from './probe-encoders.js';
+
+const dir = tempDir('camstream-probe-');
 
 // The real system ffmpeg (Debian's 5.1 here: libx264 and libx265 work, the hardware encoders are built in but
 // have no hardware).
@@ -11,7 +17,7 @@ describe('probeEncoders', () => {
   });
 
   it('tries what ffmpeg lists and says why the hardware encoders fail', async () => {
-    const report = await probeEncoders({ names: ['h264_nvenc', 'no_such_encoder'] });
+    const report = await probeEncoders({ names: ['h264_nvenc', 'no_such_encoder', 'mpeg4'] });
     expect(report.ffmpeg?.path).toBe('ffmpeg');
     expect(report.ffmpeg?.version).toMatch(/^\d+\.\d+/);
     const byName = new Map(report.encoders.map((e) => [e.name, e]));
@@ -21,6 +27,7 @@ describe('probeEncoders', () => {
       family: 'software',
       hardware: false,
       ok: true,
+      ffmpegCodec: 'h264',
     });
     expect(byName.get('libx265')).toEqual({
       name: 'libx265',
@@ -28,6 +35,7 @@ describe('probeEncoders', () => {
       family: 'software',
       hardware: false,
       ok: true,
+      ffmpegCodec: 'hevc',
     });
     const nvenc = byName.get('h264_nvenc');
     expect(nvenc?.ok).toBe(false);
@@ -41,6 +49,12 @@ describe('probeEncoders', () => {
       ok: false,
       reason: 'not in this ffmpeg build',
     });
+    // ffmpeg has it, but it writes another codec: not tried.
+    expect(byName.get('mpeg4')).toMatchObject({
+      ok: false,
+      ffmpegCodec: 'mpeg4',
+      reason: 'writes mpeg4, not H.264 or H.265',
+    });
     // A name given that ffmpeg also lists is tried once.
     expect(report.encoders.filter((e) => e.name === 'h264_nvenc')).toHaveLength(1);
   }, 60_000);
@@ -52,6 +66,19 @@ describe('probeEncoders', () => {
       reason: 'ffmpeg not found ("/nonexistent/bin/ffmpeg")',
       encoders: [],
     });
+  });
+
+  it('an ffmpeg that never answers (a wrapper whose child holds the pipes): timed out, and nothing left running', async () => {
+    const wrapper = join(dir, 'ffmpeg-that-hangs');
+    const pidFile = join(dir, 'hanging.pid');
+    writeFileSync(wrapper, `#!/bin/sh\nsleep 600 &\necho $! > ${pidFile}\nwait\n`);
+    chmodSync(wrapper, 0o755);
+    const report = await probeEncoders({ ffmpegPath: wrapper, timeoutMs: 500 });
+    expect(report).toMatchObject({
+      ffmpeg: undefined,
+      reason: `${wrapper} -encoders failed: timed out after 500 ms`,
+    });
+    await waitForExit(Number(readFileSync(pidFile, 'utf8')));
   });
 
   it('stops with aborted when its signal fires', async () => {

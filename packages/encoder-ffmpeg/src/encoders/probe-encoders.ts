@@ -11,10 +11,18 @@ export interface EncoderProbe extends EncoderKind {
   readonly ok: boolean;
   /**
    * Why it did not (only when `ok` is false), one line: ffmpeg's message naming the cause (`Cannot load
-   * libcuda.so.1`), `not in this ffmpeg build`, or `timed out after N ms`.
+   * libcuda.so.1`), `not in this ffmpeg build`, `writes mpeg4, not H.264 or H.265`, or `timed out after N ms`.
    */
   readonly reason?: string;
+  /**
+   * The codec ffmpeg's list says the encoder writes, in ffmpeg's words (`h264`, `hevc`, `mpeg4`); absent when
+   * the build does not have it. Only `h264` and `hevc` are tried; `codec` follows it for those.
+   */
+  readonly ffmpegCodec?: string;
 }
+
+/** ffmpeg's names of the codecs camstream streams. */
+const STREAMED_CODECS: Readonly<Record<string, EncoderKind['codec']>> = { h264: 'h264', hevc: 'h265' };
 
 /** The ffmpeg {@link probeEncoders} ran. */
 export interface FfmpegInfo {
@@ -90,6 +98,7 @@ export async function probeEncoders(options: ProbeEncodersOptions = {}): Promise
     return { ffmpeg: undefined, reason: `${path} -encoders failed: ${why ?? 'no message'}`, encoders: [] };
   }
   const ffmpeg = { path, version: parseFfmpegVersion(listing.stderr) ?? 'unknown' };
+  // Each listed encoder with the codec it writes.
   const listed = parseEncoderList(listing.stdout);
   const candidates = [
     ...new Set([
@@ -103,9 +112,22 @@ export async function probeEncoders(options: ProbeEncodersOptions = {}): Promise
     while (next < candidates.length) {
       const index = next++;
       const name = candidates[index] as string;
-      results[index] = listed.has(name)
-        ? await trial(path, name, timeoutMs, options)
-        : { ...describeEncoder(name), ok: false, reason: 'not in this ffmpeg build' };
+      const ffmpegCodec = listed.get(name);
+      const codec = ffmpegCodec === undefined ? undefined : STREAMED_CODECS[ffmpegCodec];
+      results[index] =
+        ffmpegCodec === undefined
+          ? { ...describeEncoder(name), ok: false, reason: 'not in this ffmpeg build' }
+          : codec === undefined
+            ? {
+                ...describeEncoder(name),
+                ok: false,
+                ffmpegCodec,
+                reason: `writes ${ffmpegCodec}, not H.264 or H.265`,
+              }
+            : {
+                ...(await trial(path, { ...describeEncoder(name), codec }, timeoutMs, options)),
+                ffmpegCodec,
+              };
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, candidates.length) }, worker));
@@ -114,17 +136,16 @@ export async function probeEncoders(options: ProbeEncodersOptions = {}): Promise
 
 async function trial(
   path: string,
-  name: string,
+  kind: EncoderKind,
   timeoutMs: number,
   options: ProbeEncodersOptions,
 ): Promise<EncoderProbe> {
   const { signal } = options;
-  const kind = describeEncoder(name);
   const size = trialSize(kind);
-  const o = resolveH264Options({ width: size, height: size, fpsNum: 30 });
+  const o = resolveH264Options({ width: size, height: size, fpsNum: 30, codec: kind.codec });
   const codec = codecArgsFor(
     o,
-    name,
+    kind.name,
     options.vaapiDevice === undefined ? {} : { vaapiDevice: options.vaapiDevice },
   );
   // -hide_banner -loglevel error (from the input arguments): stderr holds the errors only.

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { signalFfmpeg, spawnFfmpeg } from '../ffmpeg-process.js';
 
 /** How a short ffmpeg run ended. */
 export interface FinishedRun {
@@ -35,21 +36,24 @@ export function runToEnd(
       reject(signal.reason);
       return;
     }
-    // Its own process group, as the encoder's ffmpeg (see `FfmpegRun`): a Ctrl-C is this process's to handle.
-    const child = spawn(command, args, {
+    const child = spawnFfmpeg(command, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
-      detached: process.platform !== 'win32',
-    });
+    }) as ChildProcessWithoutNullStreams;
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    // The whole group, and the pipes closed here: a wrapper script killed alone would leave the ffmpeg it
+    // started holding them open, and the run would wait for it.
+    const stop = (): void => {
+      signalFfmpeg(child, 'SIGKILL');
+      child.stdout.destroy();
+      child.stderr.destroy();
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      stop();
     }, options.timeoutMs);
-    const onAbort = (): void => {
-      child.kill('SIGKILL');
-    };
+    const onAbort = stop;
     signal?.addEventListener('abort', onAbort, { once: true });
     const done = (): void => {
       clearTimeout(timer);
