@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRrd } from '@camstream/core';
+import { until } from '@camstream/test-helpers/until';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, realtimeCaptureArgs, runCli, servedPort, startCli } from '../harness/cli-process.js';
 import { readMessages, videoFrames } from '../harness/read-messages.js';
-import { until } from '../harness/until.js';
 
 // `camstream capture --save` on a disk that fills up for real (a 128 KiB tmpfs, mounted by the test: root
 // only, as in CI), run as the built binary (decision 0014): the file stops alone, is cut back to its last

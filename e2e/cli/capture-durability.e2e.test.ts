@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRrd } from '@camstream/core';
+import { until } from '@camstream/test-helpers/until';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HarnessWindow, openViewer, poll } from '../harness/browser.js';
 import { assertCliBuilt, realtimeCaptureArgs, servedPort, startCli } from '../harness/cli-process.js';
 import { type Frame, readMessages, videoFrames } from '../harness/read-messages.js';
-import { until } from '../harness/until.js';
 import { useViewerHarness } from '../harness/viewer-harness.js';
 
 // `kill -9` of a live `camstream capture --save` at random moments, run as the built binary (decision 0014):

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRrd, isKeyframeSample } from '@camstream/core';
+import { until } from '@camstream/test-helpers/until';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, poll, watchPage } from '../harness/browser.js';
@@ -9,7 +10,6 @@ import { assertCliBuilt, runCli, servedPort, startCli } from '../harness/cli-pro
 import { readMessages, videoFrames } from '../harness/read-messages.js';
 import { type ProxyPeer, startProxyPeer } from '../harness/rerun-proxy-peer.js';
 import { showsTestPattern } from '../harness/test-pattern-pixels.js';
-import { until } from '../harness/until.js';
 import { readSaved } from './capture-media.js';
 
 // `camstream capture` to live sinks, run as the built binary: --serve played by the real web viewer

@@ -12,7 +12,9 @@ import {
 } from '@camstream/core/media';
 import { concatBytes } from '@camstream/test-helpers/bytes';
 import { probe, psnr } from '@camstream/test-helpers/oracle';
+import { waitForExit } from '@camstream/test-helpers/processes';
 import { testTempDir } from '@camstream/test-helpers/temp-dir';
+import { until } from '@camstream/test-helpers/until';
 import { describe, expect, it } from 'vitest';
 import { FfmpegEncoderError } from './errors.js';
 import {
@@ -21,7 +23,7 @@ import {
   FfmpegEncoder,
   type FfmpegEncoderOptions,
 } from './ffmpeg-encoder.js';
-import { movingFrame, parentOfFfmpeg, waitForExit } from './test-frames.test-util.js';
+import { movingFrame, parentOfFfmpeg } from './test-frames.test-util.js';
 
 const SIZE = { width: 160, height: 120, fpsNum: 30 } as const;
 
@@ -76,15 +78,10 @@ function hangingFfmpeg(): { wrapper: string; childPid: () => Promise<number> } {
   );
   chmodSync(wrapper, 0o755);
   const childPid = async (): Promise<number> => {
-    await until(() => existsSync(pidFile));
+    await until('the wrapper’s child to start', () => existsSync(pidFile));
     return Number(readFileSync(pidFile, 'utf8'));
   };
   return { wrapper, childPid };
-}
-
-/** Resolves once `condition` holds (checked every 5 ms). */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 async function failureOf(run: () => unknown): Promise<unknown> {
@@ -321,7 +318,7 @@ describe('FfmpegEncoder', () => {
     // Once ffmpeg runs (its first sample is out), a burst: 2 go to ffmpeg, 1 waits, the rest push the oldest
     // waiting one out.
     encoder.encode(movingFrame(0));
-    await until(() => encoder.stats().samplesOut === 1);
+    await until('the first sample', () => encoder.stats().samplesOut === 1);
     for (let i = 1; i < 10; i++) encoder.encode(movingFrame(i));
     await encoder.close();
     const samples = await collected;
@@ -474,6 +471,8 @@ describe('FfmpegEncoder', () => {
     expect(error.code).toBe('encoder-failed');
     expect(error.exitCode).not.toBe(0);
     expect(error.logTail.join('\n')).toMatch(/no-such-encoder/);
+    // One line: how it ended, and the line of its log that names the cause.
+    expect(error.message).toMatch(/^ffmpeg exited with code \d+: .*no-such-encoder[^\n]*$/);
   });
 
   it('encoderArgs that turn B-frames on: encoder-failed saying so, in product words', async () => {
@@ -525,7 +524,7 @@ describe('FfmpegEncoder', () => {
     for (let i = 0; i < 3; i++) encoder.encode(movingFrame(i));
     const error = (await failureOf(() => encoder.close())) as FfmpegEncoderError;
     expect(error.code).toBe('encoder-failed');
-    expect(error.message).toContain('ffmpeg wrote nothing for 300 ms while finishing, and was killed');
+    expect(error.message).toBe('ffmpeg was killed (SIGKILL): it wrote nothing for 300 ms while finishing');
     await waitForExit(await childPid());
   });
 

@@ -1,6 +1,9 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 
-/** ffmpeg processes started by {@link spawnFfmpeg} that have not exited yet. */
+/**
+ * ffmpeg processes started by {@link spawnFfmpeg} whose pipes are not all closed yet: running, or exited while
+ * something it started (a wrapper's ffmpeg) still holds them, so its group is still there.
+ */
 const running = new Set<ChildProcess>();
 let exitHookAdded = false;
 
@@ -17,7 +20,7 @@ export function spawnFfmpeg(command: string, args: readonly string[], options: S
   const child = spawn(command, args, { ...options, detached: process.platform !== 'win32' });
   if (child.pid === undefined) return child; // did not start: its 'error' event says why
   running.add(child);
-  child.once('exit', () => running.delete(child));
+  child.once('close', () => running.delete(child));
   if (!exitHookAdded) {
     exitHookAdded = true;
     process.on('exit', () => {
@@ -29,10 +32,12 @@ export function spawnFfmpeg(command: string, args: readonly string[], options: S
 
 /**
  * Sends `signal` to ffmpeg's process group (see {@link spawnFfmpeg}): ffmpeg, or a wrapper script and the
- * ffmpeg it started, which a signal to the wrapper alone would leave running with the pipes open.
+ * ffmpeg it started, which a signal to the wrapper alone would leave running with the pipes open (also once
+ * the wrapper has exited). `child` must come from {@link spawnFfmpeg}.
  */
 export function signalFfmpeg(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  // Once its pipes have closed, the group is gone and its id may be reused.
+  if (child.pid === undefined || !running.has(child)) return;
   if (process.platform === 'win32') {
     child.kill(signal);
     return;

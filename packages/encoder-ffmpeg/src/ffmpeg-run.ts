@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import { errorMessage } from '@camstream/core/media';
+import { failureReason } from './encoders/ffmpeg-output.js';
 import { FfmpegEncoderError } from './errors.js';
 import { signalFfmpeg, spawnFfmpeg } from './ffmpeg-process.js';
 import { PacketCutter } from './packet-cutter.js';
@@ -19,16 +20,25 @@ export interface RunExit {
   readonly logTail: readonly string[];
   /** Output bytes that no complete packet took (a packet cut short). */
   readonly leftoverBytes: number;
+  /** Why camstream killed it (it stalled, its output did not parse), when it did. */
+  readonly killedBecause?: string;
 }
 
-/** The failure of a run that exited with a non-zero code or was killed: how, and the tail of its log. */
+/**
+ * The failure of a run that exited with a non-zero code or was killed, in one line: how, and why (camstream's
+ * reason for killing it, else the line of ffmpeg's log that names the cause); the whole tail is `logTail`.
+ */
 export function exitFailure(exit: RunExit): FfmpegEncoderError {
   const how = exit.signal === null ? `exited with code ${exit.exitCode}` : `was killed (${exit.signal})`;
-  const tail = exit.logTail.length > 0 ? `:\n  ${exit.logTail.join('\n  ')}` : ' (no log)';
-  return new FfmpegEncoderError('encoder-failed', `ffmpeg ${how}${tail}`, {
-    exitCode: exit.exitCode,
-    logTail: exit.logTail,
-  });
+  const why = exit.killedBecause ?? failureReason(exit.logTail.join('\n'));
+  return new FfmpegEncoderError(
+    'encoder-failed',
+    `ffmpeg ${how}${why === undefined ? ' (no log)' : `: ${why}`}`,
+    {
+      exitCode: exit.exitCode,
+      logTail: exit.logTail,
+    },
+  );
 }
 
 /**
@@ -56,6 +66,7 @@ export class FfmpegRun {
   private stderrRest = '';
   private stdinEnded = false;
   private stuckTimer: NodeJS.Timeout | undefined;
+  private killedBecause: string | undefined;
 
   private constructor(child: ChildProcess, framing: RunFraming, events: RunEvents) {
     this.child = child;
@@ -68,6 +79,7 @@ export class FfmpegRun {
       } catch (error) {
         // A packet handler's or the size parser's failure: stop reading and report it with the exit.
         unreadable = error;
+        this.killedBecause ??= errorMessage(error);
         signalFfmpeg(child, 'SIGKILL');
       }
     };
@@ -87,13 +99,13 @@ export class FfmpegRun {
     child.once('close', (code, signal) => {
       clearTimeout(this.stuckTimer);
       if (this.stderrRest.trim() !== '') this.log.push(this.stderrRest.trim());
-      if (unreadable !== undefined) this.log.push(`camstream: ${errorMessage(unreadable)}`);
       const signalNumber = signal === null ? 0 : (constants.signals[signal] ?? 0);
       events.exit({
         exitCode: code ?? 128 + signalNumber,
         signal,
         logTail: this.log.slice(-LOG_TAIL_LINES),
         leftoverBytes: cutter?.pending ?? 0,
+        ...(this.killedBecause !== undefined && { killedBecause: this.killedBecause }),
       });
     });
   }
@@ -159,7 +171,7 @@ export class FfmpegRun {
   finishWithin(ms: number): void {
     if (this.stuckTimer !== undefined) return;
     this.stuckTimer = setTimeout(() => {
-      this.log.push(`camstream: ffmpeg wrote nothing for ${ms} ms while finishing, and was killed`);
+      this.killedBecause ??= `it wrote nothing for ${ms} ms while finishing`;
       this.kill();
       // What it left running (a wrapper's ffmpeg that outlived it) must not keep the run open.
       for (const pipe of this.child.stdio) pipe?.destroy();

@@ -12,12 +12,13 @@ import {
 import { concatBytes } from '@camstream/test-helpers/bytes';
 import { encodeY4mByHand } from '@camstream/test-helpers/ffmpeg';
 import { probe } from '@camstream/test-helpers/oracle';
+import { waitForExit } from '@camstream/test-helpers/processes';
 import { tempDir } from '@camstream/test-helpers/temp-dir';
 import { describe, expect, it } from 'vitest';
 import { FfmpegEncoderError } from './errors.js';
 import { FfmpegEncoder } from './ffmpeg-encoder.js';
 import { FfmpegFileEncode, type FfmpegFileEncodeOptions, type FfmpegFileInput } from './file-encode.js';
-import { movingFrame, parentOfFfmpeg, waitForExit } from './test-frames.test-util.js';
+import { movingFrame, parentOfFfmpeg } from './test-frames.test-util.js';
 
 const SIZE = { width: 160, height: 120, fpsNum: 30 } as const;
 const dir = tempDir('camstream-file-encode-');

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { frameByteLength, type PixelFormat, type RawFrame } from '@camstream/core/media';
 
 /** A moving gradient: every frame differs, so x264 makes real P-frames. */
@@ -12,29 +11,6 @@ export function movingFrame(
   const data = new Uint8Array(frameByteLength(format, width, height));
   for (let i = 0; i < data.length; i++) data[i] = (i % width) + (Math.floor(i / width) >> 1) + index * 5;
   return { format, width, height, data, pts: BigInt(index) * 33_333_333n, index };
-}
-
-/** Whether process `pid` has ended (gone, or a zombie waiting for a reaper that is not its old parent). */
-export function processEnded(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
-  } catch {
-    return true;
-  }
-}
-
-/** Resolves once `pid` has ended; rejects after `ms`. */
-export async function waitForExit(pid: number, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!processEnded(pid)) {
-    if (Date.now() > deadline) throw new Error(`process ${pid} still runs after ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /**

@@ -1,9 +1,9 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCamstreamError } from '@camstream/core/media';
+import { waitForExit } from '@camstream/test-helpers/processes';
 import { tempDir } from '@camstream/test-helpers/temp-dir';
 import { describe, expect, it } from 'vitest';
-import { waitForExit } from '../test-frames.test-util.js';
 import { probeEncoders } from './probe-encoders.js';
 
 const dir = tempDir('camstream-probe-');
