@@ -19,6 +19,7 @@ import { sinkFailure } from './sink-failures.js';
 import { type CaptureSinks, openSinks } from './sinks.js';
 import { planSources, type SourcePlan } from './source-plan.js';
 import { SourceRun } from './source-run.js';
+import { stoppedBeforeStart, unlessStopped } from './until-stopped.js';
 
 /**
  * Captures video, encodes it to H.264 (or H.265) and logs it as a Rerun `VideoStream` to any combination of an `.rrd`
@@ -142,13 +143,17 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       return chosen;
     };
     const openOne = async (plan: SourcePlan): Promise<SourceRun> => {
-      const chosen = await choose(plan.options.encoder ?? 'auto');
+      const chosen = await unlessStopped(choose(plan.options.encoder ?? 'auto'), options.signal);
       const paceAlone = plan.kind === 'pattern' && !several && (plan.options.realtime === true || liveSink);
       // The wasm batch mode copies a frame before reading the next, so it may share one buffer; the live wasm
       // encoder (paced or several sources) moves each frame to its worker; the system ffmpeg's pipe takes each
       // frame's own buffer and gives it back (`FrameSource.recycle`).
       const reuse = chosen.backend === 'wasm' && !several && !paceAlone;
-      const source = await openSource(plan.options, reuse);
+      const source = await unlessStopped(
+        openSource(plan.options, reuse, options.signal),
+        options.signal,
+        (late) => late.close(),
+      );
       opened.add(plan);
       return new SourceRun(plan, chosen, source, { several, liveSink });
     };
@@ -165,6 +170,7 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
       // A mistake in the command (a usage error) ends the run, as it would with one source.
       const usage = problems.find((p) => isCamstreamError(p, 'usage'));
       if (usage !== undefined) throw usage;
+      if (runs.length === 0 && options.signal?.aborted) throw stoppedBeforeStart();
       if (runs.length === 0) throw noSourceLeft(problems);
     }
     const mode: EncodeMode = runs.some((r) => r.mode === 'live') ? 'live' : 'batch';
@@ -288,7 +294,6 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
   }
 }
 
-/** When no source of several could start: the first reason, as the run's error (exit 1). */
 /**
  * When the `k`-th of `patterns` takes its first frame, after the run's start: the test patterns of one capture
  * are spread evenly over a frame interval, as free-running cameras are, rather than all waking their encoders
@@ -300,6 +305,7 @@ function patternPhaseMs(run: SourceRun, patterns: readonly SourceRun[]): number 
   return ((k / patterns.length) * 1000 * run.source.fpsDen) / run.source.fpsNum;
 }
 
+/** When no source of several could start: the first reason, as the run's error (exit 1). */
 function noSourceLeft(problems: readonly unknown[]): CliError {
   return new CliError(
     'runtime',

@@ -8,6 +8,7 @@ import {
   type EncoderChoice,
   softwareEncoder,
 } from './encoder-choice.js';
+import { stoppedBeforeStart } from './until-stopped.js';
 
 /** Options of {@link chooseEncoder}. */
 export interface ChooseEncoderOptions {
@@ -94,15 +95,20 @@ export async function chooseEncoder(
       `--encoder ${choice} needs the system's ffmpeg, and ${JSON.stringify(ffmpegPath)} could not be run (${probe.reason ?? 'not found'}); install ffmpeg (apt install ffmpeg), give its path with --ffmpeg, or use --encoder wasm`,
     );
   }
-  if (found === undefined || found.reason === NOT_IN_BUILD) {
+  const missing = found === undefined || found.reason === NOT_IN_BUILD;
+  const otherCodec = found?.ffmpegCodec !== undefined && !STREAMED.has(found.ffmpegCodec);
+  if (missing || otherCodec) {
     const all = await probeEncoders({
       ffmpegPath,
       ...(options.signal !== undefined && { signal: options.signal }),
     });
     const working = ['wasm', ...all.encoders.filter((e) => e.ok).map((e) => `ffmpeg:${e.name}`)];
+    const what = missing
+      ? `this ffmpeg has no encoder ${JSON.stringify(name)}`
+      : `${name} writes ${found?.ffmpegCodec}, not H.264 or H.265`;
     throw new CliError(
       'usage',
-      `--encoder ${choice}: this ffmpeg has no encoder ${JSON.stringify(name)}; encoders that work here: ${working.join(', ')}`,
+      `--encoder ${choice}: ${what}; encoders that work here: ${working.join(', ')}`,
     );
   }
   throw new CliError(
@@ -110,6 +116,9 @@ export async function chooseEncoder(
     `--encoder ${choice}: ${name} does not work on this machine (${found.reason ?? 'its trial encode failed'}); see camstream encoders, or use --encoder auto`,
   );
 }
+
+/** ffmpeg's names of the codecs camstream streams. */
+const STREAMED = new Set(['h264', 'hevc']);
 
 function codecName(codec: CaptureCodec): string {
   return codec === 'h265' ? 'H.265' : 'H.264';
@@ -128,6 +137,8 @@ async function probeOne(
       ...(signal !== undefined && { signal }),
     });
   } catch (error) {
+    // A stop during the check is no missing ffmpeg: auto must not fall back to ffmpeg.wasm for it.
+    if (signal?.aborted) throw stoppedBeforeStart();
     return { ffmpeg: undefined, reason: errorMessage(error), encoders: [] };
   }
 }

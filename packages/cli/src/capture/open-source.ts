@@ -20,11 +20,16 @@ export const DEFAULT_FPS = 30;
 
 /**
  * Opens the source `options` name: the test pattern (default), `--input FILE`, `--input -` or `--device`.
- * `reuseBuffer` lets the test pattern render into one buffer (batch mode copies each frame at once). Sources
- * whose frames the encoder cannot take (odd sides, beyond H.264 level 6.2) are refused (`input`).
+ * `reuseBuffer` lets the test pattern render into one buffer (batch mode copies each frame at once); `signal`
+ * stops a camera that is still opening. Sources whose frames the encoder cannot take (odd sides, beyond H.264
+ * level 6.2) are refused (`input`).
  */
-export async function openSource(options: SourceOptions, reuseBuffer: boolean): Promise<FrameSource> {
-  const source = await openAny(options, reuseBuffer);
+export async function openSource(
+  options: SourceOptions,
+  reuseBuffer: boolean,
+  signal?: AbortSignal,
+): Promise<FrameSource> {
+  const source = await openAny(options, reuseBuffer, signal);
   // A camera's mode or a decoded file's size is known only now; the encoder cannot take every size.
   try {
     checkFrameSize(source.width, source.height, source.name, 'input');
@@ -35,7 +40,11 @@ export async function openSource(options: SourceOptions, reuseBuffer: boolean): 
   return source;
 }
 
-async function openAny(options: SourceOptions, reuseBuffer: boolean): Promise<FrameSource> {
+async function openAny(
+  options: SourceOptions,
+  reuseBuffer: boolean,
+  signal: AbortSignal | undefined,
+): Promise<FrameSource> {
   if (options.input !== undefined && options.device !== undefined) {
     throw new CliError('usage', '--input and --device both name a source; give one of them');
   }
@@ -54,6 +63,7 @@ async function openAny(options: SourceOptions, reuseBuffer: boolean): Promise<Fr
         : {}),
       ...(options.fpsNum !== undefined ? { rate: { num: fpsNum, den: fpsDen } } : {}),
       ...(options.ffmpegPath !== undefined && { ffmpeg: options.ffmpegPath }),
+      ...(signal !== undefined && { signal }),
     });
   }
   if (options.input === '-') {

@@ -1,5 +1,7 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { errorMessage } from '@camstream/core/media';
+import { signalFfmpeg, spawnFfmpeg } from '@camstream/encoder-ffmpeg';
 import { CliError } from '../errors.js';
 import { type CameraPlatform, FFMPEG_INSTALL_HINT } from './camera-platform.js';
 
@@ -21,13 +23,22 @@ export function runFfmpeg(
   options: { readonly platform: CameraPlatform; readonly what: string; readonly timeoutMs?: number },
 ): Promise<FfmpegRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnFfmpeg(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] }) as ChildProcessByStdio<
+      null,
+      null,
+      Readable
+    >;
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       // Listings are a few KB; the cap only guards against a runaway log.
       if (stderr.length < 1 << 20) stderr += text;
     });
-    const timer = setTimeout(() => child.kill(), options.timeoutMs ?? 10_000);
+    // The whole group, and its stderr closed here: a wrapper script killed alone would leave the ffmpeg it
+    // started holding the pipe open.
+    const timer = setTimeout(() => {
+      signalFfmpeg(child, 'SIGKILL');
+      child.stderr.destroy();
+    }, options.timeoutMs ?? 10_000);
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(

@@ -1,11 +1,14 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frameByteLength } from '@camstream/core';
 import { ffmpegEnv } from '@camstream/encoder-ffmpeg';
+import { waitForExit } from '@camstream/test-helpers/processes';
 import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { until } from '@camstream/test-helpers/until';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeFor } from '../../output/exit-codes.js';
 import { openDeviceSource } from './device-source.js';
+import type { FrameSource } from './frame-source.js';
 
 const dir = tempDir('camstream-device-');
 
@@ -148,5 +151,74 @@ describe('openDeviceSource on macOS and Windows (names, not paths)', () => {
       message: expect.stringMatching(/not on freebsd; pipe Y4M/),
     });
     expect(exit).toBe(ExitCode.runtime);
+  });
+});
+
+/**
+ * A camera's ffmpeg played by a script: `frames` frames of a real Y4M stream from Debian's ffmpeg (0: not even
+ * its header), then `after` (shell lines); its pid file names the process that `after` leaves running.
+ */
+function fakeCamera(name: string, frames: number, after: string): { ffmpeg: string; pidFile: string } {
+  const ffmpeg = join(dir, name);
+  const pidFile = join(dir, `${name}.pid`);
+  writeFileSync(
+    ffmpeg,
+    `#!/bin/sh\n${frames === 0 ? '' : `ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=64x48:rate=30 -frames:v ${frames} -pix_fmt yuv420p -f yuv4mpegpipe -\n`}${after}\n`,
+  );
+  chmodSync(ffmpeg, 0o755);
+  return { ffmpeg, pidFile };
+}
+
+async function readAll(source: FrameSource): Promise<{ frames: number; error: unknown }> {
+  let frames = 0;
+  try {
+    for await (const _ of source.frames()) frames++;
+  } catch (error) {
+    return { frames, error };
+  }
+  return { frames, error: undefined };
+}
+
+describe('a camera whose ffmpeg fails or stalls', () => {
+  it('an ffmpeg that exits with an error mid-stream fails the source with its reason, after its frames', async () => {
+    const { ffmpeg } = fakeCamera(
+      'failing-camera',
+      3,
+      "echo '[video4linux2,v4l2 @ 0x5581] ioctl(VIDIOC_DQBUF): No such device' >&2\nexit 1",
+    );
+    const source = await openDeviceSource('0', { platform: 'darwin', ffmpeg });
+    const { frames, error } = await readAll(source);
+    expect(frames).toBe(3);
+    expect(error).toMatchObject({
+      code: 'runtime',
+      message:
+        "0: the camera's ffmpeg exited with code 1: [video4linux2,v4l2 @ 0x5581] ioctl(VIDIOC_DQBUF): No such device",
+    });
+  });
+
+  it('an ffmpeg that ignores SIGINT is killed, with what it started, once close() has waited long enough', async () => {
+    const { ffmpeg, pidFile } = fakeCamera(
+      'stuck-camera',
+      2,
+      'trap "" INT\nsleep 600 &\necho $! > "$0.pid"\nwait',
+    );
+    const source = await openDeviceSource('0', { platform: 'darwin', ffmpeg });
+    const iterator = source.frames()[Symbol.asyncIterator]();
+    await iterator.next();
+    await until('the camera’s child to start', () => existsSync(pidFile));
+    source.close();
+    await waitForExit(Number(readFileSync(pidFile, 'utf8')));
+  }, 20_000);
+
+  it('a stop while the camera opens: the open rejects at once, and its ffmpeg is killed', {
+    timeout: 20_000,
+  }, async () => {
+    const { ffmpeg, pidFile } = fakeCamera('silent-camera', 0, 'sleep 600 &\necho $! > "$0.pid"\nwait');
+    const stop = new AbortController();
+    const opening = openDeviceSource('0', { platform: 'darwin', ffmpeg, signal: stop.signal });
+    await until('the camera’s child to start', () => existsSync(pidFile));
+    stop.abort();
+    await expect(opening).rejects.toBeDefined();
+    await waitForExit(Number(readFileSync(pidFile, 'utf8')));
   });
 });

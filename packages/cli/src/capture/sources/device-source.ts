@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { frameByteLength } from '@camstream/core';
-import { ffmpegEnv } from '@camstream/encoder-ffmpeg';
+import { ffmpegEnv, signalFfmpeg, spawnFfmpeg } from '@camstream/encoder-ffmpeg';
 import {
   type CameraPlatform,
   cameraPlatform,
@@ -25,7 +26,12 @@ export interface DeviceOptions {
   readonly ffmpeg?: string;
   /** Whose camera input to use, as `process.platform` names it (default: this one's). */
   readonly platform?: string;
+  /** Stops a camera that is still opening (its ffmpeg is killed; the open rejects). */
+  readonly signal?: AbortSignal;
 }
+
+/** How long the camera's ffmpeg has to close the device after SIGINT before it is killed. */
+const CAMERA_STOP_MS = 3000;
 
 /** A frame size to plan ffmpeg's memory for when the camera's own mode is not known before it opens. */
 const UNKNOWN_CAMERA_SIZE: FrameSize = { width: 1920, height: 1080 };
@@ -61,14 +67,12 @@ export async function openDeviceSource(device: string, options: DeviceOptions = 
   });
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', ...input];
   args.push('-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', '-');
-  const child = spawn(ffmpeg, args, {
+  // A process group of its own (see `spawnFfmpeg`): a terminal's Ctrl-C reaches camstream alone, which stops
+  // the camera in order (`close`).
+  const child = spawnFfmpeg(ffmpeg, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: cameraFfmpegEnv(options.size),
-    // A process group of its own: a terminal's Ctrl-C reaches camstream alone, which stops the camera in
-    // order (`close`). Its stdout still ends it when camstream dies. (Windows: a detached child would get a
-    // console of its own.)
-    detached: process.platform !== 'win32',
-  });
+  }) as ChildProcessByStdio<null, Readable, Readable>;
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
     stderr = (stderr + text).slice(-2000);
@@ -80,9 +84,27 @@ export async function openDeviceSource(device: string, options: DeviceOptions = 
   });
   let stopping = false;
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  // ffmpeg's complaint and exit code may arrive after its stdout ended: wait (briefly) for it to exit.
+  const settled = (): Promise<unknown> =>
+    Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  const lastLogLine = (): string | undefined => {
+    const last = stderr.trim().split('\n').at(-1);
+    return last === undefined || last.length === 0 ? undefined : last;
+  };
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    // SIGINT lets ffmpeg close the device cleanly; one that does not exit in time is stuck, and killed.
+    signalFfmpeg(child, 'SIGINT');
+    const kill = setTimeout(() => {
+      signalFfmpeg(child, 'SIGKILL');
+      child.stdout.destroy();
+    }, CAMERA_STOP_MS);
+    // Not on its exit: what it started may still hold its stdout.
+    child.once('close', () => clearTimeout(kill));
+  };
   const explain = async (error: unknown): Promise<unknown> => {
-    // ffmpeg's complaint may arrive after its stdout ended: wait (briefly) for it to exit.
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await settled();
     if (spawnError?.code === 'ENOENT') {
       return new CliError(
         'runtime',
@@ -91,8 +113,8 @@ export async function openDeviceSource(device: string, options: DeviceOptions = 
       );
     }
     if (stopping) return error;
-    const last = stderr.trim().split('\n').at(-1);
-    if (last !== undefined && last.length > 0) {
+    const last = lastLogLine();
+    if (last !== undefined) {
       return new CliError(
         'input',
         `${device}: ffmpeg could not read the camera: ${last}; ${LIST_HINT[platform]}`,
@@ -101,17 +123,38 @@ export async function openDeviceSource(device: string, options: DeviceOptions = 
     }
     return error;
   };
-  return openY4mStream(child.stdout, {
-    name: device,
-    live: true,
-    dropWhenBehind: true,
-    explain,
-    close: () => {
-      stopping = true;
-      // SIGINT lets ffmpeg close the device cleanly.
-      if (child.exitCode === null) child.kill('SIGINT');
-    },
-  });
+  const onAbort = (): void => {
+    stop();
+    child.stdout.destroy();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  try {
+    return await openY4mStream(child.stdout, {
+      name: device,
+      live: true,
+      dropWhenBehind: true,
+      explain,
+      failure: async () => {
+        await settled();
+        if (stopping || child.exitCode === 0) return undefined;
+        const how =
+          child.signalCode !== null
+            ? `was killed (${child.signalCode})`
+            : child.exitCode !== null
+              ? `exited with code ${child.exitCode}`
+              : 'closed its output';
+        const last = lastLogLine();
+        return new CliError(
+          'runtime',
+          `${device}: the camera's ffmpeg ${how}${last === undefined ? '' : `: ${last}`}`,
+        );
+      },
+      close: stop,
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /** What to try when a camera cannot be opened, per platform. */

@@ -16,6 +16,11 @@ export interface Y4mStreamOptions {
   readonly close: () => void;
   /** Turns an error of the underlying stream (EIO, ffmpeg's exit) into a clearer one; may wait (for a log). */
   readonly explain?: (error: unknown) => unknown;
+  /**
+   * Called when the stream has ended: the producer's failure, if it failed (a camera's ffmpeg that exited with
+   * an error ends its stdout like one that finished), to be thrown instead of ending quietly.
+   */
+  readonly failure?: () => Promise<unknown>;
 }
 
 /**
@@ -71,6 +76,8 @@ export async function openY4mStream(
     } catch (error) {
       throw await explain(error);
     }
+    const failure = await options.failure?.();
+    if (failure !== undefined) throw failure;
     parser.end();
   }
   return {
