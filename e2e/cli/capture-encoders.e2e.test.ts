@@ -12,7 +12,9 @@ import {
 } from '@camstream/core/media';
 import { concatBytes } from '@camstream/test-helpers/bytes';
 import { probe } from '@camstream/test-helpers/oracle';
+import { waitForExit } from '@camstream/test-helpers/processes';
 import { readRrdVideo } from '@camstream/test-helpers/rrd-reader';
+import { until } from '@camstream/test-helpers/until';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, poll, watchPage } from '../harness/browser.js';
@@ -158,6 +160,39 @@ describe('camstream capture --encoder ffmpeg (the system ffmpeg)', () => {
     const done = events.find((e) => e.event === 'done');
     expect(done?.stopped).toBe(true);
     expect(readSaved(save).samples).toBe(done?.frames);
+  });
+
+  it('an ffmpeg that stalls: the second Ctrl-C quits at once (exit 130), and no ffmpeg is left running', async () => {
+    const save = join(dir, 'stalled.rrd');
+    // ffmpeg's realtime filter at 1/1000 speed: it reads a frame every 33 s, so the stop's flush stalls.
+    const cli = startCli([
+      '--log-format',
+      'json',
+      'capture',
+      '--encoder',
+      'ffmpeg',
+      '--encoder-args',
+      '-vf realtime=speed=0.001:limit=1000',
+      '--size',
+      '160x96',
+      '--save',
+      save,
+    ]);
+    await cli.waitFor(/"event":"start"/, 'stderr');
+    const ffmpeg = Number(
+      execFileSync('pgrep', ['-P', String(cli.child.pid), '-f', 'realtime=speed'], { encoding: 'utf8' }),
+    );
+    expect(ffmpeg).toBeGreaterThan(0);
+    // Stalled once it has read a few frames (160x96 I420: 23 040 bytes each) and sleeps on the next.
+    const readBytes = (): number =>
+      Number(/rchar: (\d+)/.exec(readFileSync(`/proc/${ffmpeg}/io`, 'utf8'))?.[1]);
+    await until('ffmpeg to read three frames', () => readBytes() >= 3 * 23_040);
+    cli.child.kill('SIGINT');
+    await cli.waitFor(/"event":"stopping"/, 'stderr');
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code, result.stderr).toBe(130);
+    await waitForExit(ffmpeg, 5000);
   });
 
   it('--encoder-args that make x264 hold more frames than are in flight (a 200-frame lookahead): every frame comes out', async () => {
