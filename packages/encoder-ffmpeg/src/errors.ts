@@ -67,6 +67,44 @@ export function checkIntegerOption(name: string, value: number | undefined, min:
     throw new FfmpegEncoderError('invalid-options', `${name} must be an integer ≥ ${min}, got ${value}`);
 }
 
+/**
+ * Throws `invalid-options` for what would only fail once ffmpeg runs: an empty `ffmpegPath`, an encoder name
+ * that is empty or has spaces, `encoderArgs` that are not an array of strings, a `threads` count beyond x264's
+ * 128.
+ */
+export function checkProcessOptions(options: {
+  readonly ffmpegPath?: string;
+  readonly encoder?: string;
+  readonly encoderArgs?: readonly string[];
+  readonly threads?: number;
+}): void {
+  const { ffmpegPath, encoder, encoderArgs } = options;
+  if (ffmpegPath !== undefined && (typeof ffmpegPath !== 'string' || ffmpegPath.trim() === ''))
+    throw new FfmpegEncoderError(
+      'invalid-options',
+      'ffmpegPath must name an executable (a path, or a name on PATH)',
+    );
+  if (encoder !== undefined && (typeof encoder !== 'string' || !/^\S+$/.test(encoder)))
+    throw new FfmpegEncoderError(
+      'invalid-options',
+      `encoder must be an ffmpeg encoder name, got ${JSON.stringify(encoder)}`,
+    );
+  if (
+    encoderArgs !== undefined &&
+    (!Array.isArray(encoderArgs) || encoderArgs.some((a) => typeof a !== 'string'))
+  )
+    throw new FfmpegEncoderError(
+      'invalid-options',
+      'encoderArgs must be an array of strings, one argument each',
+    );
+  checkIntegerOption('threads', options.threads, 1);
+  if (options.threads !== undefined && options.threads > 128)
+    throw new FfmpegEncoderError(
+      'invalid-options',
+      `threads must be at most 128 (x264's most), got ${options.threads}`,
+    );
+}
+
 /** Throws `invalid-options` when the encoder named (if any) makes another codec than `codec`. */
 export function checkEncoderCodec(encoder: string | undefined, codec: 'h264' | 'h265'): void {
   const named = encoder === undefined ? undefined : describeEncoder(encoder);

@@ -509,6 +509,11 @@ describe('FfmpegEncoder', () => {
       { encoderArgs: ['-c:0', 'libx265'] },
       { encoderArgs: ['-crf', '20', 'second-output.h264'] },
       { finishTimeoutMs: 0 },
+      { ffmpegPath: '' },
+      { encoder: '' },
+      { encoder: 'lib x264' },
+      { encoderArgs: '-crf 20' as unknown as string[] },
+      { threads: 129 },
     ]) {
       const error = await failureOf(() => FfmpegEncoder.open({ ...SIZE, ...bad }));
       expect(error).toMatchObject({ code: 'invalid-options' });

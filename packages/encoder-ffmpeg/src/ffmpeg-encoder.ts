@@ -16,6 +16,7 @@ import {
   checkEncoderCodec,
   checkedOptions,
   checkIntegerOption,
+  checkProcessOptions,
   FfmpegEncoderError,
   unparsedOutput,
 } from './errors.js';
@@ -247,7 +248,7 @@ export class FfmpegEncoder implements Encoder {
     const resolved = checkedOptions(() => resolveH264Options(options));
     checkIntegerOption('maxQueuedFrames', options.maxQueuedFrames, 0);
     checkIntegerOption('framesInFlight', options.framesInFlight, 1);
-    checkIntegerOption('threads', options.threads, 1);
+    checkProcessOptions(options);
     checkIntegerOption('finishTimeoutMs', options.finishTimeoutMs, 1);
     if (options.whenFull !== undefined && options.whenFull !== 'drop-oldest' && options.whenFull !== 'wait')
       throw new FfmpegEncoderError(

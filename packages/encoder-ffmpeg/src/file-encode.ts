@@ -13,6 +13,7 @@ import {
   checkEncoderCodec,
   checkedOptions,
   checkIntegerOption,
+  checkProcessOptions,
   FfmpegEncoderError,
   unparsedOutput,
 } from './errors.js';
@@ -80,7 +81,7 @@ export class FfmpegFileEncode {
     const resolved = checkedOptions(() => resolveH264Options(options));
     if (!Number.isSafeInteger(input.frames) || input.frames < 1)
       throw new FfmpegEncoderError('invalid-options', `frames must be an integer ≥ 1, got ${input.frames}`);
-    checkIntegerOption('threads', options.threads, 1);
+    checkProcessOptions(options);
     checkIntegerOption('finishTimeoutMs', options.finishTimeoutMs, 1);
     if (input.container === 'y4m' && resolved.pixelFormat !== 'I420')
       throw new FfmpegEncoderError(

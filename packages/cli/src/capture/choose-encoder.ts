@@ -65,13 +65,14 @@ export async function chooseEncoder(
     choice === 'auto' || choice === 'ffmpeg' ? softwareEncoder(codec) : choice.slice('ffmpeg:'.length);
   const probe = await probeOne(ffmpegPath, name, options.signal);
   const found = probe.encoders.find((e) => e.name === name);
+  // Whether or not it works here, an encoder of the other codec is a mistake in the command.
+  if (found?.ffmpegCodec !== undefined && STREAMED.has(found.ffmpegCodec) && found.codec !== codec) {
+    throw new CliError(
+      'usage',
+      `--encoder ${choice} encodes ${codecName(found.codec)}, not ${codecName(codec)}; pick a ${codecName(codec)} encoder or --codec ${found.codec}`,
+    );
+  }
   if (probe.ffmpeg !== undefined && found?.ok === true) {
-    if (found.codec !== codec) {
-      throw new CliError(
-        'usage',
-        `--encoder ${choice} encodes ${codecName(found.codec)}, not ${codecName(codec)}; pick a ${codecName(codec)} encoder or --codec ${found.codec}`,
-      );
-    }
     return {
       backend: 'ffmpeg',
       name,

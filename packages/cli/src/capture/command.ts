@@ -6,6 +6,7 @@ import { CliError } from '../errors.js';
 import {
   applicationIdOption,
   entityOption,
+  ffmpegOption,
   recordingIdOption,
   timelineOption,
 } from '../options/shared-flags.js';
@@ -29,6 +30,7 @@ import {
   parsePositiveInt,
   parseSize,
 } from './flags.js';
+import { MAX_GOP, MAX_THREADS } from './frame-limits.js';
 import {
   type CaptureOptions,
   type CaptureSourceOptions,
@@ -172,9 +174,8 @@ export function captureCommand(): Command {
         'h265',
       ]),
     )
-    .option(
-      '--ffmpeg <path>',
-      'the system ffmpeg to run for the encoder and --device (default: ffmpeg on PATH)',
+    .addOption(
+      ffmpegOption('the system ffmpeg to run for the encoder and --device (default: ffmpeg on PATH)'),
     )
     .option(
       '--encoder-args <args>',
@@ -191,13 +192,13 @@ export function captureCommand(): Command {
     .option(
       '--gop <frames>',
       'frames from one keyframe to the next (default 30)',
-      flagArgument((t) => parsePositiveInt(t, 'gop')),
+      flagArgument((t) => parsePositiveInt(t, 'gop', MAX_GOP)),
     )
     .addOption(new Option('--tune <tune>', 'x264 tune').choices(X264_TUNES).default('zerolatency'))
     .option(
       '--threads <n>',
       'encoder threads of a bounded run (default: CPU count for wasm, ffmpeg’s choice for the system ffmpeg)',
-      flagArgument((t) => parsePositiveInt(t, 'threads')),
+      flagArgument((t) => parsePositiveInt(t, 'threads', MAX_THREADS)),
     )
     .optionsGroup('Sinks (any combination; at least one):')
     .option('--save <file.rrd>', 'write the recording to a .rrd file (a crash loses at most the last 250 ms)')

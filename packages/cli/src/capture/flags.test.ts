@@ -49,14 +49,14 @@ describe('capture flag parsers', () => {
   });
 
   it('accept what H.264 level 6.2 allows and refuse larger frames, naming the limit', () => {
-    // MaxFS 139264 macroblocks; each side at most sqrt(8 · MaxFS) = 1055 macroblocks = 16880 pixels.
-    for (const good of ['8192x4320', '7680x4320', '16880x128', '128x16880', '10000x720'])
+    // MaxFS 139264 macroblocks; each side at most 16384 pixels (the encoders' bound).
+    for (const good of ['8192x4320', '7680x4320', '16384x128', '128x16384', '10000x720'])
       expect(parseSize(good)).toBeDefined();
     expect(() => parseSize('8192x8192')).toThrow(
       /size "8192x8192" is larger than H\.264 allows \(level 6\.2: at most 139264 macroblocks of 16x16 .*this is 262144\)/,
     );
-    expect(() => parseSize('16882x128')).toThrow(/each side at most 16880 pixels/);
-    expect(() => parseSize('128x16882')).toThrow(/each side at most 16880 pixels/);
+    expect(() => parseSize('16386x128')).toThrow(/each side at most 16384 pixels/);
+    expect(() => parseSize('128x16880')).toThrow(/each side at most 16384 pixels/);
     // 8208x4336 rounds up to 513x271 = 139023 macroblocks: fits; 8208x4352 is 513x272 = 139536: does not.
     expect(parseSize('8208x4336')).toEqual({ width: 8208, height: 4336 });
     expect(() => parseSize('8208x4352')).toThrow(/this is 139536/);
@@ -73,6 +73,8 @@ describe('capture flag parsers', () => {
   it('parse frame rates as integers, NTSC decimals and fractions', () => {
     expect(parseFrameRate('30')).toEqual({ num: 30, den: 1 });
     expect(parseFrameRate('29.97')).toEqual({ num: 30000, den: 1001 });
+    // The slowest rate accepted, as a decimal: not mistaken for an NTSC rate of 0.
+    expect(parseFrameRate('0.001')).toEqual({ num: 1, den: 1000 });
     expect(parseFrameRate('59.94')).toEqual({ num: 60000, den: 1001 });
     expect(parseFrameRate('12.5')).toEqual({ num: 12500, den: 1000 });
     expect(parseFrameRate('30000/1001')).toEqual({ num: 30000, den: 1001 });
@@ -105,6 +107,8 @@ describe('capture flag parsers', () => {
     expect(parsePositiveInt('300', 'frames')).toBe(300);
     expect(() => parsePositiveInt('0', 'frames')).toThrow(/frames "0"/);
     expect(() => parsePositiveInt('1.5', 'frames')).toThrow(CliError);
+    expect(parsePositiveInt('128', 'threads', 128)).toBe(128);
+    expect(() => parsePositiveInt('129', 'threads', 128)).toThrow(/threads "129" is too large; at most 128/);
     expect(parseNonNegativeInt('0', 'delay')).toBe(0);
     expect(parsePixelFormat('yuv420p')).toBe('I420');
     expect(parsePixelFormat('NV12')).toBe('NV12');

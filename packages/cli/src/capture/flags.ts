@@ -41,8 +41,8 @@ export function flagArgument<T>(parse: (text: string) => T): (text: string) => T
 }
 
 /**
- * `WIDTHxHEIGHT`: both even (4:2:0 chroma) and within H.264 level 6.2 (at most 139264 macroblocks, each side
- * at most 16880 pixels; see frame-limits.ts).
+ * `WIDTHxHEIGHT`: both even (4:2:0 chroma), within H.264 level 6.2 (at most 139264 macroblocks) and each side
+ * at most 16384 pixels (see frame-limits.ts).
  */
 export function parseSize(text: string): FrameSize {
   const match = /^(\d+)[xX](\d+)$/.exec(text.trim());
@@ -68,7 +68,7 @@ export function parseFrameRate(text: string): FrameRate {
     // NTSC rates are what a decimal frame rate almost always means.
     const ntsc = Math.round(value * 1.001);
     rate =
-      Math.abs(ntsc / 1.001 - value) < 0.005
+      ntsc > 0 && Math.abs(ntsc / 1.001 - value) < 0.005
         ? { num: ntsc * 1000, den: 1001 }
         : { num: Math.round(value * 1000), den: 1000 };
   } else {
@@ -82,13 +82,14 @@ export function parseFrameRate(text: string): FrameRate {
   return rate;
 }
 
-/** A positive whole number (frames, GOP length, rows). */
-export function parsePositiveInt(text: string, what: string): number {
+/** A positive whole number (frames, GOP length, rows), at most `max`. */
+export function parsePositiveInt(text: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
   const t = text.trim();
   const value = Number(t);
   if (!/^\d+$/.test(t) || !Number.isSafeInteger(value) || value < 1) {
     throw usage(`${what} "${text}" is not a positive whole number; expected e.g. 300`);
   }
+  if (value > max) throw usage(`${what} "${text}" is too large; at most ${max}`);
   return value;
 }
 

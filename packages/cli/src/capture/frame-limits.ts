@@ -6,8 +6,17 @@ import { CliError, type CliErrorCode } from '../errors.js';
 /** Largest frame H.264 level 6.2 allows, in 16x16 macroblocks (MaxFS): 8192x4320 fits, 8192x8192 does not. */
 export const MAX_FRAME_MACROBLOCKS = 139_264;
 
-/** Longest side H.264 level 6.2 allows: sqrt(8 · MaxFS) = 1055 macroblocks (A.3.1), 16880 pixels. */
-export const MAX_FRAME_SIDE = Math.floor(Math.sqrt(8 * MAX_FRAME_MACROBLOCKS)) * 16;
+/**
+ * Longest side: 16384 pixels, what the encoders' options and the Y4M reader take. (H.264 level 6.2 itself
+ * allows sqrt(8 · MaxFS) = 1055 macroblocks, 16880 pixels, A.3.1.)
+ */
+export const MAX_FRAME_SIDE = 16_384;
+
+/** Longest GOP the encoders' options take (frames). */
+export const MAX_GOP = 100_000;
+
+/** Most encoder threads: x264 runs at most 128 (X264_THREAD_MAX); more only hold memory. */
+export const MAX_THREADS = 128;
 
 /** Lowest and highest frame rate accepted (frames per second); see {@link frameRateProblem}. */
 export const MIN_FPS = 0.001;
@@ -25,7 +34,7 @@ export function frameSizeProblem(width: number, height: number): string | undefi
     return 'has an odd side; width and height must be even (4:2:0 video)';
   }
   if (width > MAX_FRAME_SIDE || height > MAX_FRAME_SIDE) {
-    return `is larger than H.264 allows (level 6.2: each side at most ${MAX_FRAME_SIDE} pixels)`;
+    return `is larger than the encoders take (each side at most ${MAX_FRAME_SIDE} pixels)`;
   }
   const macroblocks = Math.ceil(width / 16) * Math.ceil(height / 16);
   if (macroblocks > MAX_FRAME_MACROBLOCKS) {

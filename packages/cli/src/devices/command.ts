@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { CliError } from '../errors.js';
+import { ffmpegOption } from '../options/shared-flags.js';
 import { cameraPlatform, HOW_TO_NAME_A_CAMERA } from './camera-platform.js';
 
 /**
@@ -10,7 +11,7 @@ export function devicesCommand(): Command {
   return new Command('devices')
     .description('list the cameras the system ffmpeg can open, with the --device value that captures each')
     .option('--json', 'print the cameras as JSON ({ platform, cameras: Camera[] }, documented in the README)')
-    .option('--ffmpeg <path>', 'the ffmpeg to run (default: ffmpeg on the PATH)')
+    .addOption(ffmpegOption('the ffmpeg to run (default: ffmpeg on the PATH)'))
     .addHelpText(
       'after',
       `

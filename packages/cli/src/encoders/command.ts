@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { ffmpegOption } from '../options/shared-flags.js';
 
 /**
  * `camstream encoders [--json] [--ffmpeg PATH]`: which encoders this machine can use (`list-encoders.ts`,
@@ -10,7 +11,7 @@ export function encodersCommand(): Command {
       'list the encoders this machine can use: a one-frame trial of each of the system ffmpeg’s software and hardware encoders, and ffmpeg.wasm',
     )
     .option('--json', 'print the report as JSON (the EncodersReport type, documented in the README)')
-    .option('--ffmpeg <path>', 'the ffmpeg to probe (default: ffmpeg on PATH); exit 1 if it cannot be run')
+    .addOption(ffmpegOption('the ffmpeg to probe (default: ffmpeg on PATH); exit 1 if it cannot be run'))
     .addHelpText(
       'after',
       `

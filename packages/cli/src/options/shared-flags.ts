@@ -27,6 +27,16 @@ export function applicationIdOption(): Option {
     .default('camstream');
 }
 
+/** `--ffmpeg <path>` (capture, encoders, devices): the system ffmpeg to run, a path or a name on PATH. */
+export function ffmpegOption(description: string): Option {
+  return new Option('--ffmpeg <path>', description).argParser(
+    flagArgument((text) => {
+      if (text.trim() === '') throw new InvalidArgumentError('--ffmpeg needs a path or a command name');
+      return text;
+    }),
+  );
+}
+
 /** `--recording-id <id>` (capture, remux): the recording id, else a random UUID. */
 export function recordingIdOption(): Option {
   return new Option('--recording-id <id>', 'recording id (default: a random UUID)');
