@@ -214,6 +214,23 @@ describe('capture() with several sources', { timeout: 90_000 }, () => {
     });
   });
 
+  it('a mistake in the command (an encoder ffmpeg does not have) is one usage error, not a line per source', async () => {
+    const ends: CaptureSourceEnd[] = [];
+    await expect(
+      capture({
+        sources: [{ pattern: '96x64@30' }, { pattern: '96x64@30' }],
+        encoder: 'ffmpeg:no_such_encoder',
+        frames: 2,
+        save: join(dir, 'usage.rrd'),
+        onSourceEnd: (end) => ends.push(end),
+      }),
+    ).rejects.toMatchObject({
+      code: 'usage',
+      message: expect.stringContaining('no encoder "no_such_encoder"'),
+    });
+    expect(ends).toEqual([]);
+  });
+
   it('ends every source cleanly when its signal aborts', async () => {
     const save = join(dir, 'aborted.rrd');
     const stop = new AbortController();

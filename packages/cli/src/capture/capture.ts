@@ -161,16 +161,16 @@ export async function capture(options: CaptureOptions = {}): Promise<CaptureSumm
     else {
       // Several: each opens on its own; one that cannot is one line, and the others start (decision 0019).
       const results = await Promise.allSettled(plans.map(openOne));
-      const problems: unknown[] = [];
-      results.forEach((result, i) => {
-        if (result.status === 'fulfilled') runs.push(result.value);
-        else problems.push(result.reason);
-        if (result.status === 'rejected') failOpen(plans[i]!, result.reason);
-      });
-      // A mistake in the command (a usage error) ends the run, as it would with one source.
+      for (const result of results) if (result.status === 'fulfilled') runs.push(result.value);
+      const problems = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      // A mistake in the command (a usage error) ends the run, as it would with one source: one line, not one
+      // per source. So does a stop before any source opened.
       const usage = problems.find((p) => isCamstreamError(p, 'usage'));
       if (usage !== undefined) throw usage;
       if (runs.length === 0 && options.signal?.aborted) throw stoppedBeforeStart();
+      results.forEach((result, i) => {
+        if (result.status === 'rejected') failOpen(plans[i]!, result.reason);
+      });
       if (runs.length === 0) throw noSourceLeft(problems);
     }
     const mode: EncodeMode = runs.some((r) => r.mode === 'live') ? 'live' : 'batch';

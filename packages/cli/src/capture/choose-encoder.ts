@@ -93,7 +93,7 @@ export async function chooseEncoder(
   if (probe.ffmpeg === undefined) {
     throw new CliError(
       'runtime',
-      `--encoder ${choice} needs the system's ffmpeg, and ${JSON.stringify(ffmpegPath)} could not be run (${probe.reason ?? 'not found'}); install ffmpeg (apt install ffmpeg), give its path with --ffmpeg, or use --encoder wasm`,
+      `--encoder ${choice} needs the system's ffmpeg, and ${JSON.stringify(ffmpegPath)} could not be used (${probe.reason ?? 'not found'}); install ffmpeg (apt install ffmpeg), give its path with --ffmpeg, or use --encoder wasm`,
     );
   }
   const missing = found === undefined || found.reason === NOT_IN_BUILD;

@@ -81,6 +81,15 @@ describe('probeEncoders', () => {
     await waitForExit(Number(readFileSync(pidFile, 'utf8')));
   });
 
+  it('a program that is no ffmpeg (lists no encoders) is said to be so, not an ffmpeg without libx264', async () => {
+    const report = await probeEncoders({ ffmpegPath: '/bin/true' });
+    expect(report).toEqual({
+      ffmpeg: undefined,
+      reason: '/bin/true -encoders listed no encoders; is it ffmpeg?',
+      encoders: [],
+    });
+  });
+
   it('stops with aborted when its signal fires', async () => {
     const controller = new AbortController();
     const probing = probeEncoders({ signal: controller.signal });

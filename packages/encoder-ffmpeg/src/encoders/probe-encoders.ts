@@ -100,6 +100,9 @@ export async function probeEncoders(options: ProbeEncodersOptions = {}): Promise
   const ffmpeg = { path, version: parseFfmpegVersion(listing.stderr) ?? 'unknown' };
   // Each listed encoder with the codec it writes.
   const listed = parseEncoderList(listing.stdout);
+  // Every ffmpeg build lists some (rawvideo at least): a program that lists none is no ffmpeg.
+  if (listed.size === 0)
+    return { ffmpeg: undefined, reason: `${path} -encoders listed no encoders; is it ffmpeg?`, encoders: [] };
   const candidates = [
     ...new Set([
       ...(options.onlyNames === true ? [] : KNOWN_ENCODERS.filter((name) => listed.has(name))),
