@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,8 +12,7 @@ import {
 } from '@camstream/core/media';
 import { concatBytes } from '@camstream/test-helpers/bytes';
 import { probe, psnr } from '@camstream/test-helpers/oracle';
-import { waitForExit } from '@camstream/test-helpers/processes';
-import { testTempDir } from '@camstream/test-helpers/temp-dir';
+import { hangingFfmpeg, waitForExit } from '@camstream/test-helpers/processes';
 import { until } from '@camstream/test-helpers/until';
 import { describe, expect, it } from 'vitest';
 import { FfmpegEncoderError } from './errors.js';
@@ -62,26 +61,6 @@ function ffmpegByHand(frames: readonly RawFrame[], options: FfmpegEncoderOptions
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * An "ffmpeg" that never reads or writes: a shell script whose child holds the pipes (a wrapper, as `--ffmpeg`
- * may name), and the child's pid once it runs.
- */
-function hangingFfmpeg(): { wrapper: string; childPid: () => Promise<number> } {
-  const dir = testTempDir('camstream-hanging-ffmpeg-');
-  const wrapper = join(dir, 'ffmpeg');
-  const pidFile = join(dir, 'child.pid');
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\nsleep 600 &\necho $! > ${pidFile}.tmp && mv ${pidFile}.tmp ${pidFile}\nwait\n`,
-  );
-  chmodSync(wrapper, 0o755);
-  const childPid = async (): Promise<number> => {
-    await until('the wrapper’s child to start', () => existsSync(pidFile));
-    return Number(readFileSync(pidFile, 'utf8'));
-  };
-  return { wrapper, childPid };
 }
 
 async function failureOf(run: () => unknown): Promise<unknown> {
@@ -524,20 +503,20 @@ describe('FfmpegEncoder', () => {
   });
 
   it('an ffmpeg that stalls while finishing (a wrapper whose child never reads) is killed: close() rejects', async () => {
-    const { wrapper, childPid } = hangingFfmpeg();
-    const encoder = await FfmpegEncoder.open({ ...SIZE, ffmpegPath: wrapper, finishTimeoutMs: 300 });
+    const hanging = hangingFfmpeg();
+    const encoder = await FfmpegEncoder.open({ ...SIZE, ffmpegPath: hanging.path, finishTimeoutMs: 300 });
     for (let i = 0; i < 3; i++) encoder.encode(movingFrame(i));
     const error = (await failureOf(() => encoder.close())) as FfmpegEncoderError;
     expect(error.code).toBe('encoder-failed');
     expect(error.message).toBe('ffmpeg was killed (SIGKILL): it wrote nothing for 300 ms while finishing');
-    await waitForExit(await childPid());
+    await waitForExit(await hanging.childPid());
   });
 
   it('no ffmpeg outlives a parent that exits (process.exit) while ffmpeg stalls', async () => {
-    const { wrapper, childPid } = hangingFfmpeg();
-    const { parent } = await parentOfFfmpeg({ exitWith: wrapper });
+    const hanging = hangingFfmpeg();
+    const { parent } = await parentOfFfmpeg({ exitWith: hanging.path });
     if (parent.exitCode === null) await new Promise((resolve) => parent.once('exit', resolve));
-    await waitForExit(await childPid());
+    await waitForExit(await hanging.childPid());
   }, 20_000);
 
   it('no ffmpeg outlives a parent killed with SIGKILL', async () => {

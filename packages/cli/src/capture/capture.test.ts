@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +9,8 @@ import { resolveH264Options, x264EncodeArgs } from '@camstream/core/media';
 import { startServer } from '@camstream/server';
 import { concatBytes } from '@camstream/test-helpers/bytes';
 import { probe } from '@camstream/test-helpers/oracle';
-import { waitForExit } from '@camstream/test-helpers/processes';
+import { hangingFfmpeg, waitForExit } from '@camstream/test-helpers/processes';
 import { tempDir } from '@camstream/test-helpers/temp-dir';
-import { until } from '@camstream/test-helpers/until';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.js';
 import { capture } from './capture.js';
@@ -290,25 +289,18 @@ describe('capture()', { timeout: 60_000 }, () => {
   }, 60_000);
 
   it('a stop before the sources open (a camera or an ffmpeg that never answers): rejects at once, nothing left running', async () => {
-    const wrapper = join(dir, 'ffmpeg-that-hangs');
-    const pidFile = join(dir, 'ffmpeg-that-hangs.pid');
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh\nsleep 600 &\necho $! > ${pidFile}.tmp && mv ${pidFile}.tmp ${pidFile}\nwait\n`,
-    );
-    chmodSync(wrapper, 0o755);
     // The camera's ffmpeg never sends a frame; then the encoder check (auto) never answers.
     for (const options of [{ device: '/dev/null', encoder: 'wasm' as const }, {}]) {
-      rmSync(pidFile, { force: true });
+      const hanging = hangingFfmpeg();
       const stop = new AbortController();
-      const capturing = capture({ ...options, ffmpegPath: wrapper, frames: 5, signal: stop.signal });
-      await until('the hanging ffmpeg to start', () => existsSync(pidFile));
+      const capturing = capture({ ...options, ffmpegPath: hanging.path, frames: 5, signal: stop.signal });
+      const child = await hanging.childPid();
       stop.abort();
       await expect(capturing).rejects.toMatchObject({
         code: 'runtime',
         message: 'stopped before the capture started; nothing was recorded',
       });
-      await waitForExit(Number(readFileSync(pidFile, 'utf8')));
+      await waitForExit(child);
     }
   });
 

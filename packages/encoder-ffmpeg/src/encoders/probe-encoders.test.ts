@@ -1,12 +1,7 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isCamstreamError } from '@camstream/core/media';
-import { waitForExit } from '@camstream/test-helpers/processes';
-import { tempDir } from '@camstream/test-helpers/temp-dir';
+import { hangingFfmpeg, waitForExit } from '@camstream/test-helpers/processes';
 import { describe, expect, it } from 'vitest';
 import { probeEncoders } from './probe-encoders.js';
-
-const dir = tempDir('camstream-probe-');
 
 // The real system ffmpeg (Debian's 5.1 here: libx264 and libx265 work, the hardware encoders are built in but
 // have no hardware).
@@ -69,16 +64,13 @@ describe('probeEncoders', () => {
   });
 
   it('an ffmpeg that never answers (a wrapper whose child holds the pipes): timed out, and nothing left running', async () => {
-    const wrapper = join(dir, 'ffmpeg-that-hangs');
-    const pidFile = join(dir, 'hanging.pid');
-    writeFileSync(wrapper, `#!/bin/sh\nsleep 600 &\necho $! > ${pidFile}\nwait\n`);
-    chmodSync(wrapper, 0o755);
-    const report = await probeEncoders({ ffmpegPath: wrapper, timeoutMs: 500 });
+    const hanging = hangingFfmpeg();
+    const report = await probeEncoders({ ffmpegPath: hanging.path, timeoutMs: 500 });
     expect(report).toMatchObject({
       ffmpeg: undefined,
-      reason: `${wrapper} -encoders failed: timed out after 500 ms`,
+      reason: `${hanging.path} -encoders failed: timed out after 500 ms`,
     });
-    await waitForExit(Number(readFileSync(pidFile, 'utf8')));
+    await waitForExit(await hanging.childPid());
   });
 
   it('a program that is no ffmpeg (lists no encoders) is said to be so, not an ffmpeg without libx264', async () => {
