@@ -515,8 +515,10 @@ describe('FfmpegEncoder', () => {
   it('no ffmpeg outlives a parent that exits (process.exit) while ffmpeg stalls', async () => {
     const hanging = hangingFfmpeg();
     const { parent } = await parentOfFfmpeg({ exitWith: hanging.path });
-    if (parent.exitCode === null) await new Promise((resolve) => parent.once('exit', resolve));
-    await waitForExit(await hanging.childPid());
+    const child = await hanging.childPid();
+    parent.stdin?.write('exit\n');
+    await new Promise((resolve) => parent.once('exit', resolve));
+    await waitForExit(child);
   }, 20_000);
 
   it('no ffmpeg outlives a parent killed with SIGKILL', async () => {

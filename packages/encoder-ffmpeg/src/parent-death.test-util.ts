@@ -1,7 +1,7 @@
 // Run as a child Node process by the tests: starts ffmpeg, lets a few samples come out, prints ffmpeg's pid and
 // waits to be killed. With `--y4m FILE`, ffmpeg reads that file itself (held to real time), else frames go
-// through its stdin. With `--exit-with FFMPEG`, that ffmpeg is started, and the process exits at once
-// (`process.exit`) without closing it.
+// through its stdin. With `--exit-with FFMPEG`, that ffmpeg is started, and the process exits
+// (`process.exit`) without closing it as soon as a line comes on its stdin.
 import { FfmpegEncoder } from './ffmpeg-encoder.js';
 import { FfmpegFileEncode } from './file-encode.js';
 import { movingFrame } from './test-frames.test-util.js';
@@ -12,7 +12,9 @@ let pid: number | undefined;
 if (mode === '--exit-with') {
   const encoder = await FfmpegEncoder.open({ ...size, ffmpegPath: arg as string });
   encoder.encode(movingFrame(0));
-  process.stdout.write(`${encoder.pid}\n`, () => process.exit(0));
+  process.stdout.write(`${encoder.pid}\n`);
+  // Exits when told, so that the test can see that ffmpeg runs first.
+  process.stdin.once('data', () => process.exit(0));
 } else if (mode === '--y4m') {
   const encode = await FfmpegFileEncode.start(
     { path: arg as string, container: 'y4m', frames: 300 },

@@ -15,7 +15,7 @@ export function movingFrame(
 
 /**
  * Starts `parent-death.test-util.ts` in a Node process of its own (with `y4m`: ffmpeg reading that file itself;
- * with `exitWith`: that ffmpeg, after which the process exits at once) and resolves with it and the pid of the
+ * with `exitWith`: that ffmpeg, and the process exits once a line comes on its stdin) and resolves with it and the pid of the
  * ffmpeg it started, once that ffmpeg runs.
  */
 export function parentOfFfmpeg(
@@ -32,7 +32,7 @@ export function parentOfFfmpeg(
     process.execPath,
     ['--conditions=@camstream/source', '--import', 'tsx', script, ...mode],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
   return new Promise((resolve, reject) => {

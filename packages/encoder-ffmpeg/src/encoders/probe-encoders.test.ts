@@ -65,12 +65,14 @@ describe('probeEncoders', () => {
 
   it('an ffmpeg that never answers (a wrapper whose child holds the pipes): timed out, and nothing left running', async () => {
     const hanging = hangingFfmpeg();
-    const report = await probeEncoders({ ffmpegPath: hanging.path, timeoutMs: 500 });
-    expect(report).toMatchObject({
+    // Long enough for the wrapper to start its child even on a busy machine.
+    const probing = probeEncoders({ ffmpegPath: hanging.path, timeoutMs: 2000 });
+    const child = await hanging.childPid();
+    expect(await probing).toMatchObject({
       ffmpeg: undefined,
-      reason: `${hanging.path} -encoders failed: timed out after 500 ms`,
+      reason: `${hanging.path} -encoders failed: timed out after 2000 ms`,
     });
-    await waitForExit(await hanging.childPid());
+    await waitForExit(child);
   });
 
   it('a program that is no ffmpeg (lists no encoders) is said to be so, not an ffmpeg without libx264', async () => {
