@@ -506,10 +506,11 @@ describe('FfmpegEncoder', () => {
     const hanging = hangingFfmpeg();
     const encoder = await FfmpegEncoder.open({ ...SIZE, ffmpegPath: hanging.path, finishTimeoutMs: 300 });
     for (let i = 0; i < 3; i++) encoder.encode(movingFrame(i));
+    const child = await hanging.childPid();
     const error = (await failureOf(() => encoder.close())) as FfmpegEncoderError;
     expect(error.code).toBe('encoder-failed');
     expect(error.message).toBe('ffmpeg was killed (SIGKILL): it wrote nothing for 300 ms while finishing');
-    await waitForExit(await hanging.childPid());
+    await waitForExit(child);
   });
 
   it('no ffmpeg outlives a parent that exits (process.exit) while ffmpeg stalls', async () => {
