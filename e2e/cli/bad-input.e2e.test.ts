@@ -243,7 +243,7 @@ describe('camstream capture refuses bad input clearly', () => {
         ['--size', '8192x8192'],
         /size "8192x8192" is larger than H\.264 allows \(level 6\.2: at most 139264 macroblocks of 16x16/,
       ],
-      [['--size', '16896x64'], /each side at most 16880 pixels/],
+      [['--size', '16386x64'], /each side at most 16384 pixels/],
       [['--fps', '1001'], /frame rate "1001" is out of range; expected between 0\.001 and 1000/],
       [
         ['--serve', '0.0.0.0:0', '--frames', '2'],
