@@ -98,11 +98,12 @@ export interface FfmpegEncoderOptions extends H264EncoderOptions {
   readonly mode?: 'live' | 'batch';
   /**
    * Frames written to ffmpeg ahead of their samples (default {@link FFMPEG_BATCH_DEPTH} in batch mode, else
-   * {@link FFMPEG_DEPTH} with `tune: 'zerolatency'`; with `drop-oldest`, {@link FFMPEG_LOOKAHEAD_DEPTH} in either
-   * mode for an encoder that may hold frames: another tune, an unknown encoder, `encoderArgs`). A bounded source encoded as
-   * fast as possible wants more (e.g. 8), so the pipe never runs dry while a sample travels back; each one is
-   * a frame of memory in the pipe, not of latency for a live source, which has at most one frame waiting. Fewer
-   * than the encoder holds and its samples only come out at `close()`, which writes every frame still queued.
+   * {@link FFMPEG_DEPTH} with `tune: 'zerolatency'`; with `drop-oldest`, {@link FFMPEG_LOOKAHEAD_DEPTH} in
+   * either mode for an encoder that may hold frames: another tune, an unknown encoder, `encoderArgs`). A bounded
+   * source encoded as fast as possible wants more (e.g. 8), so the pipe never runs dry while a sample travels
+   * back; each one is a frame of memory in the pipe, not of latency for a live source, which has at most one
+   * frame waiting. Fewer than the encoder holds and its samples only come out at `close()`, which writes every
+   * frame still queued.
    */
   readonly framesInFlight?: number;
   /** ffmpeg's `-threads` for the encoder (default: ffmpeg's choice, one per core or more). */
