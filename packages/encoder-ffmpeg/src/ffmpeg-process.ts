@@ -49,3 +49,13 @@ export function signalFfmpeg(child: ChildProcess, signal: NodeJS.Signals): void 
     child.kill(signal);
   }
 }
+
+/**
+ * Kills ffmpeg's process group (see {@link signalFfmpeg}) and closes its pipes here, so that its `close` comes
+ * even when something outside the group (a wrapper's ffmpeg that left it) still holds them. Its output from
+ * then on is lost: for an ffmpeg that is stuck, timed out or no longer wanted.
+ */
+export function killFfmpeg(child: ChildProcess): void {
+  signalFfmpeg(child, 'SIGKILL');
+  for (const pipe of child.stdio) pipe?.destroy();
+}

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { errorMessage } from '@camstream/core/media';
 import { failureReason } from './encoders/ffmpeg-output.js';
 import { FfmpegEncoderError } from './errors.js';
-import { signalFfmpeg, spawnFfmpeg } from './ffmpeg-process.js';
+import { killFfmpeg, signalFfmpeg, spawnFfmpeg } from './ffmpeg-process.js';
 import { PacketCutter } from './packet-cutter.js';
 
 /** Lines of ffmpeg's stderr kept for an error's `logTail`. */
@@ -173,17 +173,14 @@ export class FfmpegRun {
     this.stuckTimer = setTimeout(() => {
       this.killedBecause ??= `it wrote nothing for ${ms} ms while finishing`;
       this.kill();
-      // What it left running (a wrapper's ffmpeg that outlived it) must not keep the run open.
-      for (const pipe of this.child.stdio) pipe?.destroy();
     }, ms);
     this.stuckTimer.unref();
   }
 
-  /** Kills the process (and any it started) at once: SIGKILL to its group. */
+  /** Kills the process (and any it started) at once, and stops reading it: see `killFfmpeg`. */
   kill(): void {
     this.stdinEnded = true;
-    this.child.stdin?.destroy();
-    signalFfmpeg(this.child, 'SIGKILL');
+    killFfmpeg(this.child);
   }
 
   private keepLog(text: string): void {

@@ -26,6 +26,7 @@ export {
   type FfmpegInfo,
   type ProbeEncodersOptions,
   probeEncoders,
+  streamedCodec,
 } from './encoders/probe-encoders.js';
 export { FfmpegEncoderError, type FfmpegEncoderErrorCode } from './errors.js';
 export { type OwnedEncoderArg, ownedEncoderArg } from './ffmpeg-args.js';
@@ -40,7 +41,7 @@ export {
   type FfmpegEncoderStats,
   type FullQueuePolicy,
 } from './ffmpeg-encoder.js';
-export { signalFfmpeg, spawnFfmpeg } from './ffmpeg-process.js';
+export { killFfmpeg, signalFfmpeg, spawnFfmpeg } from './ffmpeg-process.js';
 export {
   FfmpegFileEncode,
   type FfmpegFileEncodeOptions,

@@ -1,5 +1,10 @@
 import { errorMessage } from '@camstream/core/media';
-import { type EncoderProbeReport, ownedEncoderArg, probeEncoders } from '@camstream/encoder-ffmpeg';
+import {
+  type EncoderProbeReport,
+  ownedEncoderArg,
+  probeEncoders,
+  streamedCodec,
+} from '@camstream/encoder-ffmpeg';
 import { CliError } from '../errors.js';
 import { autoEncoder, NOT_IN_BUILD } from './auto-encoder.js';
 import {
@@ -66,10 +71,11 @@ export async function chooseEncoder(
   const probe = await probeOne(ffmpegPath, name, options.signal);
   const found = probe.encoders.find((e) => e.name === name);
   // Whether or not it works here, an encoder of the other codec is a mistake in the command.
-  if (found?.ffmpegCodec !== undefined && STREAMED.has(found.ffmpegCodec) && found.codec !== codec) {
+  const streamed = found?.ffmpegCodec === undefined ? undefined : streamedCodec(found.ffmpegCodec);
+  if (streamed !== undefined && streamed !== codec) {
     throw new CliError(
       'usage',
-      `--encoder ${choice} encodes ${codecName(found.codec)}, not ${codecName(codec)}; pick a ${codecName(codec)} encoder or --codec ${found.codec}`,
+      `--encoder ${choice} encodes ${codecName(streamed)}, not ${codecName(codec)}; pick a ${codecName(codec)} encoder or --codec ${streamed}`,
     );
   }
   if (probe.ffmpeg !== undefined && found?.ok === true) {
@@ -97,7 +103,7 @@ export async function chooseEncoder(
     );
   }
   const missing = found === undefined || found.reason === NOT_IN_BUILD;
-  const otherCodec = found?.ffmpegCodec !== undefined && !STREAMED.has(found.ffmpegCodec);
+  const otherCodec = found?.ffmpegCodec !== undefined && streamed === undefined;
   if (missing || otherCodec) {
     const all = await probeEncoders({
       ffmpegPath,
@@ -117,9 +123,6 @@ export async function chooseEncoder(
     `--encoder ${choice}: ${name} does not work on this machine (${found.reason ?? 'its trial encode failed'}); see camstream encoders, or use --encoder auto`,
   );
 }
-
-/** ffmpeg's names of the codecs camstream streams. */
-const STREAMED = new Set(['h264', 'hevc']);
 
 function codecName(codec: CaptureCodec): string {
   return codec === 'h265' ? 'H.265' : 'H.264';

@@ -1,7 +1,7 @@
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { errorMessage } from '@camstream/core/media';
-import { signalFfmpeg, spawnFfmpeg } from '@camstream/encoder-ffmpeg';
+import { killFfmpeg, spawnFfmpeg } from '@camstream/encoder-ffmpeg';
 import { CliError } from '../errors.js';
 import { type CameraPlatform, FFMPEG_INSTALL_HINT } from './camera-platform.js';
 
@@ -33,12 +33,7 @@ export function runFfmpeg(
       // Listings are a few KB; the cap only guards against a runaway log.
       if (stderr.length < 1 << 20) stderr += text;
     });
-    // The whole group, and its stderr closed here: a wrapper script killed alone would leave the ffmpeg it
-    // started holding the pipe open.
-    const timer = setTimeout(() => {
-      signalFfmpeg(child, 'SIGKILL');
-      child.stderr.destroy();
-    }, options.timeoutMs ?? 10_000);
+    const timer = setTimeout(() => killFfmpeg(child), options.timeoutMs ?? 10_000);
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(

@@ -29,12 +29,10 @@ export function applicationIdOption(): Option {
 
 /** `--ffmpeg <path>` (capture, encoders, devices): the system ffmpeg to run, a path or a name on PATH. */
 export function ffmpegOption(description: string): Option {
-  return new Option('--ffmpeg <path>', description).argParser(
-    flagArgument((text) => {
-      if (text.trim() === '') throw new InvalidArgumentError('--ffmpeg needs a path or a command name');
-      return text;
-    }),
-  );
+  return new Option('--ffmpeg <path>', description).argParser((text) => {
+    if (text.trim() === '') throw new InvalidArgumentError('--ffmpeg needs a path or a command name');
+    return text;
+  });
 }
 
 /** `--recording-id <id>` (capture, remux): the recording id, else a random UUID. */

@@ -1,7 +1,7 @@
 import { isCamstreamError } from '@camstream/core/media';
 import { hangingFfmpeg, waitForExit } from '@camstream/test-helpers/processes';
 import { describe, expect, it } from 'vitest';
-import { probeEncoders } from './probe-encoders.js';
+import { probeEncoders, streamedCodec } from './probe-encoders.js';
 
 // The real system ffmpeg (Debian's 5.1 here: libx264 and libx265 work, the hardware encoders are built in but
 // have no hardware).
@@ -53,6 +53,15 @@ describe('probeEncoders', () => {
     // A name given that ffmpeg also lists is tried once.
     expect(report.encoders.filter((e) => e.name === 'h264_nvenc')).toHaveLength(1);
   }, 60_000);
+
+  it('streamedCodec: ffmpeg’s h264 and hevc are the codecs camstream streams, nothing else', () => {
+    expect([
+      streamedCodec('h264'),
+      streamedCodec('hevc'),
+      streamedCodec('mpeg4'),
+      streamedCodec('toString'),
+    ]).toEqual(['h264', 'h265', undefined, undefined]);
+  });
 
   it('reports a missing ffmpeg instead of failing', async () => {
     const report = await probeEncoders({ ffmpegPath: '/nonexistent/bin/ffmpeg' });

@@ -1,7 +1,7 @@
 import { errorMessage, rawVideoInputArgs, resolveH264Options } from '@camstream/core/media';
 import { FfmpegEncoderError } from '../errors.js';
 import { codecArgsFor } from '../ffmpeg-args.js';
-import { describeEncoder, type EncoderKind, KNOWN_ENCODERS } from './encoder-family.js';
+import { describeEncoder, type EncoderCodec, type EncoderKind, KNOWN_ENCODERS } from './encoder-family.js';
 import { failureReason, parseEncoderList, parseFfmpegVersion } from './ffmpeg-output.js';
 import { type FinishedRun, runToEnd } from './run-to-end.js';
 
@@ -22,7 +22,15 @@ export interface EncoderProbe extends EncoderKind {
 }
 
 /** ffmpeg's names of the codecs camstream streams. */
-const STREAMED_CODECS: Readonly<Record<string, EncoderKind['codec']>> = { h264: 'h264', hevc: 'h265' };
+const STREAMED_CODECS: Readonly<Record<string, EncoderCodec>> = { h264: 'h264', hevc: 'h265' };
+
+/**
+ * The camstream codec of a codec as ffmpeg names it (an {@link EncoderProbe}'s `ffmpegCodec`): `h264` → `h264`,
+ * `hevc` → `h265`; `undefined` for any other (`mpeg4`), which camstream does not stream.
+ */
+export function streamedCodec(ffmpegCodec: string): EncoderCodec | undefined {
+  return Object.hasOwn(STREAMED_CODECS, ffmpegCodec) ? STREAMED_CODECS[ffmpegCodec] : undefined;
+}
 
 /** The ffmpeg {@link probeEncoders} ran. */
 export interface FfmpegInfo {
@@ -116,7 +124,7 @@ export async function probeEncoders(options: ProbeEncodersOptions = {}): Promise
       const index = next++;
       const name = candidates[index] as string;
       const ffmpegCodec = listed.get(name);
-      const codec = ffmpegCodec === undefined ? undefined : STREAMED_CODECS[ffmpegCodec];
+      const codec = ffmpegCodec === undefined ? undefined : streamedCodec(ffmpegCodec);
       results[index] =
         ffmpegCodec === undefined
           ? { ...describeEncoder(name), ok: false, reason: 'not in this ffmpeg build' }

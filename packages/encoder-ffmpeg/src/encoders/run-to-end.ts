@@ -1,5 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { signalFfmpeg, spawnFfmpeg } from '../ffmpeg-process.js';
+import { killFfmpeg, spawnFfmpeg } from '../ffmpeg-process.js';
 
 /** How a short ffmpeg run ended. */
 export interface FinishedRun {
@@ -42,18 +42,11 @@ export function runToEnd(
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    // The whole group, and the pipes closed here: a wrapper script killed alone would leave the ffmpeg it
-    // started holding them open, and the run would wait for it.
-    const stop = (): void => {
-      signalFfmpeg(child, 'SIGKILL');
-      child.stdout.destroy();
-      child.stderr.destroy();
-    };
     const timer = setTimeout(() => {
       timedOut = true;
-      stop();
+      killFfmpeg(child);
     }, options.timeoutMs);
-    const onAbort = stop;
+    const onAbort = (): void => killFfmpeg(child);
     signal?.addEventListener('abort', onAbort, { once: true });
     const done = (): void => {
       clearTimeout(timer);

@@ -2,7 +2,7 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { frameByteLength } from '@camstream/core';
-import { ffmpegEnv, signalFfmpeg, spawnFfmpeg } from '@camstream/encoder-ffmpeg';
+import { ffmpegEnv, killFfmpeg, signalFfmpeg, spawnFfmpeg } from '@camstream/encoder-ffmpeg';
 import {
   type CameraPlatform,
   cameraPlatform,
@@ -96,10 +96,7 @@ export async function openDeviceSource(device: string, options: DeviceOptions = 
     stopping = true;
     // SIGINT lets ffmpeg close the device cleanly; one that does not exit in time is stuck, and killed.
     signalFfmpeg(child, 'SIGINT');
-    const kill = setTimeout(() => {
-      signalFfmpeg(child, 'SIGKILL');
-      child.stdout.destroy();
-    }, CAMERA_STOP_MS);
+    const kill = setTimeout(() => killFfmpeg(child), CAMERA_STOP_MS);
     // Not on its exit: what it started may still hold its stdout.
     child.once('close', () => clearTimeout(kill));
   };
