@@ -44,8 +44,8 @@ export type FfmpegFileEncodeOptions = Omit<
 
 /**
  * A bounded file encoded at native speed: ffmpeg reads the frames from the file itself, so no pixel passes
- * through Node (through a pipe, each frame is copied twice more: measured on two cores, 0.67–0.83× of
- * ffmpeg's own speed against 0.90–0.98× this way), and the samples come back as {@link FfmpegEncoder}'s batch mode makes them: the same splitter,
+ * through Node (through a pipe, each frame is copied twice more: measured on two cores, 0.69–0.84× of
+ * ffmpeg's own speed against 0.84–0.97× this way), and the samples come back as {@link FfmpegEncoder}'s batch mode makes them: the same splitter,
  * byte for byte the same stream as `ffmpeg` run by hand on that file with core's arguments. Frame `i`'s sample
  * has PTS `frameTime(i)` at the options' rate, as core's Y4M parser gives it.
  *
