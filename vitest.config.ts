@@ -29,7 +29,9 @@ export default defineConfig({
           environment: 'node',
           // One browser at a time: Chromium with the viewer takes ~1.5 GB and both cores.
           fileParallelism: false,
-          testTimeout: 120_000,
+          // A test is several steps, each waiting on its own condition with its own deadline (`poll()`: 60 s),
+          // so that a stuck step fails with its name; this is only the outer guard against a hang.
+          testTimeout: 300_000,
           hookTimeout: 120_000,
         },
       },
